@@ -1,0 +1,39 @@
+#pragma once
+// Broker-wide options (rtaid flags map onto these). Topic configs override
+// the log defaults per topic.
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "base/ids.h"
+#include "broker/log/log_config.h"
+
+namespace rtai::broker {
+
+struct BrokerOptions {
+  // Root of all broker data: <data_dir>/topics/<topic>/<partition>/...
+  std::string data_dir;
+  // This node's id (--node-id). Default: 0.
+  NodeId node_id{0};
+  // Defaults for every topic's logs (topic configs override).
+  LogConfig log_defaults;
+  // Default: 1000 (partitions).
+  int32_t max_partitions_per_topic = 1000;
+  // Default: 10000 (partitions).
+  int32_t max_partitions_total = 10000;
+  // Threads that append and fsync. Default: 2.
+  int32_t disk_threads = 2;
+  // Pending produce requests queued for the disk threads before Produce
+  // answers kResourceExhausted. Default: 4096 (requests).
+  int32_t disk_queue_capacity = 4096;
+  // Bytes of produce batches queued for disk before kResourceExhausted.
+  // Default: 256 MiB (bytes).
+  int64_t disk_queue_bytes_max = int64_t{256} << 20;
+  // How often retention and age-based rolling run. Default: 30000 (ms).
+  int64_t retention_check_interval_ms = 30000;
+
+  absl::Status Validate() const;
+};
+
+}  // namespace rtai::broker
