@@ -98,6 +98,14 @@ absl::Status LogImpl::Load() {
                   {"bytes_dropped", report.dropped_bytes},
                   {"reason", report.reason}});
     }
+    if (report.corrupt_position >= 0) {
+      LogError("corrupt batch in sealed segment left in place; reads of it fail",
+               {{"topic", name_.topic}, {"partition", name_.partition},
+                {"segment", seg->log_path()},
+                {"position", report.corrupt_position},
+                {"offset", seg->next_offset().value()},
+                {"reason", report.reason}});
+    }
     if (report.indexes_rebuilt) {
       LogInfo("rebuilt segment indexes", {{"topic", name_.topic},
                                           {"partition", name_.partition},

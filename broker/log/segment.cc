@@ -157,15 +157,16 @@ absl::Status Segment::Recover(int32_t index_interval_bytes, bool writable,
     }
     valid_end = scanner.position() + size;
   }
-  report->dropped_bytes = file_size - valid_end;
   report->indexes_rebuilt = rewrite;
   if (writable) {
+    report->dropped_bytes = file_size - valid_end;
     ASSIGN_OR_RETURN(writer_, fs_->OpenWritable(log_path_, /*truncate=*/false));
     if (valid_end != file_size) RETURN_IF_ERROR(writer_->Truncate(valid_end));
-  } else if (valid_end != file_size) {
-    RETURN_IF_ERROR(fs_->TruncateFile(log_path_, valid_end));
+    size_.store(valid_end);
+  } else {
+    if (valid_end != file_size) report->corrupt_position = valid_end;
+    size_.store(file_size);
   }
-  size_.store(valid_end);
   RETURN_IF_ERROR(index_.Reset(std::move(index_entries), writable, rewrite));
   return time_index_.Reset(std::move(time_entries), writable, rewrite);
 }

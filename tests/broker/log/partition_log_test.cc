@@ -256,5 +256,33 @@ TEST_F(PartitionLogTest, FlippedByteInSealedSegmentIsDataLossNotServed) {
   ExpectRecords(log.get(), base + 9, 180);
 }
 
+TEST_F(PartitionLogTest, GarbageBatchHeaderInSealedSegmentIsDataLoss) {
+  config_.segment_bytes = 4096;
+  config_.index_interval_bytes = 1 << 20;  // no index: lookups scan headers
+  {
+    auto log = OpenLog();
+    for (int t = 0; t < 30; ++t) AppendTag(log.get(), t, 200);
+    ASSERT_TRUE(log->Close().ok());
+  }
+  const std::string first = JoinPath(dir_.path(), "00000000000000000000.log");
+  std::string data = *fs_.ReadFileToString(first);
+  const int64_t batch_size = static_cast<int64_t>(MakeBatch(0, 3, 200).size());
+  // The second batch's batchLength now points far past the end.
+  StoreBigEndian<int32_t>(data.data() + batch_size + 8, 0x7ffffff0);
+  ASSERT_TRUE(fs_.WriteFileAtomically(first, data).ok());
+  auto log = OpenLog();
+  auto r = log->Read(Offset(7), 1 << 20, Offset(1000));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("00000000000000000000.log"));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr(absl::StrCat("position ", batch_size)));
+  // The first batch is still served; the next segment is intact.
+  auto ok = log->Read(Offset(0), 1, Offset(1000));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(static_cast<int64_t>(ok->batches.size()), batch_size);
+  const Offset second_base = *log->OffsetForTimestamp(1'800'000'000'000);
+  EXPECT_EQ(second_base, log->log_end_offset());
+}
+
 }  // namespace
 }  // namespace rtai::broker
