@@ -120,6 +120,12 @@ class Segment {
   // [pos, size_limit).
   absl::StatusOr<BatchHeader> ReadHeader(int64_t pos, int64_t size_limit) const;
   absl::Status DataLoss(int64_t pos, absl::string_view what) const;
+  // Read-path check of one batch about to be served: framing + CRC, and
+  // baseOffset >= *expected (then advanced). Sets *past_limit instead when
+  // the batch starts at or after `limit`.
+  absl::Status CheckServed(absl::string_view batch, int64_t file_pos,
+                           int64_t limit, int64_t* expected,
+                           bool* past_limit) const;
 
   FileSystem* const fs_;
   const Offset base_;
