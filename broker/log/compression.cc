@@ -140,6 +140,10 @@ absl::StatusOr<std::string> Unlz4(absl::string_view in, int64_t limit) {
       status = Corrupt(CompressionCodec::kLz4, LZ4F_getErrorName(hint));
       break;
     }
+    if (hint != 0 && src == 0 && dst == 0 && !in.empty()) {
+      status = Corrupt(CompressionCodec::kLz4, "decoder made no progress");
+      break;
+    }
     used += dst;
     in.remove_prefix(src);
     if (hint != 0 && in.empty() && used < out.size()) {

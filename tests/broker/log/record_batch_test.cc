@@ -32,6 +32,14 @@ constexpr char kKafkaPythonGzipBatchHex[] =
     "60606060cb4ead542b4bcc294dd545260d182c18989870481a0225595870481a3100004e"
     "2e623d57000000";
 
+// Same records, lz4 (kafka-python with Debian's python3-lz4, LZ4 frame with
+// content size).
+constexpr char kKafkaPythonLz4BatchHex[] =
+    "0000000000000000000000750000000002cae9abfc0003000000020000018bcfe5680000"
+    "00018bcfe56802ffffffffffffffffffffffffffff0000000304224d1868405700000000"
+    "0000007f2d000000f80038000000066b65792676616c75652d06006f3000380002021d00"
+    "046f3100380004041d00015075652d320000000000";
+
 std::vector<Record> SampleRecords(int n, size_t value_size = 10) {
   std::vector<Record> records;
   for (int i = 0; i < n; ++i) {
@@ -85,17 +93,19 @@ TEST(RecordBatchTest, BuildMatchesKafkaPythonBytes) {
   EXPECT_EQ(absl::BytesToHexString(built), absl::BytesToHexString(expected));
 }
 
-TEST(RecordBatchTest, DecodesGzipBatchBuiltByKafkaPython) {
-  const std::string batch = absl::HexStringToBytes(kKafkaPythonGzipBatchHex);
-  ASSERT_TRUE(ValidateBatch(batch, 1 << 20).ok());
-  auto records = DecodeRecordBatches(batch);
-  ASSERT_TRUE(records.ok()) << records.status();
-  ASSERT_EQ(records->size(), 3u);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ((*records)[i].key, "key");
-    EXPECT_EQ((*records)[i].value, "value-value-value-" + std::to_string(i));
-    EXPECT_EQ((*records)[i].timestamp_ms, 1700000000000 + i);
-    EXPECT_EQ((*records)[i].offset, Offset(i));
+TEST(RecordBatchTest, DecodesCompressedBatchesBuiltByKafkaPython) {
+  for (const char* hex : {kKafkaPythonGzipBatchHex, kKafkaPythonLz4BatchHex}) {
+    const std::string batch = absl::HexStringToBytes(hex);
+    ASSERT_TRUE(ValidateBatch(batch, 1 << 20).ok());
+    auto records = DecodeRecordBatches(batch);
+    ASSERT_TRUE(records.ok()) << records.status();
+    ASSERT_EQ(records->size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ((*records)[i].key, "key");
+      EXPECT_EQ((*records)[i].value, "value-value-value-" + std::to_string(i));
+      EXPECT_EQ((*records)[i].timestamp_ms, 1700000000000 + i);
+      EXPECT_EQ((*records)[i].offset, Offset(i));
+    }
   }
 }
 
