@@ -86,7 +86,8 @@ class Segment {
   // File position of the first batch whose last offset >= target within
   // [0, size_limit), or size_limit if none. Index lookup, then a scan of
   // batch headers. kDataLoss on a malformed header.
-  absl::StatusOr<int64_t> FindPosition(int64_t target, int64_t size_limit) const;
+  absl::StatusOr<int64_t> FindPosition(int64_t target,
+                                       int64_t size_limit) const;
 
   // Appends to `out` whole batches starting at `pos`, each CRC-checked,
   // stopping before [pos, size_limit) ends, before a batch with baseOffset

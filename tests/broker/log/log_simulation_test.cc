@@ -29,8 +29,9 @@ struct Model {
 void CheckReads(PartitionLog* log, int64_t from, int64_t end, Random* rng) {
   int64_t next = from;
   while (next < end) {
-    auto r = log->Read(Offset(next), static_cast<int32_t>(1 + rng->Uniform(6000)),
-                       Offset(end));
+    auto r =
+        log->Read(Offset(next), static_cast<int32_t>(1 + rng->Uniform(6000)),
+                  Offset(end));
     ASSERT_TRUE(r.ok()) << r.status();
     auto records = DecodeRecordBatches(r->batches);
     ASSERT_TRUE(records.ok()) << records.status();
@@ -63,8 +64,8 @@ void RunSimulation(uint64_t seed) {
   for (int step = 0; step < 250 && !::testing::Test::HasFailure(); ++step) {
     const uint64_t op = rng.Uniform(100);
     if (op < 55) {  // append
-      auto info = log->Append(MakeBatch(static_cast<int>(m.end / 3), 3, rng.Uniform(500),
-                                        clock.NowMillis()),
+      auto info = log->Append(MakeBatch(static_cast<int>(m.end / 3), 3,
+                                        rng.Uniform(500), clock.NowMillis()),
                               LeaderEpoch(1));
       if (!log->health().ok()) {
         ASSERT_FALSE(info.ok());
@@ -85,9 +86,10 @@ void RunSimulation(uint64_t seed) {
         ASSERT_EQ(log->durable_end_offset().value(), before);
       }
       fs.FailNextSyncs(0);  // unused when there was nothing to sync
-    } else if (op < 85) {  // read a random range
+    } else if (op < 85) {   // read a random range
       if (m.end > m.start) {
-        const int64_t from = m.start + static_cast<int64_t>(rng.Uniform(m.end - m.start));
+        const int64_t from =
+            m.start + static_cast<int64_t>(rng.Uniform(m.end - m.start));
         CheckReads(log.get(), from, m.end, &rng);
       }
     } else if (op < 90) {  // retention by bytes
@@ -102,7 +104,8 @@ void RunSimulation(uint64_t seed) {
       }
       config.retention_bytes = -1;
       log->UpdateConfig(config);
-    } else if (op < 95) {  // clean restart (a failed log loses its unsynced tail)
+    } else if (op <
+               95) {  // clean restart (a failed log loses its unsynced tail)
       const bool failed = !log->health().ok();
       ASSERT_EQ(log->Close().ok(), !failed);
       log.reset();
@@ -119,7 +122,7 @@ void RunSimulation(uint64_t seed) {
       }
       ASSERT_EQ(end, m.end);
       m.durable = m.end;  // open syncs what it recovered
-    } else {  // crash: power loss
+    } else {              // crash: power loss
       log.reset();
       ASSERT_TRUE(fs.DropUnsyncedData().ok());
       log = open();

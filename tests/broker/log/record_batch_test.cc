@@ -45,7 +45,8 @@ std::vector<Record> SampleRecords(int n, size_t value_size = 10) {
   for (int i = 0; i < n; ++i) {
     Record r;
     if (i % 3 != 0) r.key = "key-" + std::to_string(i);
-    if (i % 5 != 4) r.value = std::string(value_size, static_cast<char>('a' + i % 26));
+    if (i % 5 != 4)
+      r.value = std::string(value_size, static_cast<char>('a' + i % 26));
     if (i % 2 == 0) r.headers.push_back({"h" + std::to_string(i), "v"});
     if (i % 4 == 0) r.headers.push_back({"null-header", std::nullopt});
     r.timestamp_ms = 1'700'000'000'000 + i * 7 - (i % 3);
@@ -55,9 +56,9 @@ std::vector<Record> SampleRecords(int n, size_t value_size = 10) {
 }
 
 void ResetCrc(std::string* batch) {
-  StoreBigEndian<uint32_t>(
-      batch->data() + bl::kCrc,
-      crc32c::Value(batch->data() + bl::kAttributes, batch->size() - bl::kAttributes));
+  StoreBigEndian<uint32_t>(batch->data() + bl::kCrc,
+                           crc32c::Value(batch->data() + bl::kAttributes,
+                                         batch->size() - bl::kAttributes));
 }
 
 TEST(RecordBatchTest, DecodesBatchBuiltByKafkaPython) {
@@ -215,7 +216,8 @@ TEST(RecordBatchTest, RejectsBadCrcTruncationAndOversize) {
   absl::Status s = ValidateBatch(flipped, 1 << 20);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("CRC"));
-  EXPECT_EQ(DecodeRecordBatches(flipped).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeRecordBatches(flipped).status().code(),
+            absl::StatusCode::kDataLoss);
   for (size_t n = 0; n < good.size(); ++n) {
     EXPECT_FALSE(ValidateBatch(good.substr(0, n), 1 << 20).ok()) << n;
     EXPECT_FALSE(DecodeRecordBatches(good.substr(0, n)).ok() && n > 0) << n;
@@ -236,7 +238,8 @@ TEST(RecordBatchTest, DecodeSurvivesGarbageRecordsWithValidCrc) {
     std::string bad = good;
     const int flips = 1 + static_cast<int>(rng.Uniform(4));
     for (int f = 0; f < flips; ++f) {
-      const size_t pos = bl::kHeaderSize + rng.Uniform(bad.size() - bl::kHeaderSize);
+      const size_t pos =
+          bl::kHeaderSize + rng.Uniform(bad.size() - bl::kHeaderSize);
       bad[pos] = static_cast<char>(rng.Next());
     }
     ResetCrc(&bad);
@@ -254,8 +257,9 @@ TEST(RecordBatchTest, TruncatedVarintsAreErrors) {
   std::string batch = BuildRecordBatch(SampleRecords(1));
   batch.resize(bl::kHeaderSize);
   batch.append(std::string(7, '\xff'));
-  StoreBigEndian<int32_t>(batch.data() + bl::kBatchLength,
-                          static_cast<int32_t>(batch.size() - bl::kLogOverhead));
+  StoreBigEndian<int32_t>(
+      batch.data() + bl::kBatchLength,
+      static_cast<int32_t>(batch.size() - bl::kLogOverhead));
   ResetCrc(&batch);
   auto decoded = DecodeRecordBatches(batch);
   EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
@@ -269,8 +273,9 @@ TEST(RecordBatchTest, CorruptCompressedDataIsAnError) {
     std::string batch = BuildRecordBatch(SampleRecords(50, 100), codec);
     for (size_t cut : {size_t{1}, size_t{5}, batch.size() / 3}) {
       std::string bad = batch.substr(0, batch.size() - cut);
-      StoreBigEndian<int32_t>(bad.data() + bl::kBatchLength,
-                              static_cast<int32_t>(bad.size() - bl::kLogOverhead));
+      StoreBigEndian<int32_t>(
+          bad.data() + bl::kBatchLength,
+          static_cast<int32_t>(bad.size() - bl::kLogOverhead));
       ResetCrc(&bad);
       EXPECT_FALSE(DecodeRecordBatches(bad).ok()) << cut;
     }
