@@ -107,7 +107,7 @@ absl::Status ValidateLogConfig(const LogConfig& c) {
   if (c.flush_interval_ms < 1) {
     return OutOfRange("flush.ms", c.flush_interval_ms, "must be >= 1");
   }
-  return absl::OkStatus();
+  return c.Validate();  // the log's own rules (e.g. max.message.bytes >= 61)
 }
 
 absl::StatusOr<LogConfig> ApplyTopicConfigs(const LogConfig& defaults,
