@@ -6,8 +6,10 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -69,6 +71,25 @@ absl::StatusOr<rtai::broker::BrokerOptions> OptionsFromFlags() {
   return o;
 }
 
+// absl flags spell names with underscores; rtaid documents dashes
+// (--data-dir). Rewrites "--data-dir=x" to "--data_dir=x"; values untouched.
+std::vector<char*> DashesToUnderscores(int argc, char** argv,
+                                       std::vector<std::string>& storage) {
+  storage.assign(argv, argv + argc);
+  for (size_t i = 1; i < storage.size(); ++i) {
+    std::string& a = storage[i];
+    if (a == "--") break;
+    if (a.rfind("--", 0) != 0) continue;
+    const size_t end = std::min(a.find('='), a.size());
+    for (size_t j = 2; j < end; ++j) {
+      if (a[j] == '-') a[j] = '_';
+    }
+  }
+  std::vector<char*> out;
+  for (std::string& a : storage) out.push_back(a.data());
+  return out;
+}
+
 int Die(const absl::Status& s) {
   rtai::LogError("rtaid failed to start", {{"error", s.ToString()}});
   return 1;
@@ -80,7 +101,9 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "rtai daemon.\nusage: rtaid --data-dir DIR [--grpc-listen HOST:PORT] "
       "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]");
-  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> arg_storage;
+  std::vector<char*> args = DashesToUnderscores(argc, argv, arg_storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
   // Block the stop signals in every thread; one thread takes them via sigwait.
   sigset_t stop_signals;
