@@ -28,6 +28,7 @@ class FaultInjectionWritableFile final : public WritableFile {
       absl::MutexLock l(&mu_);
       size = base_->Size();
     }
+    fs_->RunSyncHook(path_);
     RETURN_IF_ERROR(fs_->MaybeFailSync(path_, /*is_dir=*/false));
     RETURN_IF_ERROR(base_->Sync());
     fs_->RecordSynced(path_, size);
@@ -55,6 +56,15 @@ class FaultInjectionWritableFile final : public WritableFile {
   mutable absl::Mutex mu_;
   std::unique_ptr<WritableFile> base_ ABSL_GUARDED_BY(mu_);
 };
+
+void FaultInjectionFileSystem::RunSyncHook(const std::string& path) {
+  std::function<void(const std::string&)> hook;
+  {
+    absl::MutexLock l(&mu_);
+    hook = sync_hook_;
+  }
+  if (hook) hook(path);
+}
 
 void FaultInjectionFileSystem::SetWriteBudget(int64_t bytes) {
   absl::MutexLock l(&mu_);

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +40,13 @@ class FaultInjectionFileSystem final : public FileSystem {
   // After `bytes` more bytes are appended (to any file), appends fail with
   // kResourceExhausted (ENOSPC); -1 removes the limit.
   void SetWriteBudget(int64_t bytes);
+  // Sync point: `hook(path)` runs at the start of every WritableFile::Sync()
+  // (on the syncing thread, no locks held), e.g. to block a sync until a
+  // test has lined up concurrent work. Set before use; nullptr clears.
+  void SetSyncHook(std::function<void(const std::string&)> hook) {
+    absl::MutexLock l(&mu_);
+    sync_hook_ = std::move(hook);
+  }
   // Successful WritableFile::Sync() calls so far (not directory syncs).
   int64_t sync_count() const { return sync_count_.load(); }
   // Successful SyncDir() calls so far.
@@ -77,6 +85,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   // of `n` bytes may be written.
   absl::Status ChargeWrite(const std::string& path, size_t n, size_t* allowed);
   absl::Status MaybeFailSync(const std::string& path, bool is_dir);
+  void RunSyncHook(const std::string& path);
   void RecordSynced(const std::string& path, uint64_t size);
   void RecordTruncated(const std::string& path, uint64_t size);
 
@@ -87,6 +96,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   std::atomic<int64_t> dir_sync_count_{0};
   absl::Mutex mu_;
   int64_t write_budget_ ABSL_GUARDED_BY(mu_) = -1;
+  std::function<void(const std::string&)> sync_hook_ ABSL_GUARDED_BY(mu_);
   // Path -> bytes known durable, for every file opened for writing.
   std::map<std::string, uint64_t> synced_size_ ABSL_GUARDED_BY(mu_);
 };
