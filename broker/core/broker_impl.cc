@@ -22,13 +22,19 @@ BrokerImpl::~BrokerImpl() { Shutdown(); }
 
 absl::Status BrokerImpl::Start() {
   timer_ = std::make_unique<DeadlineTimer>(clock_);
+  GroupCommitOptions commit_options;
+  commit_options.disk_threads = options_.disk_threads;
+  // Above the admission bound, so the committer never refuses an append.
+  commit_options.max_pending_requests = options_.disk_queue_capacity + 1024;
+  committer_ = std::make_unique<GroupCommitter>(commit_options);
   for (int i = 0; i < options_.disk_threads; ++i) {
     DiskWorker::Hooks hooks;
     hooks.hw_moved = [this](const std::shared_ptr<PartitionState>& p) {
       WakeFetches(p);
     };
     hooks.released = [this](int64_t bytes) { ReleaseAdmission(bytes); };
-    workers_.push_back(std::make_unique<DiskWorker>(i, std::move(hooks)));
+    workers_.push_back(
+        std::make_unique<DiskWorker>(i, committer_.get(), std::move(hooks)));
   }
   int64_t partitions = 0;
   {
@@ -325,6 +331,7 @@ void BrokerImpl::Shutdown() {
   stopping_ = true;
   if (timer_) timer_->Shutdown();
   for (auto& w : workers_) w->Stop();
+  committer_.reset();  // completes every pending durability request
   std::vector<std::shared_ptr<PartitionState>> all;
   {
     absl::ReaderMutexLock l(&mu_);

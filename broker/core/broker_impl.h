@@ -95,6 +95,8 @@ class BrokerImpl final : public Broker {
   std::atomic<int64_t> parked_fetches_{0};
   std::atomic<uint64_t> next_waiter_id_{1};
 
+  // Destroyed after the workers (declared first) so their requests finish.
+  std::unique_ptr<GroupCommitter> committer_;
   std::vector<std::unique_ptr<DiskWorker>> workers_;
   std::unique_ptr<DeadlineTimer> timer_;
   absl::Mutex shutdown_mu_;
