@@ -105,8 +105,9 @@ absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args
     }
   }
   RETURN_IF_ERROR(Send(env, req, totals));
-  *env.err << "produced " << totals.records << " records to " << a.positional[0]
-           << " in " << totals.requests << " requests\n";
+  *env.err << "produced " << totals.records << " record" << (totals.records == 1 ? "" : "s")
+           << " to " << a.positional[0] << " in " << totals.requests << " request"
+           << (totals.requests == 1 ? "" : "s") << "\n";
   return absl::OkStatus();
 }
 
