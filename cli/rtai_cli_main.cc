@@ -36,6 +36,7 @@ int Fail(const absl::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);  // stdin lines are read at full speed
   std::string server = "127.0.0.1:50051";
   if (const char* env = std::getenv("RTAI_SERVER"); env != nullptr && *env) server = env;
   std::vector<std::string> args;
