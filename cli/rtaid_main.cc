@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -90,6 +91,19 @@ std::vector<char*> DashesToUnderscores(int argc, char** argv,
   return out;
 }
 
+// Every partition keeps a few files open (log, indexes); raise the soft
+// descriptor limit to the hard one so thousands of partitions fit.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  getrlimit(RLIMIT_NOFILE, &limit);
+  rtai::LogInfo("open file limit", {{"nofile", static_cast<int64_t>(limit.rlim_cur)}});
+}
+
 int Die(const absl::Status& s) {
   rtai::LogError("rtaid failed to start", {{"error", s.ToString()}});
   return 1;
@@ -113,6 +127,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  RaiseFileLimit();
   auto options = OptionsFromFlags();
   if (!options.ok()) return Die(options.status());
   rtai::Clock* clock = rtai::SystemClock();

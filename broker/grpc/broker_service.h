@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 #include "base/clock.h"
 #include "broker/core/broker.h"
@@ -28,6 +29,15 @@ struct BrokerServiceLimits {
   int32_t max_fetch_bytes = 4 << 20;
   // Subscribe long-poll per partition round. Default: 500 (ms).
   int64_t subscribe_poll_ms = 500;
+};
+
+// Records of one Produce request bound for one batch of one partition.
+struct PendingBatch {
+  // v2 batch header size; record size estimates are upper bounds.
+  static constexpr int64_t kBatchOverhead = 61;
+  int32_t partition = 0;
+  std::vector<int> indices;  // into the request's records, in order
+  int64_t estimated_bytes = kBatchOverhead;
 };
 
 class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
@@ -53,6 +63,11 @@ class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
   const BrokerServiceLimits& limits() const { return limits_; }
 
  private:
+  // Routes each record to a partition (explicit, Kafka murmur2 by key, or
+  // round-robin) and groups runs into batches under max.message.bytes.
+  absl::StatusOr<std::vector<PendingBatch>> PlanBatches(const v1::ProduceRequest& req,
+                                                        const TopicSummary& topic);
+
   Broker* const broker_;
   Clock* const clock_;
   const BrokerServiceLimits limits_;

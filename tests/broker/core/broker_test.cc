@@ -325,5 +325,30 @@ TEST_F(BrokerTest, AcksNoneAnswersBeforeTheWrite) {
   EXPECT_THAT(Values(*f), ElementsAre("x"));
 }
 
+TEST_F(BrokerTest, RetentionThreadDeletesOldSegments) {
+  BrokerOptions o = Options();
+  o.retention_check_interval_ms = 20;
+  Open(o);
+  ASSERT_TRUE(broker_->CreateTopic(
+      "t", 1, {{"segment.bytes", "1024"}, {"retention.bytes", "2048"}}).ok());
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(Produce("t", 0, {std::string(200, 'a' + i % 26)}).ok());
+  }
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  absl::StatusOr<PartitionDescription> d;
+  do {
+    absl::SleepFor(absl::Milliseconds(10));  // waiting for the periodic thread
+    d = broker_->DescribePartition("t", PartitionId(0));
+    ASSERT_TRUE(d.ok());
+  } while (d->log_start_offset == Offset(0) && absl::Now() < deadline);
+  EXPECT_GT(d->log_start_offset, Offset(0));
+  EXPECT_LE(d->size_bytes, 2048 + 1024);
+  EXPECT_EQ(d->log_end_offset, Offset(40));
+  EXPECT_EQ(Fetch("t", 0, 0).status().code(), absl::StatusCode::kOutOfRange);
+  auto f = Fetch("t", 0, d->log_start_offset.value());
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_FALSE(f->batches.empty());
+}
+
 }  // namespace
 }  // namespace rtai::broker
