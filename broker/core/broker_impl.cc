@@ -40,8 +40,8 @@ absl::Status BrokerImpl::Start() {
   {
     absl::MutexLock l(&mu_);
     for (const std::string& name : table_->Names()) {
-      ASSIGN_OR_RETURN(std::shared_ptr<TopicState> topic,
-                       OpenTopic(*table_->Find(name)));
+      ASSIGN_OR_RETURN(TopicMetadata meta, TakeLeadership(*table_->Find(name)));
+      ASSIGN_OR_RETURN(std::shared_ptr<TopicState> topic, OpenTopic(meta));
       partitions += topic->meta.partition_count;
       topics_.emplace(name, topic);
       ScheduleIntervalFlush(topic);
@@ -53,6 +53,22 @@ absl::Status BrokerImpl::Start() {
   }
   ScheduleRetention();
   return absl::OkStatus();
+}
+
+absl::StatusOr<TopicMetadata> BrokerImpl::TakeLeadership(const TopicMetadata& meta) {
+  TopicMetadata updated = meta;
+  bool changed = false;
+  for (PartitionAssignment& a : updated.partitions) {
+    if (a.leader == options_.node_id) continue;
+    a.leader = options_.node_id;
+    a.leader_epoch = LeaderEpoch(a.leader_epoch.value() + 1);
+    changed = true;
+  }
+  if (!changed) return updated;
+  RETURN_IF_ERROR(table_->Update(updated));
+  LogInfo("took leadership of topic", {{"topic", meta.name},
+                                       {"node_id", options_.node_id.value()}});
+  return updated;
 }
 
 absl::StatusOr<std::shared_ptr<BrokerImpl::TopicState>> BrokerImpl::OpenTopic(

@@ -60,6 +60,10 @@ class BrokerImpl final : public Broker {
 
   absl::StatusOr<std::shared_ptr<TopicState>> OpenTopic(const TopicMetadata& meta)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Single node: this node leads every partition. Partitions recorded with
+  // another leader (the node id changed) move here with a bumped epoch.
+  absl::StatusOr<TopicMetadata> TakeLeadership(const TopicMetadata& meta)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<PartitionState>> FindPartition(
       const std::string& topic, PartitionId partition) const;
   absl::Status ValidateCreate(const std::string& name, int32_t partitions) const

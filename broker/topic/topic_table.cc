@@ -78,6 +78,22 @@ absl::Status TopicTable::Create(const TopicMetadata& meta) {
   return absl::OkStatus();
 }
 
+absl::Status TopicTable::Update(const TopicMetadata& meta) {
+  auto it = topics_.find(meta.name);
+  if (it == topics_.end()) {
+    return absl::NotFoundError(absl::StrCat("unknown topic \"", meta.name, "\""));
+  }
+  if (it->second.topic_id != meta.topic_id ||
+      it->second.partition_count != meta.partition_count) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "topic \"", meta.name, "\": an update may not change its id or partition count"));
+  }
+  RETURN_IF_ERROR(WriteTopicManifest(
+      fs_, JoinPath(TopicDir(meta.name), kTopicManifestFileName), meta));
+  it->second = meta;
+  return absl::OkStatus();
+}
+
 absl::Status TopicTable::Delete(const std::string& name) {
   auto it = topics_.find(name);
   if (it == topics_.end()) {

@@ -87,6 +87,37 @@ TEST_F(BrokerTest, StampsLeaderEpochFromTopicMetadata) {
   EXPECT_EQ(d->partitions[0].leader, NodeId(0));
 }
 
+TEST_F(BrokerTest, NewNodeIdTakesLeadershipWithBumpedEpoch) {
+  ASSERT_TRUE(broker_->CreateTopic("t", 2, {}).ok());
+  ASSERT_TRUE(Produce("t", 0, {"old"}).ok());
+  broker_->Shutdown();
+  BrokerOptions o = Options();
+  o.node_id = NodeId(5);
+  Open(o);
+  auto d = broker_->DescribeTopic("t");
+  ASSERT_TRUE(d.ok());
+  for (const PartitionDescription& p : d->partitions) {
+    EXPECT_EQ(p.leader, NodeId(5));
+    EXPECT_EQ(p.leader_epoch, LeaderEpoch(1));
+  }
+  ASSERT_TRUE(Produce("t", 0, {"new"}).ok());
+  auto f = Fetch("t", 0, 0);
+  ASSERT_TRUE(f.ok());
+  std::vector<int32_t> epochs;
+  absl::string_view rest = f->batches;
+  while (!rest.empty()) {
+    auto h = ParseBatchHeader(rest);
+    ASSERT_TRUE(h.ok());
+    epochs.push_back(h->partition_leader_epoch);
+    rest.remove_prefix(h->size_bytes());
+  }
+  EXPECT_THAT(epochs, ElementsAre(0, 1));
+  // Persisted: the same node id again changes nothing.
+  broker_->Shutdown();
+  Open(o);
+  EXPECT_EQ(broker_->DescribeTopic("t")->partitions[1].leader_epoch, LeaderEpoch(1));
+}
+
 TEST_F(BrokerTest, CreateTopicRejectsBadInput) {
   EXPECT_EQ(broker_->CreateTopic("a/b", 1, {}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(broker_->CreateTopic("t", 0, {}).code(), absl::StatusCode::kInvalidArgument);

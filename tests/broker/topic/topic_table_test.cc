@@ -66,6 +66,22 @@ TEST_F(TopicTableTest, DeleteRemovesDirectoryAndSurvivesReopen) {
   EXPECT_TRUE((*t2)->Names().empty());
 }
 
+TEST_F(TopicTableTest, UpdateRewritesManifestButNotIdentity) {
+  {
+    auto t = TopicTable::Open(fs_, dir_);
+    ASSERT_TRUE((*t)->Create(Meta("u", 2)).ok());
+    TopicMetadata m = Meta("u", 2);
+    m.partitions[1].leader_epoch = LeaderEpoch(9);
+    ASSERT_TRUE((*t)->Update(m).ok());
+    EXPECT_EQ((*t)->Update(Meta("other", 1)).code(), absl::StatusCode::kNotFound);
+    EXPECT_EQ((*t)->Update(Meta("u", 3)).code(), absl::StatusCode::kInvalidArgument);
+  }
+  auto t = TopicTable::Open(fs_, dir_);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ((*t)->Find("u")->partitions[1].leader_epoch, LeaderEpoch(9));
+  EXPECT_EQ((*t)->Find("u")->partition_count, 2);
+}
+
 TEST_F(TopicTableTest, OpenFinishesInterruptedDeleteAndCreate) {
   ASSERT_TRUE(fs_->CreateDirs(dir_ + "/trash/x.00.0/0").ok());
   ASSERT_TRUE(fs_->CreateDirs(dir_ + "/topics/half/0").ok());
