@@ -5,7 +5,8 @@
 namespace rtai::cli {
 
 // HOOK for broker/kafka: replace the body with
-//   auto server = broker::kafka::KafkaServer::Start({listen_address}, broker, clock);
+//   auto server = broker::kafka::KafkaServer::Start({listen_address}, broker,
+//   clock);
 // wrapped in a KafkaListener adapter (address(), Shutdown()), and add the
 // kafka library to rtaid's target_link_libraries in cli/CMakeLists.txt.
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(

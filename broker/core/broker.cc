@@ -8,7 +8,8 @@
 namespace rtai::broker {
 
 absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
-                                                     FileSystem* fs, Clock* clock) {
+                                                     FileSystem* fs,
+                                                     Clock* clock) {
   RETURN_IF_ERROR(options.Validate());
   RETURN_IF_ERROR(fs->CreateDirs(options.data_dir));
   ASSIGN_OR_RETURN(std::unique_ptr<TopicTable> table,
@@ -23,9 +24,10 @@ absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
   return broker;
 }
 
-absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& topic,
-                                          PartitionId partition, std::string batch,
-                                          Acks acks) {
+absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
+                                          const std::string& topic,
+                                          PartitionId partition,
+                                          std::string batch, Acks acks) {
   absl::Notification done;
   absl::StatusOr<AppendInfo> result;
   broker.Produce(topic, partition, std::move(batch), acks,
@@ -37,9 +39,11 @@ absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& top
   return result;
 }
 
-absl::StatusOr<FetchResult> FetchAndWait(Broker& broker, const std::string& topic,
+absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
+                                         const std::string& topic,
                                          PartitionId partition, Offset offset,
-                                         int32_t max_bytes, int64_t max_wait_ms) {
+                                         int32_t max_bytes,
+                                         int64_t max_wait_ms) {
   absl::Notification done;
   absl::StatusOr<FetchResult> result;
   broker.Fetch(topic, partition, offset, max_bytes, max_wait_ms,

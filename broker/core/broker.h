@@ -32,7 +32,7 @@ struct PartitionDescription {
   NodeId leader;
   LeaderEpoch leader_epoch;
   Offset log_start_offset;
-  Offset high_watermark;   // consumers see offsets below this
+  Offset high_watermark;  // consumers see offsets below this
   Offset log_end_offset;
   int64_t size_bytes = 0;
   int32_t segment_count = 0;
@@ -78,14 +78,17 @@ class Broker {
   // Errors: kAlreadyExists, kInvalidArgument (bad name, partition count out
   // of [1, options.max_partitions_per_topic], unknown or invalid config key
   // or value), kResourceExhausted (broker-wide partition limit).
-  virtual absl::Status CreateTopic(const std::string& name, int32_t partitions,
-                                   const std::map<std::string, std::string>& configs) = 0;
+  virtual absl::Status CreateTopic(
+      const std::string& name, int32_t partitions,
+      const std::map<std::string, std::string>& configs) = 0;
   // Removes the topic and its data. kNotFound if unknown.
   virtual absl::Status DeleteTopic(const std::string& name) = 0;
   virtual std::vector<std::string> ListTopics() const = 0;
-  virtual absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name) const = 0;
+  virtual absl::StatusOr<TopicDescription> DescribeTopic(
+      const std::string& name) const = 0;
   // Cheap (no log stats). kNotFound if unknown.
-  virtual absl::StatusOr<TopicSummary> SummarizeTopic(const std::string& name) const = 0;
+  virtual absl::StatusOr<TopicSummary> SummarizeTopic(
+      const std::string& name) const = 0;
 
   // Appends one Kafka v2 record batch to a partition (validated, offsets
   // assigned, stamped with the partition's leader epoch) on a disk thread
@@ -112,9 +115,9 @@ class Broker {
   // first offset whose timestamp >= timestamp_ms.
   virtual absl::StatusOr<PartitionDescription> DescribePartition(
       const std::string& topic, PartitionId partition) const = 0;
-  virtual absl::StatusOr<Offset> OffsetForTimestamp(const std::string& topic,
-                                                    PartitionId partition,
-                                                    int64_t timestamp_ms) const = 0;
+  virtual absl::StatusOr<Offset> OffsetForTimestamp(
+      const std::string& topic, PartitionId partition,
+      int64_t timestamp_ms) const = 0;
 
   virtual NodeId node_id() const = 0;
 
@@ -124,11 +127,14 @@ class Broker {
 };
 
 // Blocking helpers over the async API, for tests, the CLI path and the engine.
-absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& topic,
-                                          PartitionId partition, std::string batch,
-                                          Acks acks);
-absl::StatusOr<FetchResult> FetchAndWait(Broker& broker, const std::string& topic,
+absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
+                                          const std::string& topic,
+                                          PartitionId partition,
+                                          std::string batch, Acks acks);
+absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
+                                         const std::string& topic,
                                          PartitionId partition, Offset offset,
-                                         int32_t max_bytes, int64_t max_wait_ms);
+                                         int32_t max_bytes,
+                                         int64_t max_wait_ms);
 
 }  // namespace rtai::broker

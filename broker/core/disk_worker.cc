@@ -7,13 +7,15 @@
 
 namespace rtai::broker {
 
-absl::Status FsyncFailedError(const PartitionState& p, const absl::Status& cause) {
+absl::Status FsyncFailedError(const PartitionState& p,
+                              const absl::Status& cause) {
   LogError("fsync failed; partition accepts no more writes",
-           {{"topic", p.topic}, {"partition", p.partition.value()},
+           {{"topic", p.topic},
+            {"partition", p.partition.value()},
             {"error", cause.ToString()}});
-  return absl::FailedPreconditionError(
-      absl::StrCat("fsync of ", p.topic, "-", p.partition.value(),
-                   " failed; the partition's log is failed: ", cause.message()));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "fsync of ", p.topic, "-", p.partition.value(),
+      " failed; the partition's log is failed: ", cause.message()));
 }
 
 absl::Status SyncForAcks(PartitionState& p) {
@@ -90,7 +92,8 @@ void DiskWorker::RequestDurable(DiskTask* task, const AppendInfo& info) {
   // The callback keeps `p` (and so its log) alive while the request pends.
   committer_->RequestSync(
       p->log.get(), Offset(info.last_offset.value() + 1),
-      [this, p, done = std::move(done), admitted, bytes, info](absl::Status s) mutable {
+      [this, p, done = std::move(done), admitted, bytes,
+       info](absl::Status s) mutable {
         if (done) {
           if (s.ok()) {
             done(info);
@@ -123,9 +126,10 @@ void DiskWorker::ProcessGroup(std::vector<DiskTask>& group) {
       if (p.closed) continue;
       absl::StatusOr<int> deleted = p.log->EnforceRetention();
       if (!deleted.ok()) {
-        LogWarning("retention failed", {{"topic", p.topic},
-                                        {"partition", p.partition.value()},
-                                        {"error", deleted.status().ToString()}});
+        LogWarning("retention failed",
+                   {{"topic", p.topic},
+                    {"partition", p.partition.value()},
+                    {"error", deleted.status().ToString()}});
       }
       continue;
     }
@@ -145,15 +149,15 @@ void DiskWorker::ProcessGroup(std::vector<DiskTask>& group) {
     }
     Finish(task, *info);
     if (p.flush_policy == FlushPolicy::kInterval) {
-      if (std::find(interval_touched.begin(), interval_touched.end(), task.partition) ==
-          interval_touched.end()) {
+      if (std::find(interval_touched.begin(), interval_touched.end(),
+                    task.partition) == interval_touched.end()) {
         interval_touched.push_back(task.partition);
       }
       continue;
     }
-    auto it = std::find_if(unawaited.begin(), unawaited.end(), [&](const auto& e) {
-      return e.first->partition == task.partition;
-    });
+    auto it = std::find_if(
+        unawaited.begin(), unawaited.end(),
+        [&](const auto& e) { return e.first->partition == task.partition; });
     if (it == unawaited.end()) {
       unawaited.emplace_back(&task, *info);
     } else {

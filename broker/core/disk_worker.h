@@ -83,6 +83,7 @@ class DiskWorker {
 // kFailedPrecondition (the log is failed, nothing more is acknowledged).
 absl::Status SyncForAcks(PartitionState& p);
 // The error acks get after a failed fsync of `p`.
-absl::Status FsyncFailedError(const PartitionState& p, const absl::Status& cause);
+absl::Status FsyncFailedError(const PartitionState& p,
+                              const absl::Status& cause);
 
 }  // namespace rtai::broker

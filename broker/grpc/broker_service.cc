@@ -15,9 +15,9 @@ absl::Status AppendFetchedRecords(
   if (!records.ok()) {
     // Data the log served passed its CRC check; a decode failure here means
     // corruption inside the batch.
-    return absl::DataLossError(absl::StrCat("partition ", partition,
-                                            ": cannot decode stored records: ",
-                                            records.status().message()));
+    return absl::DataLossError(absl::StrCat(
+        "partition ", partition,
+        ": cannot decode stored records: ", records.status().message()));
   }
   for (Record& r : *records) {
     if (r.offset < from) continue;  // the first batch may start before `from`
@@ -41,7 +41,8 @@ grpc::Status BrokerServiceImpl::CreateTopic(grpc::ServerContext*,
                                             v1::CreateTopicResponse*) {
   std::map<std::string, std::string> configs(req->configs().begin(),
                                              req->configs().end());
-  return ToGrpcStatus(broker_->CreateTopic(req->name(), req->partitions(), configs));
+  return ToGrpcStatus(
+      broker_->CreateTopic(req->name(), req->partitions(), configs));
 }
 
 grpc::Status BrokerServiceImpl::DeleteTopic(grpc::ServerContext*,
@@ -53,13 +54,14 @@ grpc::Status BrokerServiceImpl::DeleteTopic(grpc::ServerContext*,
 grpc::Status BrokerServiceImpl::ListTopics(grpc::ServerContext*,
                                            const v1::ListTopicsRequest*,
                                            v1::ListTopicsResponse* resp) {
-  for (std::string& name : broker_->ListTopics()) resp->add_names(std::move(name));
+  for (std::string& name : broker_->ListTopics())
+    resp->add_names(std::move(name));
   return grpc::Status::OK;
 }
 
-grpc::Status BrokerServiceImpl::DescribeTopic(grpc::ServerContext*,
-                                              const v1::DescribeTopicRequest* req,
-                                              v1::DescribeTopicResponse* resp) {
+grpc::Status BrokerServiceImpl::DescribeTopic(
+    grpc::ServerContext*, const v1::DescribeTopicRequest* req,
+    v1::DescribeTopicResponse* resp) {
   absl::StatusOr<TopicDescription> d = broker_->DescribeTopic(req->name());
   if (!d.ok()) return ToGrpcStatus(d.status());
   resp->set_name(d->name);
@@ -94,9 +96,10 @@ grpc::Status BrokerServiceImpl::Fetch(grpc::ServerContext*,
     return ToGrpcStatus(absl::InvalidArgumentError(
         "fetch max_bytes and max_wait_ms must be >= 0"));
   }
-  const int32_t max_bytes = req->max_bytes() == 0
-                                ? std::min(1 << 20, limits_.max_fetch_bytes)
-                                : std::min(req->max_bytes(), limits_.max_fetch_bytes);
+  const int32_t max_bytes =
+      req->max_bytes() == 0
+          ? std::min(1 << 20, limits_.max_fetch_bytes)
+          : std::min(req->max_bytes(), limits_.max_fetch_bytes);
   absl::StatusOr<FetchResult> r =
       FetchAndWait(*broker_, req->topic(), PartitionId(req->partition()),
                    Offset(req->offset()), max_bytes, req->max_wait_ms());

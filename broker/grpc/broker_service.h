@@ -42,7 +42,8 @@ struct PendingBatch {
 
 class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
  public:
-  BrokerServiceImpl(Broker* broker, Clock* clock, BrokerServiceLimits limits = {})
+  BrokerServiceImpl(Broker* broker, Clock* clock,
+                    BrokerServiceLimits limits = {})
       : broker_(broker), clock_(clock), limits_(limits) {}
 
   grpc::Status CreateTopic(grpc::ServerContext*, const v1::CreateTopicRequest*,
@@ -51,7 +52,8 @@ class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
                            v1::DeleteTopicResponse*) override;
   grpc::Status ListTopics(grpc::ServerContext*, const v1::ListTopicsRequest*,
                           v1::ListTopicsResponse*) override;
-  grpc::Status DescribeTopic(grpc::ServerContext*, const v1::DescribeTopicRequest*,
+  grpc::Status DescribeTopic(grpc::ServerContext*,
+                             const v1::DescribeTopicRequest*,
                              v1::DescribeTopicResponse*) override;
   grpc::Status Produce(grpc::ServerContext*, const v1::ProduceRequest*,
                        v1::ProduceResponse*) override;
@@ -65,8 +67,8 @@ class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
  private:
   // Routes each record to a partition (explicit, Kafka murmur2 by key, or
   // round-robin) and groups runs into batches under max.message.bytes.
-  absl::StatusOr<std::vector<PendingBatch>> PlanBatches(const v1::ProduceRequest& req,
-                                                        const TopicSummary& topic);
+  absl::StatusOr<std::vector<PendingBatch>> PlanBatches(
+      const v1::ProduceRequest& req, const TopicSummary& topic);
 
   Broker* const broker_;
   Clock* const clock_;
@@ -77,8 +79,8 @@ class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
 
 // Appends the records of `batches` (as Broker::Fetch returns them) with
 // offset >= `from` to `out`. kDataLoss / kInvalidArgument on corrupt data.
-absl::Status AppendFetchedRecords(const std::string& batches, int32_t partition,
-                                  Offset from,
-                                  google::protobuf::RepeatedPtrField<v1::FetchedRecord>* out);
+absl::Status AppendFetchedRecords(
+    const std::string& batches, int32_t partition, Offset from,
+    google::protobuf::RepeatedPtrField<v1::FetchedRecord>* out);
 
 }  // namespace rtai::broker

@@ -19,17 +19,22 @@ namespace {
 
 int64_t EstimateRecordBytes(const v1::Record& r) {
   int64_t n = 36 + r.key().size() + r.value().size();
-  for (const v1::Header& h : r.headers()) n += 10 + h.key().size() + h.value().size();
+  for (const v1::Header& h : r.headers())
+    n += 10 + h.key().size() + h.value().size();
   return n;
 }
 
 absl::StatusOr<Acks> ToAcks(v1::Acks acks) {
   switch (acks) {
-    case v1::ACKS_ALL: return Acks::kAll;
-    case v1::ACKS_LEADER: return Acks::kLeader;
-    case v1::ACKS_NONE: return Acks::kNone;
+    case v1::ACKS_ALL:
+      return Acks::kAll;
+    case v1::ACKS_LEADER:
+      return Acks::kLeader;
+    case v1::ACKS_NONE:
+      return Acks::kNone;
     default:
-      return absl::InvalidArgumentError(absl::StrCat("unknown acks value ", acks));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown acks value ", acks));
   }
 }
 
@@ -53,9 +58,11 @@ Record ToRecord(const v1::Record& r, int64_t now_ms) {
 absl::StatusOr<std::vector<PendingBatch>> BrokerServiceImpl::PlanBatches(
     const v1::ProduceRequest& req, const TopicSummary& topic) {
   const int32_t count = topic.partition_count;
-  if (req.has_partition() && (req.partition() < 0 || req.partition() >= count)) {
-    return absl::NotFoundError(absl::StrCat("topic \"", req.topic(), "\" has no partition ",
-                                            req.partition(), " (it has ", count, ")"));
+  if (req.has_partition() &&
+      (req.partition() < 0 || req.partition() >= count)) {
+    return absl::NotFoundError(
+        absl::StrCat("topic \"", req.topic(), "\" has no partition ",
+                     req.partition(), " (it has ", count, ")"));
   }
   const int64_t batch_limit =
       std::min<int64_t>(limits_.batch_bytes_target, topic.max_message_bytes);
@@ -67,7 +74,8 @@ absl::StatusOr<std::vector<PendingBatch>> BrokerServiceImpl::PlanBatches(
     if (size + PendingBatch::kBatchOverhead > topic.max_message_bytes) {
       return absl::InvalidArgumentError(absl::StrCat(
           "record ", i, " is about ", size, " bytes; topic \"", req.topic(),
-          "\" accepts batches up to max.message.bytes=", topic.max_message_bytes));
+          "\" accepts batches up to max.message.bytes=",
+          topic.max_message_bytes));
     }
     int32_t p;
     if (req.has_partition()) {
@@ -78,7 +86,8 @@ absl::StatusOr<std::vector<PendingBatch>> BrokerServiceImpl::PlanBatches(
       p = static_cast<int32_t>(round_robin_.fetch_add(1) % count);
     }
     auto it = open.find(p);
-    if (it == open.end() || batches[it->second].estimated_bytes + size > batch_limit) {
+    if (it == open.end() ||
+        batches[it->second].estimated_bytes + size > batch_limit) {
       batches.push_back(PendingBatch{p, {}, PendingBatch::kBatchOverhead});
       it = open.insert_or_assign(p, batches.size() - 1).first;
     }
@@ -93,13 +102,13 @@ grpc::Status BrokerServiceImpl::Produce(grpc::ServerContext*,
                                         v1::ProduceResponse* resp) {
   const int n = req->records_size();
   if (n == 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("produce request for topic \"", req->topic(), "\" has no records")));
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "produce request for topic \"", req->topic(), "\" has no records")));
   }
   if (n > limits_.max_records_per_produce) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "produce request has ", n, " records; the limit is ",
-        limits_.max_records_per_produce)));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("produce request has ", n, " records; the limit is ",
+                     limits_.max_records_per_produce)));
   }
   absl::StatusOr<Acks> acks = ToAcks(req->acks());
   if (!acks.ok()) return ToGrpcStatus(acks.status());
@@ -115,7 +124,8 @@ grpc::Status BrokerServiceImpl::Produce(grpc::ServerContext*,
   for (size_t b = 0; b < batches->size(); ++b) {
     std::vector<Record> records;
     records.reserve((*batches)[b].indices.size());
-    for (int i : (*batches)[b].indices) records.push_back(ToRecord(req->records(i), now_ms));
+    for (int i : (*batches)[b].indices)
+      records.push_back(ToRecord(req->records(i), now_ms));
     broker_->Produce(req->topic(), PartitionId((*batches)[b].partition),
                      BuildRecordBatch(records), *acks,
                      [&, b](absl::StatusOr<AppendInfo> r) {
@@ -126,7 +136,8 @@ grpc::Status BrokerServiceImpl::Produce(grpc::ServerContext*,
   }
   {
     absl::MutexLock l(&mu);
-    mu.Await(absl::Condition(+[](size_t* left) { return *left == 0; }, &remaining));
+    mu.Await(absl::Condition(
+        +[](size_t* left) { return *left == 0; }, &remaining));
   }
   auto* positions = resp->mutable_positions();
   positions->Reserve(n);

@@ -49,6 +49,7 @@ struct CommandResult {
 
 // Runs argv[0] with `argv`, feeding `input` on stdin; waits for it to exit.
 CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::string& input, const std::string& scratch_dir);
+                         const std::string& input,
+                         const std::string& scratch_dir);
 
 }  // namespace rtai::testing

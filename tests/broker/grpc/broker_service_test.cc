@@ -33,7 +33,8 @@ class BrokerServiceTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
     grpc::ChannelArguments args;
-    args.SetMaxSendMessageSize(64 << 20);  // so oversized requests reach the server
+    args.SetMaxSendMessageSize(
+        64 << 20);  // so oversized requests reach the server
     args.SetMaxReceiveMessageSize(64 << 20);
     stub_ = v1::BrokerService::NewStub(grpc::CreateCustomChannel(
         server_->address(), grpc::InsecureChannelCredentials(), args));
@@ -53,7 +54,8 @@ class BrokerServiceTest : public ::testing::Test {
     v1::CreateTopicResponse resp;
     return stub_->CreateTopic(&ctx, req, &resp);
   }
-  grpc::Status Produce(const v1::ProduceRequest& req, v1::ProduceResponse* resp) {
+  grpc::Status Produce(const v1::ProduceRequest& req,
+                       v1::ProduceResponse* resp) {
     grpc::ClientContext ctx;
     return stub_->Produce(&ctx, req, resp);
   }
@@ -117,7 +119,8 @@ TEST_F(BrokerServiceTest, TopicLifecycle) {
     v1::DeleteTopicResponse resp;
     ASSERT_TRUE(stub_->DeleteTopic(&ctx, req, &resp).ok());
     grpc::ClientContext ctx2;
-    EXPECT_EQ(stub_->DeleteTopic(&ctx2, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(stub_->DeleteTopic(&ctx2, req, &resp).error_code(),
+              grpc::StatusCode::NOT_FOUND);
   }
 }
 
@@ -185,7 +188,8 @@ TEST_F(BrokerServiceTest, KeyedRecordsGoWhereKafkaWouldPutThem) {
 TEST_F(BrokerServiceTest, UnkeyedRecordsSpreadRoundRobin) {
   ASSERT_TRUE(Create("t", 4).ok());
   v1::ProduceResponse resp;
-  ASSERT_TRUE(Produce(Values("t", std::vector<std::string>(40, "x")), &resp).ok());
+  ASSERT_TRUE(
+      Produce(Values("t", std::vector<std::string>(40, "x")), &resp).ok());
   std::map<int, int> per_partition;
   for (const auto& pos : resp.positions()) per_partition[pos.partition()]++;
   EXPECT_EQ(per_partition.size(), 4u);
@@ -195,7 +199,8 @@ TEST_F(BrokerServiceTest, UnkeyedRecordsSpreadRoundRobin) {
 TEST_F(BrokerServiceTest, ManyRecordsPerCallAreSplitIntoBatches) {
   ASSERT_TRUE(Create("t", 1, {{"max.message.bytes", "10000"}}).ok());
   std::vector<std::string> values;
-  for (int i = 0; i < 20000; ++i) values.push_back("value-" + std::to_string(i));
+  for (int i = 0; i < 20000; ++i)
+    values.push_back("value-" + std::to_string(i));
   v1::ProduceRequest req = Values("t", values);
   req.set_partition(0);
   v1::ProduceResponse resp;
@@ -241,34 +246,38 @@ TEST_F(BrokerServiceTest, BadInputGetsClearStatusAndServerKeepsServing) {
   v1::ProduceRequest huge = Values("t", {std::string(20 << 20, 'x')});
   v1::ProduceRequest too_large = Values("t", {std::string(5000, 'x')});
   std::vector<Case> cases = {
-      {"empty records", Produce(Values("t", {}), &presp), grpc::StatusCode::INVALID_ARGUMENT,
-       "no records"},
-      {"huge message", Produce(huge, &presp), grpc::StatusCode::RESOURCE_EXHAUSTED, ""},
+      {"empty records", Produce(Values("t", {}), &presp),
+       grpc::StatusCode::INVALID_ARGUMENT, "no records"},
+      {"huge message", Produce(huge, &presp),
+       grpc::StatusCode::RESOURCE_EXHAUSTED, ""},
       {"record > max.message.bytes", Produce(too_large, &presp),
        grpc::StatusCode::INVALID_ARGUMENT, "max.message.bytes"},
       {"unknown topic produce", Produce(Values("nope", {"x"}), &presp),
        grpc::StatusCode::NOT_FOUND, "unknown topic"},
-      {"unknown partition", Produce(unknown_partition, &presp), grpc::StatusCode::NOT_FOUND,
-       "no partition 7"},
-      {"unknown topic fetch", Fetch("nope", 0, 0, &fresp), grpc::StatusCode::NOT_FOUND,
-       "unknown topic"},
-      {"negative offset", Fetch("t", 0, -1, &fresp), grpc::StatusCode::INVALID_ARGUMENT,
-       "negative"},
-      {"negative partition", Fetch("t", -1, 0, &fresp), grpc::StatusCode::INVALID_ARGUMENT,
-       "negative"},
-      {"offset past end", Fetch("t", 0, 100, &fresp), grpc::StatusCode::OUT_OF_RANGE,
-       "out of range"},
-      {"10k partitions", Create("big", 10000), grpc::StatusCode::INVALID_ARGUMENT,
-       "out of range"},
+      {"unknown partition", Produce(unknown_partition, &presp),
+       grpc::StatusCode::NOT_FOUND, "no partition 7"},
+      {"unknown topic fetch", Fetch("nope", 0, 0, &fresp),
+       grpc::StatusCode::NOT_FOUND, "unknown topic"},
+      {"negative offset", Fetch("t", 0, -1, &fresp),
+       grpc::StatusCode::INVALID_ARGUMENT, "negative"},
+      {"negative partition", Fetch("t", -1, 0, &fresp),
+       grpc::StatusCode::INVALID_ARGUMENT, "negative"},
+      {"offset past end", Fetch("t", 0, 100, &fresp),
+       grpc::StatusCode::OUT_OF_RANGE, "out of range"},
+      {"10k partitions", Create("big", 10000),
+       grpc::StatusCode::INVALID_ARGUMENT, "out of range"},
       {"invalid name", Create("a/b", 1), grpc::StatusCode::INVALID_ARGUMENT,
        "illegal character"},
-      {"empty name", Create("", 1), grpc::StatusCode::INVALID_ARGUMENT, "empty"},
-      {"exists", Create("t", 1), grpc::StatusCode::ALREADY_EXISTS, "already exists"},
+      {"empty name", Create("", 1), grpc::StatusCode::INVALID_ARGUMENT,
+       "empty"},
+      {"exists", Create("t", 1), grpc::StatusCode::ALREADY_EXISTS,
+       "already exists"},
       {"bad config", Create("c", 1, {{"flush.policy", "sometimes"}}),
        grpc::StatusCode::INVALID_ARGUMENT, "flush.policy"},
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(c.status.error_code(), c.want) << c.what << ": " << c.status.error_message();
+    EXPECT_EQ(c.status.error_code(), c.want)
+        << c.what << ": " << c.status.error_message();
     EXPECT_THAT(c.status.error_message(), HasSubstr(c.needle)) << c.what;
     ExpectServing();
   }
@@ -290,7 +299,8 @@ TEST_F(BrokerServiceTest, FetchLongPollsUntilAProduce) {
   EXPECT_EQ(f.records(0).value(), "late");
 }
 
-TEST_F(BrokerServiceTest, SubscribeStreamsExistingAndNewRecordsOfAllPartitions) {
+TEST_F(BrokerServiceTest,
+       SubscribeStreamsExistingAndNewRecordsOfAllPartitions) {
   ASSERT_TRUE(Create("t", 3).ok());
   v1::ProduceResponse resp;
   ASSERT_TRUE(Produce(Values("t", {"a", "b", "c"}), &resp).ok());

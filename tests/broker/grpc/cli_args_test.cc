@@ -1,7 +1,6 @@
 // rtai-cli's hand-written argv parser and --format templates.
 
 #include "cli/args.h"
-
 #include "cli/record_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,8 +14,8 @@ using ::testing::HasSubstr;
 const ArgSpec kSpec{{"partition", "config"}, {"from-beginning"}};
 
 TEST(ArgsTest, ParsesValuesFlagsAndPositionals) {
-  auto a = ParseArgs({"t", "--partition", "3", "--config=a=b", "--config", "c=d",
-                      "--from-beginning", "extra"},
+  auto a = ParseArgs({"t", "--partition", "3", "--config=a=b", "--config",
+                      "c=d", "--from-beginning", "extra"},
                      kSpec);
   ASSERT_TRUE(a.ok()) << a.status();
   EXPECT_THAT(a->positional, ElementsAre("t", "extra"));
@@ -36,14 +35,18 @@ TEST(ArgsTest, HelpDashAndDoubleDash) {
 }
 
 TEST(ArgsTest, RejectsUnknownMissingAndMalformed) {
-  EXPECT_THAT(ParseArgs({"--nope"}, kSpec).status().message(), HasSubstr("unknown option --nope"));
-  EXPECT_THAT(ParseArgs({"-x"}, kSpec).status().message(), HasSubstr("unknown option -x"));
-  EXPECT_THAT(ParseArgs({"--partition"}, kSpec).status().message(), HasSubstr("needs a value"));
+  EXPECT_THAT(ParseArgs({"--nope"}, kSpec).status().message(),
+              HasSubstr("unknown option --nope"));
+  EXPECT_THAT(ParseArgs({"-x"}, kSpec).status().message(),
+              HasSubstr("unknown option -x"));
+  EXPECT_THAT(ParseArgs({"--partition"}, kSpec).status().message(),
+              HasSubstr("needs a value"));
   EXPECT_THAT(ParseArgs({"--from-beginning=1"}, kSpec).status().message(),
               HasSubstr("takes no value"));
   auto a = ParseArgs({"--partition", "x1"}, kSpec);
   ASSERT_TRUE(a.ok());
-  EXPECT_THAT(a->GetInt("partition", 0).status().message(), HasSubstr("wants an integer"));
+  EXPECT_THAT(a->GetInt("partition", 0).status().message(),
+              HasSubstr("wants an integer"));
 }
 
 TEST(RecordFormatTest, ExpandsEveryDirective) {
@@ -62,9 +65,12 @@ TEST(RecordFormatTest, ExpandsEveryDirective) {
 }
 
 TEST(RecordFormatTest, RejectsBadTemplates) {
-  EXPECT_THAT(RecordFormat::Parse("%x").status().message(), HasSubstr("unknown directive %x"));
-  EXPECT_THAT(RecordFormat::Parse("abc%").status().message(), HasSubstr("lone '%'"));
-  EXPECT_THAT(RecordFormat::Parse("\\q").status().message(), HasSubstr("unknown escape"));
+  EXPECT_THAT(RecordFormat::Parse("%x").status().message(),
+              HasSubstr("unknown directive %x"));
+  EXPECT_THAT(RecordFormat::Parse("abc%").status().message(),
+              HasSubstr("lone '%'"));
+  EXPECT_THAT(RecordFormat::Parse("\\q").status().message(),
+              HasSubstr("unknown escape"));
 }
 
 }  // namespace
