@@ -83,6 +83,20 @@ void DiskWorker::Run() {
   }
 }
 
+namespace {
+
+// What an acks=all append hears when its fsync request failed.
+absl::Status DurabilityError(PartitionState& p, const absl::Status& s) {
+  {
+    absl::ReaderMutexLock l(&p.life_mu);
+    if (p.closed) return PartitionGoneError(p);  // topic deleted meanwhile
+  }
+  if (s.code() == absl::StatusCode::kFailedPrecondition) return s;
+  return FsyncFailedError(p, s);
+}
+
+}  // namespace
+
 void DiskWorker::RequestDurable(DiskTask* task, const AppendInfo& info) {
   std::shared_ptr<PartitionState> p = task->partition;
   ProduceCallback done = std::move(task->done);
@@ -90,22 +104,20 @@ void DiskWorker::RequestDurable(DiskTask* task, const AppendInfo& info) {
   const int64_t bytes = task->admitted_bytes;
   task->admitted = false;
   // The callback keeps `p` (and so its log) alive while the request pends.
-  committer_->RequestSync(
-      p->log.get(), Offset(info.last_offset.value() + 1),
-      [this, p, done = std::move(done), admitted, bytes,
-       info](absl::Status s) mutable {
-        if (done) {
-          if (s.ok()) {
-            done(info);
-          } else {
-            done(s.code() == absl::StatusCode::kFailedPrecondition
-                     ? s
-                     : FsyncFailedError(*p, s));
-          }
-        }
-        if (admitted && hooks_.released) hooks_.released(bytes);
-        if (hooks_.hw_moved) hooks_.hw_moved(p);
-      });
+  committer_->RequestSync(p->log.get(), Offset(info.last_offset.value() + 1),
+                          [this, p, done = std::move(done), admitted, bytes,
+                           info](absl::Status s) mutable {
+                            if (done) {
+                              if (s.ok()) {
+                                done(info);
+                              } else {
+                                done(DurabilityError(*p, s));
+                              }
+                            }
+                            if (admitted && hooks_.released)
+                              hooks_.released(bytes);
+                            if (hooks_.hw_moved) hooks_.hw_moved(p);
+                          });
 }
 
 void DiskWorker::ProcessGroup(std::vector<DiskTask>& group) {

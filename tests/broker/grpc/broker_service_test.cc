@@ -245,6 +245,12 @@ TEST_F(BrokerServiceTest, BadInputGetsClearStatusAndServerKeepsServing) {
   unknown_partition.set_partition(7);
   v1::ProduceRequest huge = Values("t", {std::string(20 << 20, 'x')});
   v1::ProduceRequest too_large = Values("t", {std::string(5000, 'x')});
+  v1::ProduceRequest bad_acks = Values("t", {"x"});
+  bad_acks.set_acks(static_cast<v1::Acks>(7));
+  v1::DescribeTopicRequest describe_missing;
+  describe_missing.set_name("missing");
+  v1::DescribeTopicResponse dresp;
+  grpc::ClientContext dctx;
   std::vector<Case> cases = {
       {"empty records", Produce(Values("t", {}), &presp),
        grpc::StatusCode::INVALID_ARGUMENT, "no records"},
@@ -341,6 +347,21 @@ TEST_F(BrokerServiceTest, SubscribeErrors) {
   auto reader2 = stub_->Subscribe(&ctx2, req);
   EXPECT_FALSE(reader2->Read(&msg));
   EXPECT_EQ(reader2->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::SubscribeRequest negative;
+  negative.set_topic("t");
+  negative.set_start(v1::SubscribeRequest::OFFSET);
+  negative.set_start_offset(-5);
+  grpc::ClientContext ctx3;
+  auto reader3 = stub_->Subscribe(&ctx3, negative);
+  EXPECT_FALSE(reader3->Read(&msg));
+  EXPECT_EQ(reader3->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::SubscribeRequest past_end = negative;
+  past_end.set_start_offset(1000);
+  grpc::ClientContext ctx4;
+  auto reader4 = stub_->Subscribe(&ctx4, past_end);
+  EXPECT_FALSE(reader4->Read(&msg));
+  EXPECT_EQ(reader4->Finish().error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  ExpectServing();
 }
 
 }  // namespace
