@@ -3,9 +3,12 @@
 // SIGTERM or SIGINT: a dedicated thread sigwait()s, then the servers stop
 // and the Broker shuts down (pending callbacks complete, logs synced).
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -116,6 +119,28 @@ void RaiseFileLimit() {
                 {{"nofile", static_cast<int64_t>(limit.rlim_cur)}});
 }
 
+// Two daemons on one data directory would corrupt it: hold an exclusive
+// flock on <data_dir>/rtaid.lock for the process lifetime (the kernel drops
+// it when the process dies, even by SIGKILL).
+absl::Status LockDataDir(const std::string& data_dir) {
+  absl::Status s = rtai::DefaultFileSystem()->CreateDirs(data_dir);
+  if (!s.ok()) return s;
+  const std::string path = rtai::JoinPath(data_dir, "rtaid.lock");
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return rtai::ErrnoToStatus(errno, absl::StrCat("open ", path));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    if (err == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("data directory ", data_dir,
+                       " is in use by another rtaid (", path, " is locked)"));
+    }
+    return rtai::ErrnoToStatus(err, absl::StrCat("flock ", path));
+  }
+  return absl::OkStatus();  // fd stays open until exit
+}
+
 int Die(const absl::Status& s) {
   rtai::LogError("rtaid failed to start", {{"error", s.ToString()}});
   return 1;
@@ -126,7 +151,8 @@ int Die(const absl::Status& s) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "rtai daemon.\nusage: rtaid --data-dir DIR [--grpc-listen HOST:PORT] "
-      "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]");
+      "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]\n"
+      "Flag names may use dashes or underscores (--data-dir = --data_dir).");
   std::vector<std::string> arg_storage;
   std::vector<char*> args = DashesToUnderscores(argc, argv, arg_storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
@@ -142,6 +168,7 @@ int main(int argc, char** argv) {
   RaiseFileLimit();
   auto options = OptionsFromFlags();
   if (!options.ok()) return Die(options.status());
+  if (absl::Status s = LockDataDir(options->data_dir); !s.ok()) return Die(s);
   rtai::Clock* clock = rtai::SystemClock();
   auto broker = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
   if (!broker.ok()) return Die(broker.status());

@@ -139,6 +139,34 @@ TEST_F(RtaiCliTest, ErrorsExitNonZeroWithOneLine) {
   ExpectError(unreachable, "cannot reach rtaid at 127.0.0.1:1");
 }
 
+TEST_F(RtaiCliTest, RtaidRefusesBadFlagsClearly) {
+  auto no_dir = RunCommand({RTAID_BINARY}, "", dir_->path());
+  EXPECT_EQ(no_dir.exit_code, 1);
+  EXPECT_THAT(no_dir.err, HasSubstr("--data-dir is required"));
+  auto bad_policy = RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                                "--flush-policy", "sometimes"},
+                               "", dir_->path());
+  EXPECT_EQ(bad_policy.exit_code, 1);
+  EXPECT_THAT(bad_policy.err, HasSubstr("flush.policy"));
+  auto bad_segment =
+      RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                  "--log-segment-bytes", "10"},
+                 "", dir_->path());
+  EXPECT_EQ(bad_segment.exit_code, 1);
+  EXPECT_THAT(bad_segment.err, HasSubstr("segment.bytes"));
+  auto busy = RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/y",
+                          "--grpc-listen", rtaid_->address()},
+                         "", dir_->path());
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_THAT(busy.err, HasSubstr("cannot listen"));
+  auto same_dir =
+      RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/data",
+                  "--grpc-listen", "127.0.0.1:0"},
+                 "", dir_->path());
+  EXPECT_EQ(same_dir.exit_code, 1);
+  EXPECT_THAT(same_dir.err, HasSubstr("in use by another rtaid"));
+}
+
 TEST_F(RtaiCliTest, HelpOnEveryCommand) {
   for (std::vector<std::string> args : {std::vector<std::string>{"--help"},
                                         {"topic", "--help"},

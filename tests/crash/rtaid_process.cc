@@ -98,7 +98,8 @@ int RtaidProcess::Stop(int sig) {
 
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::string& input,
-                         const std::string& scratch_dir) {
+                         const std::string& scratch_dir,
+                         absl::Duration timeout) {
   static int counter = 0;
   const std::string base =
       JoinPath(scratch_dir, absl::StrCat("cmd", counter++));
@@ -110,7 +111,17 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   const pid_t pid =
       Spawn(argv, base + ".in", base + ".out", base + ".err", false);
   int status = 0;
-  waitpid(pid, &status, 0);
+  const absl::Time deadline = absl::Now() + timeout;
+  while (waitpid(pid, &status, WNOHANG) != pid) {
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      r.exit_code = -2;
+      r.err = "timed out";
+      return r;
+    }
+    absl::SleepFor(absl::Milliseconds(5));  // polling a child process
+  }
   r.exit_code =
       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = ReadFile(base + ".out");
