@@ -32,7 +32,7 @@ struct PartitionDescription {
   NodeId leader;
   LeaderEpoch leader_epoch;
   Offset log_start_offset;
-  Offset high_watermark;   // consumers see offsets below this
+  Offset high_watermark;  // consumers see offsets below this
   Offset log_end_offset;
   int64_t size_bytes = 0;
   int32_t segment_count = 0;
@@ -40,6 +40,7 @@ struct PartitionDescription {
 
 struct TopicDescription {
   std::string name;
+  std::string topic_id;  // 32 hex digits, fixed at creation
   std::vector<PartitionDescription> partitions;
   // Explicitly set topic configs (Kafka names, e.g. "retention.ms").
   std::map<std::string, std::string> configs;
@@ -54,6 +55,12 @@ struct FetchResult {
   std::string batches;  // whole Kafka v2 batches, as PartitionLog::Read
   Offset high_watermark;
   Offset log_start_offset;
+};
+
+// What a front end needs to route records to partitions.
+struct TopicSummary {
+  int32_t partition_count = 0;
+  int32_t max_message_bytes = 0;  // the topic's max.message.bytes
 };
 
 using ProduceCallback = absl::AnyInvocable<void(absl::StatusOr<AppendInfo>)>;
@@ -71,12 +78,17 @@ class Broker {
   // Errors: kAlreadyExists, kInvalidArgument (bad name, partition count out
   // of [1, options.max_partitions_per_topic], unknown or invalid config key
   // or value), kResourceExhausted (broker-wide partition limit).
-  virtual absl::Status CreateTopic(const std::string& name, int32_t partitions,
-                                   const std::map<std::string, std::string>& configs) = 0;
+  virtual absl::Status CreateTopic(
+      const std::string& name, int32_t partitions,
+      const std::map<std::string, std::string>& configs) = 0;
   // Removes the topic and its data. kNotFound if unknown.
   virtual absl::Status DeleteTopic(const std::string& name) = 0;
   virtual std::vector<std::string> ListTopics() const = 0;
-  virtual absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name) const = 0;
+  virtual absl::StatusOr<TopicDescription> DescribeTopic(
+      const std::string& name) const = 0;
+  // Cheap (no log stats). kNotFound if unknown.
+  virtual absl::StatusOr<TopicSummary> SummarizeTopic(
+      const std::string& name) const = 0;
 
   // Appends one Kafka v2 record batch to a partition (validated, offsets
   // assigned, stamped with the partition's leader epoch) on a disk thread
@@ -89,10 +101,12 @@ class Broker {
                        std::string batch, Acks acks, ProduceCallback done) = 0;
 
   // Reads whole batches from `offset` up to the high watermark. If nothing
-  // is available at `offset` yet, waits up to max_wait_ms for data before
-  // answering with an empty result (long poll). Errors: kNotFound,
-  // kOutOfRange (offset below log start or above the high watermark),
-  // kDataLoss (corrupt data in range; never served).
+  // is available at `offset` yet (offset in [high watermark, log end]),
+  // waits up to max_wait_ms (capped by options.max_fetch_wait_ms) for data
+  // before answering with an empty result (long poll). Errors: kNotFound,
+  // kOutOfRange (offset below log start or above log end),
+  // kInvalidArgument (max_bytes < 1), kDataLoss (corrupt data in range;
+  // never served), kUnavailable (shutting down).
   virtual void Fetch(const std::string& topic, PartitionId partition,
                      Offset offset, int32_t max_bytes, int64_t max_wait_ms,
                      FetchCallback done) = 0;
@@ -101,9 +115,9 @@ class Broker {
   // first offset whose timestamp >= timestamp_ms.
   virtual absl::StatusOr<PartitionDescription> DescribePartition(
       const std::string& topic, PartitionId partition) const = 0;
-  virtual absl::StatusOr<Offset> OffsetForTimestamp(const std::string& topic,
-                                                    PartitionId partition,
-                                                    int64_t timestamp_ms) const = 0;
+  virtual absl::StatusOr<Offset> OffsetForTimestamp(
+      const std::string& topic, PartitionId partition,
+      int64_t timestamp_ms) const = 0;
 
   virtual NodeId node_id() const = 0;
 
@@ -113,11 +127,14 @@ class Broker {
 };
 
 // Blocking helpers over the async API, for tests, the CLI path and the engine.
-absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& topic,
-                                          PartitionId partition, std::string batch,
-                                          Acks acks);
-absl::StatusOr<FetchResult> FetchAndWait(Broker& broker, const std::string& topic,
+absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
+                                          const std::string& topic,
+                                          PartitionId partition,
+                                          std::string batch, Acks acks);
+absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
+                                         const std::string& topic,
                                          PartitionId partition, Offset offset,
-                                         int32_t max_bytes, int64_t max_wait_ms);
+                                         int32_t max_bytes,
+                                         int64_t max_wait_ms);
 
 }  // namespace rtai::broker
