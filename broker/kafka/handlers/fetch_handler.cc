@@ -45,11 +45,17 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
       out_topic.SetStr("Topic", topic.Str("Name"));
       for (const Value& p : topic.Array("FetchPartitions")) {
         const StructValue& part = p.as_struct();
-        StructValue& slot = out_topic.AddStruct("PartitionResponses");
-        slot.SetInt("Partition", part.Int("PartitionIndex"));
+        out_topic.AddStruct("PartitionResponses").SetInt("Partition", part.Int("PartitionIndex"));
         parts_.push_back({topic.Str("Name"), static_cast<int32_t>(part.Int("PartitionIndex")),
                           part.Int("FetchOffset"), static_cast<int32_t>(part.Int("MaxBytes")),
-                          &slot});
+                          nullptr});
+      }
+    }
+    // Slots are taken once the response's arrays stop growing.
+    size_t i = 0;
+    for (Value& t : *response_.MutableArray("Responses")) {
+      for (Value& p : *t.mutable_struct()->MutableArray("PartitionResponses")) {
+        parts_[i++].slot = p.mutable_struct();
       }
     }
     first_.resize(parts_.size());

@@ -69,7 +69,6 @@ void HandleProduce(const HandlerContext& ctx, StructValue request, Respond respo
   const int64_t acks = request.Int("Acks");
   auto state = std::make_shared<ProduceState>();
   state->response = NewMessage(kProduceResponse);
-  // Build every slot first: pointers into the response stay valid after.
   struct Work {
     std::string topic;
     StructValue* slot;
@@ -84,8 +83,13 @@ void HandleProduce(const HandlerContext& ctx, StructValue request, Respond respo
       StructValue& slot = out_topic.AddStruct("Partitions");
       slot.SetInt("PartitionIndex", p.as_struct().Int("PartitionIndex"));
       slot.SetInt("BaseOffset", -1);
-      work.push_back({topic->Str("Name"), &slot, p.mutable_struct()});
+      work.push_back({topic->Str("Name"), nullptr, p.mutable_struct()});
     }
+  }
+  // Slots are taken once the response's arrays stop growing.
+  size_t i = 0;
+  for (Value& t : *state->response.MutableArray("Responses")) {
+    for (Value& p : *t.mutable_struct()->MutableArray("Partitions")) work[i++].slot = p.mutable_struct();
   }
   const bool no_response = acks == 0;
   {
