@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Interop tests: real Kafka clients from Debian packages against our listener.
+
+Usage: kafka_clients_test.py --server CMD [ARGS...] -- CLIENT
+  CLIENT: kcat | confluent | kafka-python
+The server command must print "PORT <n>" on stdout once listening and exit
+when its stdin closes. Each test uses its own server on a free port.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+N = 50
+
+
+def start_server(cmd):
+    proc = subprocess.Popen(cmd + ["127.0.0.1:0"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("PORT "):
+        proc.kill()
+        raise SystemExit("server did not start: %r" % line)
+    return proc, int(line.split()[1])
+
+
+def check(cond, msg):
+    if not cond:
+        raise SystemExit("FAIL: " + msg)
+
+
+def run(cmd, stdin=None, timeout=30):
+    r = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
+    return r
+
+
+def test_kcat(port):
+    b = "127.0.0.1:%d" % port
+    r = run(["kcat", "-b", b, "-L"])
+    check(r.returncode == 0, "kcat -L failed: " + r.stderr)
+    check("1 brokers" in r.stdout and "127.0.0.1:%d" % port in r.stdout, "kcat -L: " + r.stdout)
+    lines = "".join("key%d:value%d\n" % (i, i) for i in range(N))
+    r = run(["kcat", "-b", b, "-t", "kcat_topic", "-P", "-K:"], stdin=lines)
+    check(r.returncode == 0, "kcat produce failed: " + r.stderr)
+    r = run(["kcat", "-b", b, "-t", "kcat_topic", "-C", "-o", "beginning", "-e",
+             "-f", "%k=%s@%o\\n"])
+    check(r.returncode == 0, "kcat consume failed: " + r.stderr)
+    got = r.stdout.splitlines()
+    want = ["key%d=value%d@%d" % (i, i, i) for i in range(N)]
+    check(got == want, "kcat consumed %r" % got[:5])
+    r = run(["kcat", "-b", b, "-L", "-t", "kcat_topic"])
+    check('topic "kcat_topic" with 1 partitions' in r.stdout, "kcat -L -t: " + r.stdout)
+
+
+def test_confluent(port):
+    from confluent_kafka import Consumer, Producer, TopicPartition, OFFSET_BEGINNING
+    from confluent_kafka.admin import AdminClient, NewTopic
+    b = "127.0.0.1:%d" % port
+    admin = AdminClient({"bootstrap.servers": b})
+    fs = admin.create_topics([NewTopic("ck_topic", num_partitions=2, replication_factor=1)])
+    fs["ck_topic"].result(timeout=20)
+    md = admin.list_topics(timeout=10)
+    check(len(md.topics["ck_topic"].partitions) == 2, "confluent metadata: %r" % md.topics)
+    delivered = []
+    p = Producer({"bootstrap.servers": b, "linger.ms": 5, "acks": "all"})
+    for i in range(N):
+        p.produce("ck_topic", key="k%d" % i, value="v%d" % i, partition=i % 2,
+                  on_delivery=lambda err, msg: delivered.append((err, msg.offset())))
+    check(p.flush(30) == 0, "confluent flush left messages")
+    check(len(delivered) == N and all(e is None for e, _ in delivered),
+          "confluent delivery: %r" % delivered[:3])
+    c = Consumer({"bootstrap.servers": b, "group.id": "unused", "enable.auto.commit": False,
+                  "enable.partition.eof": True})
+    c.assign([TopicPartition("ck_topic", 0, OFFSET_BEGINNING),
+              TopicPartition("ck_topic", 1, OFFSET_BEGINNING)])
+    got, eofs, deadline = [], set(), time.time() + 30
+    while len(eofs) < 2 and time.time() < deadline:
+        m = c.poll(1.0)
+        if m is None:
+            continue
+        if m.error():
+            if m.error().code() == -191:  # _PARTITION_EOF
+                eofs.add(m.partition())
+                continue
+            raise SystemExit("FAIL: consumer error %s" % m.error())
+        got.append((m.partition(), m.offset(), m.key().decode(), m.value().decode()))
+    c.close()
+    check(len(got) == N, "confluent consumed %d of %d" % (len(got), N))
+    for part in (0, 1):
+        mine = [g for g in got if g[0] == part]
+        check([g[1] for g in mine] == list(range(N // 2)), "offsets on %d: %r" % (part, mine[:3]))
+    check(sorted(g[3] for g in got) == sorted("v%d" % i for i in range(N)), "values differ")
+    lo, hi = Consumer({"bootstrap.servers": b, "group.id": "x"}).get_watermark_offsets(
+        TopicPartition("ck_topic", 0), timeout=10)
+    check((lo, hi) == (0, N // 2), "watermarks %r" % ((lo, hi),))
+
+
+def test_kafka_python(port):
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+    b = "127.0.0.1:%d" % port
+    p = KafkaProducer(bootstrap_servers=b, acks=1)
+    futures = [p.send("kp_topic", key=b"k%d" % i, value=b"v%d" % i) for i in range(N)]
+    p.flush(timeout=30)
+    offsets = [f.get(timeout=10).offset for f in futures]
+    check(offsets == list(range(N)), "kafka-python offsets %r" % offsets[:5])
+    p.close()
+    c = KafkaConsumer(bootstrap_servers=b, group_id=None, enable_auto_commit=False,
+                      auto_offset_reset="earliest", consumer_timeout_ms=10000)
+    tp = TopicPartition("kp_topic", 0)
+    c.assign([tp])
+    c.seek_to_beginning(tp)
+    got = []
+    for m in c:
+        got.append((m.offset, m.key, m.value))
+        if len(got) == N:
+            break
+    check([g[0] for g in got] == list(range(N)), "kafka-python consumed %r" % got[:3])
+    check(got[7][1:] == (b"k7", b"v7"), "kafka-python record %r" % (got[7],))
+    check(c.end_offsets([tp])[tp] == N, "end offsets")
+    c.close()
+
+
+def main():
+    argv = sys.argv[1:]
+    sep = argv.index("--")
+    cmd, client = argv[1:sep], argv[sep + 1]
+    proc, port = start_server(cmd)
+    try:
+        {"kcat": test_kcat, "confluent": test_confluent,
+         "kafka-python": test_kafka_python}[client](port)
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    check(proc.returncode == 0, "server exited with %s" % proc.returncode)
+    print("PASS", client)
+
+
+if __name__ == "__main__":
+    main()
