@@ -27,9 +27,9 @@ class StructValue {
   explicit StructValue(Fields fields);
 
   Fields fields() const { return fields_; }
-  size_t size() const { return values_.size(); }
-  Value& at(size_t i) { return values_[i]; }
-  const Value& at(size_t i) const { return values_[i]; }
+  size_t size() const;
+  Value& at(size_t i);
+  const Value& at(size_t i) const;
 
   // Integers and bools.
   int64_t Int(std::string_view name) const;
@@ -87,5 +87,10 @@ class Value {
 };
 
 bool operator==(const StructValue& a, const StructValue& b);
+
+// Defined here, where Value is complete.
+inline size_t StructValue::size() const { return values_.size(); }
+inline Value& StructValue::at(size_t i) { return values_[i]; }
+inline const Value& StructValue::at(size_t i) const { return values_[i]; }
 
 }  // namespace rtai::kafka
