@@ -40,6 +40,7 @@ struct PartitionDescription {
 
 struct TopicDescription {
   std::string name;
+  std::string topic_id;  // 32 hex digits, fixed at creation
   std::vector<PartitionDescription> partitions;
   // Explicitly set topic configs (Kafka names, e.g. "retention.ms").
   std::map<std::string, std::string> configs;
@@ -54,6 +55,12 @@ struct FetchResult {
   std::string batches;  // whole Kafka v2 batches, as PartitionLog::Read
   Offset high_watermark;
   Offset log_start_offset;
+};
+
+// What a front end needs to route records to partitions.
+struct TopicSummary {
+  int32_t partition_count = 0;
+  int32_t max_message_bytes = 0;  // the topic's max.message.bytes
 };
 
 using ProduceCallback = absl::AnyInvocable<void(absl::StatusOr<AppendInfo>)>;
@@ -77,6 +84,8 @@ class Broker {
   virtual absl::Status DeleteTopic(const std::string& name) = 0;
   virtual std::vector<std::string> ListTopics() const = 0;
   virtual absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name) const = 0;
+  // Cheap (no log stats). kNotFound if unknown.
+  virtual absl::StatusOr<TopicSummary> SummarizeTopic(const std::string& name) const = 0;
 
   // Appends one Kafka v2 record batch to a partition (validated, offsets
   // assigned, stamped with the partition's leader epoch) on a disk thread
@@ -89,10 +98,12 @@ class Broker {
                        std::string batch, Acks acks, ProduceCallback done) = 0;
 
   // Reads whole batches from `offset` up to the high watermark. If nothing
-  // is available at `offset` yet, waits up to max_wait_ms for data before
-  // answering with an empty result (long poll). Errors: kNotFound,
-  // kOutOfRange (offset below log start or above the high watermark),
-  // kDataLoss (corrupt data in range; never served).
+  // is available at `offset` yet (offset in [high watermark, log end]),
+  // waits up to max_wait_ms (capped by options.max_fetch_wait_ms) for data
+  // before answering with an empty result (long poll). Errors: kNotFound,
+  // kOutOfRange (offset below log start or above log end),
+  // kInvalidArgument (max_bytes < 1), kDataLoss (corrupt data in range;
+  // never served), kUnavailable (shutting down).
   virtual void Fetch(const std::string& topic, PartitionId partition,
                      Offset offset, int32_t max_bytes, int64_t max_wait_ms,
                      FetchCallback done) = 0;

@@ -32,7 +32,13 @@ struct BrokerOptions {
   int64_t disk_queue_bytes_max = int64_t{256} << 20;
   // How often retention and age-based rolling run. Default: 30000 (ms).
   int64_t retention_check_interval_ms = 30000;
+  // Fetches parked at once (long poll) across all partitions; past it a
+  // Fetch with nothing to read answers empty at once. Default: 10000.
+  int32_t max_parked_fetches = 10000;
+  // Upper bound on a Fetch's max_wait_ms. Default: 30000 (ms).
+  int64_t max_fetch_wait_ms = 30000;
 
+  // kInvalidArgument naming the field (and the flag) that is out of range.
   absl::Status Validate() const;
 };
 

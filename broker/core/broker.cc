@@ -1,0 +1,54 @@
+#include "broker/core/broker.h"
+
+#include "absl/synchronization/notification.h"
+#include "base/status_macros.h"
+#include "broker/core/broker_impl.h"
+#include "broker/topic/topic_table.h"
+
+namespace rtai::broker {
+
+absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
+                                                     FileSystem* fs, Clock* clock) {
+  RETURN_IF_ERROR(options.Validate());
+  RETURN_IF_ERROR(fs->CreateDirs(options.data_dir));
+  ASSIGN_OR_RETURN(std::unique_ptr<TopicTable> table,
+                   TopicTable::Open(fs, options.data_dir));
+  auto broker = std::make_unique<BrokerImpl>(std::move(options), fs, clock,
+                                             std::move(table));
+  absl::Status s = broker->Start();
+  if (!s.ok()) {
+    broker->Shutdown();
+    return s;
+  }
+  return broker;
+}
+
+absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& topic,
+                                          PartitionId partition, std::string batch,
+                                          Acks acks) {
+  absl::Notification done;
+  absl::StatusOr<AppendInfo> result;
+  broker.Produce(topic, partition, std::move(batch), acks,
+                 [&](absl::StatusOr<AppendInfo> r) {
+                   result = std::move(r);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return result;
+}
+
+absl::StatusOr<FetchResult> FetchAndWait(Broker& broker, const std::string& topic,
+                                         PartitionId partition, Offset offset,
+                                         int32_t max_bytes, int64_t max_wait_ms) {
+  absl::Notification done;
+  absl::StatusOr<FetchResult> result;
+  broker.Fetch(topic, partition, offset, max_bytes, max_wait_ms,
+               [&](absl::StatusOr<FetchResult> r) {
+                 result = std::move(r);
+                 done.Notify();
+               });
+  done.WaitForNotification();
+  return result;
+}
+
+}  // namespace rtai::broker

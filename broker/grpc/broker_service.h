@@ -1,0 +1,69 @@
+#pragma once
+// BrokerServiceImpl: the gRPC BrokerService (proto/broker.proto) over a
+// Broker. Sync gRPC handlers; Produce bridges to the async Broker::Produce
+// and waits. Errors are the Broker's absl::Status codes, mapped 1:1 to gRPC
+// codes (see proto/broker.proto for what each means to the caller).
+//
+// Thread-safe. `broker` and `clock` must outlive the service.
+
+#include <atomic>
+#include <cstdint>
+
+#include "base/clock.h"
+#include "broker/core/broker.h"
+#include "proto/broker.grpc.pb.h"
+
+namespace rtai::broker {
+
+struct BrokerServiceLimits {
+  // Largest gRPC message either way. Default: 16 MiB (bytes).
+  int32_t max_message_bytes = 16 << 20;
+  // Records in one Produce request. Default: 100000.
+  int32_t max_records_per_produce = 100000;
+  // Target size of one record batch built from a Produce request; large
+  // requests are split into several batches per partition. Default: 1 MiB.
+  int32_t batch_bytes_target = 1 << 20;
+  // Cap on FetchRequest.max_bytes (the response must fit in a message).
+  // Default: 4 MiB (bytes).
+  int32_t max_fetch_bytes = 4 << 20;
+  // Subscribe long-poll per partition round. Default: 500 (ms).
+  int64_t subscribe_poll_ms = 500;
+};
+
+class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
+ public:
+  BrokerServiceImpl(Broker* broker, Clock* clock, BrokerServiceLimits limits = {})
+      : broker_(broker), clock_(clock), limits_(limits) {}
+
+  grpc::Status CreateTopic(grpc::ServerContext*, const v1::CreateTopicRequest*,
+                           v1::CreateTopicResponse*) override;
+  grpc::Status DeleteTopic(grpc::ServerContext*, const v1::DeleteTopicRequest*,
+                           v1::DeleteTopicResponse*) override;
+  grpc::Status ListTopics(grpc::ServerContext*, const v1::ListTopicsRequest*,
+                          v1::ListTopicsResponse*) override;
+  grpc::Status DescribeTopic(grpc::ServerContext*, const v1::DescribeTopicRequest*,
+                             v1::DescribeTopicResponse*) override;
+  grpc::Status Produce(grpc::ServerContext*, const v1::ProduceRequest*,
+                       v1::ProduceResponse*) override;
+  grpc::Status Fetch(grpc::ServerContext*, const v1::FetchRequest*,
+                     v1::FetchResponse*) override;
+  grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
+                         grpc::ServerWriter<v1::SubscribeResponse>*) override;
+
+  const BrokerServiceLimits& limits() const { return limits_; }
+
+ private:
+  Broker* const broker_;
+  Clock* const clock_;
+  const BrokerServiceLimits limits_;
+  // Spreads unkeyed records round-robin.
+  std::atomic<uint32_t> round_robin_{0};
+};
+
+// Appends the records of `batches` (as Broker::Fetch returns them) with
+// offset >= `from` to `out`. kDataLoss / kInvalidArgument on corrupt data.
+absl::Status AppendFetchedRecords(const std::string& batches, int32_t partition,
+                                  Offset from,
+                                  google::protobuf::RepeatedPtrField<v1::FetchedRecord>* out);
+
+}  // namespace rtai::broker

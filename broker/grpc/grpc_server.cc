@@ -1,0 +1,40 @@
+#include "broker/grpc/grpc_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace rtai::broker {
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
+    const GrpcServerOptions& options, Broker* broker, Clock* clock) {
+  std::unique_ptr<GrpcServer> s(new GrpcServer());
+  s->service_ = std::make_unique<BrokerServiceImpl>(broker, clock, options.limits);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address,
+                           grpc::InsecureServerCredentials(), &s->port_);
+  builder.SetMaxReceiveMessageSize(options.limits.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.limits.max_message_bytes);
+  builder.RegisterService(s->service_.get());
+  s->server_ = builder.BuildAndStart();
+  if (s->server_ == nullptr || s->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen for gRPC on ", options.listen_address,
+                     " (address in use or invalid)"));
+  }
+  const size_t colon = options.listen_address.rfind(':');
+  s->address_ = absl::StrCat(options.listen_address.substr(0, colon), ":", s->port_);
+  return s;
+}
+
+GrpcServer::~GrpcServer() { Shutdown(0); }
+
+void GrpcServer::Shutdown(int64_t grace_ms) {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(grace_ms));
+  server_->Wait();
+}
+
+}  // namespace rtai::broker

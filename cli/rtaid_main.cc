@@ -1,0 +1,152 @@
+// rtaid: the rtai daemon. Hosts the broker (gRPC BrokerService, and the Kafka
+// listener once broker/kafka lands) on one data directory. Stops cleanly on
+// SIGTERM or SIGINT: a dedicated thread sigwait()s, then the servers stop
+// and the Broker shuts down (pending callbacks complete, logs synced).
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "base/clock.h"
+#include "base/file_system.h"
+#include "base/logging.h"
+#include "broker/core/broker.h"
+#include "broker/grpc/grpc_server.h"
+#include "broker/topic/topic_config.h"
+#include "cli/kafka_listener_hook.h"
+
+ABSL_FLAG(std::string, data_dir, "", "Directory for all broker data (required).");
+ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051",
+          "host:port of the gRPC BrokerService (port 0 picks a free one).");
+ABSL_FLAG(std::string, kafka_listen, "127.0.0.1:9092",
+          "host:port of the Kafka protocol listener.");
+ABSL_FLAG(int32_t, node_id, 0, "This node's id.");
+ABSL_FLAG(int64_t, log_segment_bytes, int64_t{128} << 20, "Default segment.bytes.");
+ABSL_FLAG(int64_t, log_segment_ms, int64_t{7} * 24 * 3600 * 1000, "Default segment.ms.");
+ABSL_FLAG(int64_t, log_retention_ms, int64_t{7} * 24 * 3600 * 1000,
+          "Default retention.ms (-1: keep forever).");
+ABSL_FLAG(int64_t, log_retention_bytes, -1, "Default retention.bytes (-1: no limit).");
+ABSL_FLAG(int32_t, message_max_bytes, (1 << 20) + 12, "Default max.message.bytes.");
+ABSL_FLAG(std::string, flush_policy, "per-write",
+          "Default flush.policy: per-write (fsync before acks=all is answered) or "
+          "interval (fsync every --flush-ms).");
+ABSL_FLAG(int64_t, flush_ms, 1000, "Default flush.ms for the interval policy.");
+ABSL_FLAG(int32_t, disk_threads, 2, "Threads that append and fsync.");
+ABSL_FLAG(int32_t, disk_queue_capacity, 4096, "Produce requests queued for disk at most.");
+ABSL_FLAG(int32_t, max_partitions_per_topic, 1000, "Partition limit per topic.");
+ABSL_FLAG(int64_t, retention_check_interval_ms, 30000, "How often retention runs.");
+
+namespace {
+
+using rtai::broker::Broker;
+
+absl::StatusOr<rtai::broker::BrokerOptions> OptionsFromFlags() {
+  rtai::broker::BrokerOptions o;
+  o.data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (o.data_dir.empty()) {
+    return absl::InvalidArgumentError("--data-dir is required");
+  }
+  o.node_id = rtai::NodeId(absl::GetFlag(FLAGS_node_id));
+  o.log_defaults.segment_bytes = absl::GetFlag(FLAGS_log_segment_bytes);
+  o.log_defaults.segment_ms = absl::GetFlag(FLAGS_log_segment_ms);
+  o.log_defaults.retention_ms = absl::GetFlag(FLAGS_log_retention_ms);
+  o.log_defaults.retention_bytes = absl::GetFlag(FLAGS_log_retention_bytes);
+  o.log_defaults.max_message_bytes = absl::GetFlag(FLAGS_message_max_bytes);
+  auto policy = rtai::broker::ParseFlushPolicy(absl::GetFlag(FLAGS_flush_policy));
+  if (!policy.ok()) return policy.status();
+  o.log_defaults.flush_policy = *policy;
+  o.log_defaults.flush_interval_ms = absl::GetFlag(FLAGS_flush_ms);
+  o.disk_threads = absl::GetFlag(FLAGS_disk_threads);
+  o.disk_queue_capacity = absl::GetFlag(FLAGS_disk_queue_capacity);
+  o.max_partitions_per_topic = absl::GetFlag(FLAGS_max_partitions_per_topic);
+  o.retention_check_interval_ms = absl::GetFlag(FLAGS_retention_check_interval_ms);
+  return o;
+}
+
+// absl flags spell names with underscores; rtaid documents dashes
+// (--data-dir). Rewrites "--data-dir=x" to "--data_dir=x"; values untouched.
+std::vector<char*> DashesToUnderscores(int argc, char** argv,
+                                       std::vector<std::string>& storage) {
+  storage.assign(argv, argv + argc);
+  for (size_t i = 1; i < storage.size(); ++i) {
+    std::string& a = storage[i];
+    if (a == "--") break;
+    if (a.rfind("--", 0) != 0) continue;
+    const size_t end = std::min(a.find('='), a.size());
+    for (size_t j = 2; j < end; ++j) {
+      if (a[j] == '-') a[j] = '_';
+    }
+  }
+  std::vector<char*> out;
+  for (std::string& a : storage) out.push_back(a.data());
+  return out;
+}
+
+int Die(const absl::Status& s) {
+  rtai::LogError("rtaid failed to start", {{"error", s.ToString()}});
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "rtai daemon.\nusage: rtaid --data-dir DIR [--grpc-listen HOST:PORT] "
+      "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]");
+  std::vector<std::string> arg_storage;
+  std::vector<char*> args = DashesToUnderscores(argc, argv, arg_storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+
+  // Block the stop signals in every thread; one thread takes them via sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto options = OptionsFromFlags();
+  if (!options.ok()) return Die(options.status());
+  rtai::Clock* clock = rtai::SystemClock();
+  auto broker = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
+  if (!broker.ok()) return Die(broker.status());
+
+  rtai::broker::GrpcServerOptions grpc_options;
+  grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
+  auto grpc = rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
+  if (!grpc.ok()) {
+    (*broker)->Shutdown();
+    return Die(grpc.status());
+  }
+  auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
+                                             broker->get(), clock);
+  if (!kafka.ok()) {
+    (*grpc)->Shutdown();
+    (*broker)->Shutdown();
+    return Die(kafka.status());
+  }
+  rtai::LogInfo("rtaid listening",
+                {{"grpc", (*grpc)->address()},
+                 {"kafka", *kafka ? (*kafka)->address() : std::string("off")},
+                 {"kafka_listen", absl::GetFlag(FLAGS_kafka_listen)},
+                 {"data_dir", options->data_dir},
+                 {"node_id", options->node_id.value()},
+                 {"topics", (*broker)->ListTopics().size()}});
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  rtai::LogInfo("rtaid stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  if (*kafka) (*kafka)->Shutdown();
+  (*grpc)->Shutdown();
+  (*broker)->Shutdown();
+  rtai::LogInfo("rtaid stopped");
+  return 0;
+}
