@@ -2,11 +2,16 @@
 """Interop tests: real Kafka clients from Debian packages against our listener.
 
 Usage: kafka_clients_test.py --server CMD [ARGS...] -- CLIENT
+       kafka_clients_test.py --rtaid PATH -- CLIENT
   CLIENT: kcat | confluent | kafka-python
-The server command must print "PORT <n>" on stdout once listening and exit
-when its stdin closes. Each test uses its own server on a free port.
+--server: the command prints "PORT <n>" on stdout once listening and exits
+when its stdin closes (kafka_test_server, in-memory broker).
+--rtaid: starts rtaid on a fresh data directory with --kafka-listen on a free
+port, and stops it with SIGTERM (it must exit 0).
+Each test uses its own server process on a free port.
 """
-import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -15,7 +20,7 @@ import time
 N = 50
 
 
-def start_server(cmd):
+def start_test_server(cmd):
     proc = subprocess.Popen(cmd + ["127.0.0.1:0"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
     line = proc.stdout.readline()
@@ -23,6 +28,36 @@ def start_server(cmd):
         proc.kill()
         raise SystemExit("server did not start: %r" % line)
     return proc, int(line.split()[1])
+
+
+def start_rtaid(path, data_dir):
+    proc = subprocess.Popen([path, "--data-dir=" + data_dir, "--grpc-listen=127.0.0.1:0",
+                             "--kafka-listen=127.0.0.1:0"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        sys.stderr.write(line)
+        m = re.search(r'msg="rtaid listening".* kafka=[^ ]*:(\d+)', line)
+        if m:
+            return proc, int(m.group(1))
+    proc.kill()
+    raise SystemExit("rtaid did not start")
+
+
+def stop(proc, rtaid):
+    try:
+        if rtaid:
+            proc.send_signal(signal.SIGTERM)
+            sys.stderr.write(proc.communicate(timeout=20)[1] or "")
+        else:
+            proc.communicate(timeout=20)  # closes stdin: the server exits
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def check(cond, msg):
@@ -124,19 +159,17 @@ def test_kafka_python(port):
 def main():
     argv = sys.argv[1:]
     sep = argv.index("--")
-    cmd, client = argv[1:sep], argv[sep + 1]
-    proc, port = start_server(cmd)
-    try:
-        {"kcat": test_kcat, "confluent": test_confluent,
-         "kafka-python": test_kafka_python}[client](port)
-    finally:
-        proc.stdin.close()
+    mode, cmd, client = argv[0], argv[1:sep], argv[sep + 1]
+    rtaid = mode == "--rtaid"
+    with tempfile.TemporaryDirectory(prefix="rtai-interop-") as data_dir:
+        proc, port = start_rtaid(cmd[0], data_dir) if rtaid else start_test_server(cmd)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            {"kcat": test_kcat, "confluent": test_confluent,
+             "kafka-python": test_kafka_python}[client](port)
+        finally:
+            stop(proc, rtaid)
     check(proc.returncode == 0, "server exited with %s" % proc.returncode)
-    print("PASS", client)
+    print("PASS", client, "(rtaid)" if rtaid else "(kafka_test_server)")
 
 
 if __name__ == "__main__":
