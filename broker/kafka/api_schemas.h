@@ -14,6 +14,13 @@ enum class ApiKey : int16_t {
   kFetch = 1,
   kListOffsets = 2,
   kMetadata = 3,
+  kOffsetCommit = 8,
+  kOffsetFetch = 9,
+  kFindCoordinator = 10,
+  kJoinGroup = 11,
+  kHeartbeat = 12,
+  kLeaveGroup = 13,
+  kSyncGroup = 14,
   kApiVersions = 18,
   kCreateTopics = 19,
   kDeleteTopics = 20,
@@ -36,5 +43,12 @@ extern const MessageSpec kApiVersionsRequest, kApiVersionsResponse;
 extern const MessageSpec kCreateTopicsRequest, kCreateTopicsResponse;
 extern const MessageSpec kDeleteTopicsRequest, kDeleteTopicsResponse;
 extern const MessageSpec kDescribeConfigsRequest, kDescribeConfigsResponse;
+extern const MessageSpec kOffsetCommitRequest, kOffsetCommitResponse;
+extern const MessageSpec kOffsetFetchRequest, kOffsetFetchResponse;
+extern const MessageSpec kFindCoordinatorRequest, kFindCoordinatorResponse;
+extern const MessageSpec kJoinGroupRequest, kJoinGroupResponse;
+extern const MessageSpec kHeartbeatRequest, kHeartbeatResponse;
+extern const MessageSpec kLeaveGroupRequest, kLeaveGroupResponse;
+extern const MessageSpec kSyncGroupRequest, kSyncGroupResponse;
 
 }  // namespace rtai::kafka

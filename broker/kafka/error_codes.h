@@ -18,8 +18,15 @@ enum class ErrorCode : int16_t {
   kNotLeaderOrFollower = 6,
   kRequestTimedOut = 7,
   kMessageTooLarge = 10,
+  kCoordinatorNotAvailable = 15,
   kInvalidTopicException = 17,
   kInvalidRequiredAcks = 21,
+  kIllegalGeneration = 22,
+  kInconsistentGroupProtocol = 23,
+  kInvalidGroupId = 24,
+  kUnknownMemberId = 25,
+  kInvalidSessionTimeout = 26,
+  kRebalanceInProgress = 27,
   kUnsupportedVersion = 35,
   kTopicAlreadyExists = 36,
   kInvalidPartitions = 37,
@@ -29,6 +36,7 @@ enum class ErrorCode : int16_t {
   kInvalidRequest = 42,
   kUnsupportedForMessageFormat = 43,
   kKafkaStorageError = 56,
+  kGroupMaxSizeReached = 81,
 };
 
 inline int64_t Code(ErrorCode e) { return static_cast<int16_t>(e); }

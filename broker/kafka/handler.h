@@ -12,6 +12,7 @@
 #include "absl/functional/any_invocable.h"
 #include "broker/core/broker.h"
 #include "broker/kafka/api_schemas.h"
+#include "broker/kafka/group/group_coordinator.h"
 #include "broker/kafka/kafka_server_options.h"
 #include "broker/kafka/value.h"
 
@@ -21,10 +22,12 @@ namespace rtai::kafka {
 // asynchronously copy it into their callbacks.
 struct HandlerContext {
   broker::Broker* broker = nullptr;  // outlives every request
+  GroupCoordinator* groups = nullptr;  // outlives every request
   std::shared_ptr<const KafkaServerOptions> options;
   std::string advertised_host;
   int32_t advertised_port = 0;
   int16_t api_version = 0;
+  std::string client_id;  // from the request header ("" when null)
 };
 
 // Called exactly once, from any thread, with the response, or nullopt when
@@ -54,6 +57,13 @@ extern const HandlerSpec kListOffsetsHandler;
 extern const HandlerSpec kCreateTopicsHandler;
 extern const HandlerSpec kDeleteTopicsHandler;
 extern const HandlerSpec kDescribeConfigsHandler;
+extern const HandlerSpec kFindCoordinatorHandler;
+extern const HandlerSpec kJoinGroupHandler;
+extern const HandlerSpec kSyncGroupHandler;
+extern const HandlerSpec kHeartbeatHandler;
+extern const HandlerSpec kLeaveGroupHandler;
+extern const HandlerSpec kOffsetCommitHandler;
+extern const HandlerSpec kOffsetFetchHandler;
 
 // Fills an ApiVersionsResponse's ApiKeys from AllHandlers().
 void FillApiKeys(StructValue* response);

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <optional>
 
@@ -35,27 +36,32 @@ absl::Status ParseHostPort(const std::string& address, std::string* host, int* p
 }
 
 struct KafkaServer::Impl {
-  Impl(broker::Broker* b, KafkaServerOptions o)
+  Impl(broker::Broker* b, KafkaServerOptions o, Clock* clock)
       : broker(b),
         options(std::make_shared<const KafkaServerOptions>(std::move(o))),
+        groups(options->groups, clock),
         admin_pool(static_cast<size_t>(options->admin_threads)),
-        processor(b, options,
+        processor(b, &groups, options,
                   [this](absl::AnyInvocable<void()> task) {
                     asio::post(admin_pool, std::move(task));
                   }),
         acceptor(io),
+        tick_timer(io),
         gate(std::make_shared<Gate>()) {}
 
   void Accept();
+  void ScheduleTick();
   void OnClose(KafkaConnection* c);
 
   broker::Broker* broker;
   std::shared_ptr<const KafkaServerOptions> options;
+  GroupCoordinator groups;
   asio::thread_pool admin_pool;
   RequestProcessor processor;
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor;
+  asio::steady_timer tick_timer;
   std::shared_ptr<Gate> gate;
   std::vector<std::thread> threads;
   int port = 0;
@@ -94,6 +100,17 @@ void KafkaServer::Impl::Accept() {
   });
 }
 
+// Group sessions and rebalance deadlines are checked every 100 ms on an io
+// thread (in memory only: the coordinator never touches disk).
+void KafkaServer::Impl::ScheduleTick() {
+  tick_timer.expires_after(std::chrono::milliseconds(100));
+  tick_timer.async_wait([this](error_code ec) {
+    if (ec) return;
+    groups.Tick();
+    ScheduleTick();
+  });
+}
+
 void KafkaServer::Impl::OnClose(KafkaConnection* c) {
   std::shared_ptr<KafkaConnection> keep;  // released outside the lock
   absl::MutexLock lock(&mu);
@@ -103,8 +120,8 @@ void KafkaServer::Impl::OnClose(KafkaConnection* c) {
   connections.erase(it);
 }
 
-KafkaServer::KafkaServer(broker::Broker* broker, KafkaServerOptions options)
-    : impl_(std::make_unique<Impl>(broker, std::move(options))) {}
+KafkaServer::KafkaServer(broker::Broker* broker, KafkaServerOptions options, Clock* clock)
+    : impl_(std::make_unique<Impl>(broker, std::move(options), clock)) {}
 
 KafkaServer::~KafkaServer() { Stop(); }
 
@@ -142,6 +159,7 @@ absl::Status KafkaServer::Start(const std::string& address) {
   impl_->started = true;
   impl_->work.emplace(impl_->io.get_executor());
   impl_->Accept();
+  impl_->ScheduleTick();
   for (int i = 0; i < impl_->options->io_threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->io.run(); });
   }
@@ -163,6 +181,7 @@ void KafkaServer::Stop() {
   asio::post(impl_->io, [this] {
     error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->tick_timer.cancel();
   });
   {
     absl::MutexLock lock(&impl_->mu);

@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "base/clock.h"
 #include "broker/core/broker.h"
 #include "broker/kafka/kafka_server_options.h"
 
@@ -31,7 +32,8 @@ class RequestProcessor;
 
 class KafkaServer {
  public:
-  KafkaServer(broker::Broker* broker, KafkaServerOptions options);
+  // `clock` (consumer-group session deadlines) must outlive the server.
+  KafkaServer(broker::Broker* broker, KafkaServerOptions options, Clock* clock = SystemClock());
   ~KafkaServer();  // Stop()s
   KafkaServer(const KafkaServer&) = delete;
   KafkaServer& operator=(const KafkaServer&) = delete;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "broker/kafka/group/group_coordinator.h"
 #include "broker/log/log_config.h"
 
 namespace rtai::kafka {
@@ -41,6 +42,8 @@ struct KafkaServerOptions {
   // Topic config defaults reported by DescribeConfigs (pass the broker's
   // BrokerOptions::log_defaults). Default: LogConfig{}.
   broker::LogConfig log_defaults;
+  // Consumer-group coordinator limits.
+  GroupCoordinatorOptions groups;
 
   // kInvalidArgument naming the field when a value is out of range.
   absl::Status Validate() const;

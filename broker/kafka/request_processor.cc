@@ -18,10 +18,13 @@ std::string FrameResponse(int32_t correlation_id, int header_version, std::strin
   return frame;
 }
 
-RequestProcessor::RequestProcessor(broker::Broker* broker,
+RequestProcessor::RequestProcessor(broker::Broker* broker, GroupCoordinator* groups,
                                    std::shared_ptr<const KafkaServerOptions> options,
                                    BlockingExecutor run_blocking)
-    : broker_(broker), options_(std::move(options)), run_blocking_(std::move(run_blocking)) {}
+    : broker_(broker),
+      groups_(groups),
+      options_(std::move(options)),
+      run_blocking_(std::move(run_blocking)) {}
 
 void RequestProcessor::SetAdvertised(std::string host, int32_t port) {
   advertised_host_ = std::move(host);
@@ -59,7 +62,8 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
       DecodeMessage(*schema->request, version, frame.substr(header->size));
   if (!request.ok()) return done(request.status());
 
-  HandlerContext ctx{broker_, options_, advertised_host_, advertised_port_, version};
+  HandlerContext ctx{broker_, groups_, options_, advertised_host_, advertised_port_, version,
+                     header->client_id.value_or("")};
   const int32_t correlation_id = header->correlation_id;
   Respond respond = [done = std::move(done), schema, version,
                      correlation_id](std::optional<StructValue> response) mutable {

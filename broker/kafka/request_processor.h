@@ -17,6 +17,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "broker/core/broker.h"
+#include "broker/kafka/group/group_coordinator.h"
 #include "broker/kafka/kafka_server_options.h"
 
 namespace rtai::kafka {
@@ -31,7 +32,9 @@ class RequestProcessor {
   using Outcome = absl::StatusOr<std::optional<std::string>>;
   using Done = absl::AnyInvocable<void(Outcome)>;
 
-  RequestProcessor(broker::Broker* broker, std::shared_ptr<const KafkaServerOptions> options,
+  // `broker` and `groups` must outlive every callback.
+  RequestProcessor(broker::Broker* broker, GroupCoordinator* groups,
+                   std::shared_ptr<const KafkaServerOptions> options,
                    BlockingExecutor run_blocking);
 
   // Host and port that Metadata advertises.
@@ -43,6 +46,7 @@ class RequestProcessor {
 
  private:
   broker::Broker* broker_;
+  GroupCoordinator* groups_;
   std::shared_ptr<const KafkaServerOptions> options_;
   BlockingExecutor run_blocking_;
   std::string advertised_host_;

@@ -184,26 +184,4 @@ const MessageSpec kDescribeConfigsRequest{"DescribeConfigsRequest", 32, Between(
 const MessageSpec kDescribeConfigsResponse{"DescribeConfigsResponse", 32, Between(0, 2),
                                            kNoVersions, kDescribeConfigsResponseFields};
 
-const ApiSchema* FindApiSchema(int16_t key) {
-  static const ApiSchema kProduce{&kProduceRequest, &kProduceResponse};
-  static const ApiSchema kFetch{&kFetchRequest, &kFetchResponse};
-  static const ApiSchema kListOffsets{&kListOffsetsRequest, &kListOffsetsResponse};
-  static const ApiSchema kMetadata{&kMetadataRequest, &kMetadataResponse};
-  static const ApiSchema kApiVersions{&kApiVersionsRequest, &kApiVersionsResponse};
-  static const ApiSchema kCreateTopics{&kCreateTopicsRequest, &kCreateTopicsResponse};
-  static const ApiSchema kDeleteTopics{&kDeleteTopicsRequest, &kDeleteTopicsResponse};
-  static const ApiSchema kDescribeConfigs{&kDescribeConfigsRequest, &kDescribeConfigsResponse};
-  switch (static_cast<ApiKey>(key)) {
-    case ApiKey::kProduce: return &kProduce;
-    case ApiKey::kFetch: return &kFetch;
-    case ApiKey::kListOffsets: return &kListOffsets;
-    case ApiKey::kMetadata: return &kMetadata;
-    case ApiKey::kApiVersions: return &kApiVersions;
-    case ApiKey::kCreateTopics: return &kCreateTopics;
-    case ApiKey::kDeleteTopics: return &kDeleteTopics;
-    case ApiKey::kDescribeConfigs: return &kDescribeConfigs;
-  }
-  return nullptr;
-}
-
 }  // namespace rtai::kafka

@@ -86,6 +86,19 @@ def test_kcat(port):
     check(got == want, "kcat consumed %r" % got[:5])
     r = run(["kcat", "-b", b, "-L", "-t", "kcat_topic"])
     check('topic "kcat_topic" with 1 partitions' in r.stdout, "kcat -L -t: " + r.stdout)
+    # Consumer group (-G): join, sync, consume, commit; a second run resumes
+    # from the committed offset.
+    group = ["kcat", "-b", b, "-G", "kcat_group", "-e", "-f", "%s@%o\n"]
+    r = run(group[:5] + ["-o", "beginning"] + group[5:] + ["kcat_topic"])
+    check(r.returncode == 0, "kcat -G failed: " + r.stderr)
+    check(r.stdout.splitlines() == ["value%d@%d" % (i, i) for i in range(N)],
+          "kcat -G consumed %r" % r.stdout.splitlines()[:3])
+    more = "".join("key%d:value%d\n" % (i, i) for i in range(N, N + 5))
+    check(run(["kcat", "-b", b, "-t", "kcat_topic", "-P", "-K:"], stdin=more).returncode == 0,
+          "kcat produce 2")
+    r = run(group + ["kcat_topic"])
+    check(r.stdout.splitlines() == ["value%d@%d" % (i, i) for i in range(N, N + 5)],
+          "kcat -G did not resume from its commit: %r" % r.stdout.splitlines()[:3])
 
 
 def test_confluent(port):
@@ -129,6 +142,26 @@ def test_confluent(port):
     lo, hi = Consumer({"bootstrap.servers": b, "group.id": "x"}).get_watermark_offsets(
         TopicPartition("ck_topic", 0), timeout=10)
     check((lo, hi) == (0, N // 2), "watermarks %r" % ((lo, hi),))
+    # Consumer group: subscribe, consume everything, commit, check commits.
+    g = Consumer({"bootstrap.servers": b, "group.id": "ck_group", "enable.auto.commit": False,
+                  "auto.offset.reset": "earliest", "enable.partition.eof": True})
+    g.subscribe(["ck_topic"])
+    seen, eofs, deadline = 0, set(), time.time() + 30
+    while len(eofs) < 2 and time.time() < deadline:
+        m = g.poll(1.0)
+        if m is None:
+            continue
+        if m.error():
+            check(m.error().code() == -191, "group consumer error %s" % m.error())
+            eofs.add(m.partition())
+            continue
+        seen += 1
+    check(seen == N, "group consumer saw %d of %d" % (seen, N))
+    g.commit(asynchronous=False)
+    committed = g.committed([TopicPartition("ck_topic", 0), TopicPartition("ck_topic", 1)],
+                            timeout=10)
+    check([c.offset for c in committed] == [N // 2, N // 2], "committed %r" % committed)
+    g.close()
 
 
 def test_kafka_python(port):
@@ -154,6 +187,19 @@ def test_kafka_python(port):
     check(got[7][1:] == (b"k7", b"v7"), "kafka-python record %r" % (got[7],))
     check(c.end_offsets([tp])[tp] == N, "end offsets")
     c.close()
+    # Consumer group: subscribe, consume, commit, read the commit back.
+    g = KafkaConsumer("kp_topic", bootstrap_servers=b, group_id="kp_group",
+                      enable_auto_commit=False, auto_offset_reset="earliest",
+                      consumer_timeout_ms=15000)
+    n = 0
+    for _ in g:
+        n += 1
+        if n == N:
+            break
+    check(n == N, "kafka-python group consumed %d" % n)
+    g.commit()
+    check(g.committed(tp) == N, "kafka-python committed %r" % g.committed(tp))
+    g.close()
 
 
 def main():

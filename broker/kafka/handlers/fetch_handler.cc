@@ -78,7 +78,7 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
         continue;
       }
       ctx_.broker->Fetch(p.topic, PartitionId(p.partition), Offset(p.offset),
-                         std::max<int32_t>(p.max_bytes, 0), wait,
+                         std::max<int32_t>(p.max_bytes, 1), wait,
                          [self = shared_from_this(), pass, i](FetchOutcome r) {
                            self->OnResult(pass, i, std::move(r));
                          });

@@ -5,10 +5,12 @@
 namespace rtai::kafka {
 
 std::span<const HandlerSpec* const> AllHandlers() {
-  static const std::array<const HandlerSpec*, 8> kAll = {
-      &kProduceHandler,      &kFetchHandler,        &kListOffsetsHandler,
-      &kMetadataHandler,     &kApiVersionsHandler,  &kCreateTopicsHandler,
-      &kDeleteTopicsHandler, &kDescribeConfigsHandler,
+  static const std::array<const HandlerSpec*, 15> kAll = {
+      &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
+      &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
+      &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
+      &kLeaveGroupHandler,   &kSyncGroupHandler,      &kApiVersionsHandler,
+      &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kDescribeConfigsHandler,
   };
   return kAll;
 }

@@ -6,7 +6,6 @@
 
 #include <memory>
 
-#include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
@@ -39,12 +38,8 @@ ErrorCode AppendError(const HandlerContext& ctx, const std::string& topic, size_
                       const absl::Status& s) {
   if (s.code() == absl::StatusCode::kResourceExhausted) {
     int64_t limit = ctx.options->log_defaults.max_message_bytes;
-    absl::StatusOr<broker::TopicDescription> d = ctx.broker->DescribeTopic(topic);
-    if (d.ok()) {
-      auto it = d->configs.find("max.message.bytes");
-      int64_t v;
-      if (it != d->configs.end() && absl::SimpleAtoi(it->second, &v)) limit = v;
-    }
+    absl::StatusOr<broker::TopicSummary> summary = ctx.broker->SummarizeTopic(topic);
+    if (summary.ok()) limit = summary->max_message_bytes;
     if (static_cast<int64_t>(batch_bytes) > limit) return ErrorCode::kMessageTooLarge;
   }
   return ErrorFromStatus(s, ctx.api_version >= 4);

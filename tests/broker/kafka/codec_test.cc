@@ -15,7 +15,11 @@ const MessageSpec* kAllSpecs[] = {
     &kMetadataRequest,        &kMetadataResponse,      &kApiVersionsRequest,
     &kApiVersionsResponse,    &kCreateTopicsRequest,   &kCreateTopicsResponse,
     &kDeleteTopicsRequest,    &kDeleteTopicsResponse,  &kDescribeConfigsRequest,
-    &kDescribeConfigsResponse,
+    &kDescribeConfigsResponse, &kOffsetCommitRequest,    &kOffsetCommitResponse,
+    &kOffsetFetchRequest,     &kOffsetFetchResponse,   &kFindCoordinatorRequest,
+    &kFindCoordinatorResponse, &kJoinGroupRequest,     &kJoinGroupResponse,
+    &kHeartbeatRequest,       &kHeartbeatResponse,     &kLeaveGroupRequest,
+    &kLeaveGroupResponse,     &kSyncGroupRequest,      &kSyncGroupResponse,
 };
 
 // Fills every field present at `version` with a non-default value derived

@@ -23,7 +23,8 @@ using testing::MemoryBroker;
 class HandlersTest : public ::testing::Test {
  protected:
   HandlersTest()
-      : processor_(&broker_, std::make_shared<const KafkaServerOptions>(Options()),
+      : groups_(GroupCoordinatorOptions{}, &clock_),
+        processor_(&broker_, &groups_, std::make_shared<const KafkaServerOptions>(Options()),
                    [](absl::AnyInvocable<void()> task) { task(); }) {
     processor_.SetAdvertised("broker.example", 19092);
   }
@@ -91,6 +92,8 @@ class HandlersTest : public ::testing::Test {
   }
 
   MemoryBroker broker_;
+  FakeClock clock_;
+  GroupCoordinator groups_;
   RequestProcessor processor_;
 };
 
@@ -98,7 +101,7 @@ TEST_F(HandlersTest, ApiVersionsListsEveryHandlerFromVersionZero) {
   for (int16_t v = 0; v <= 3; ++v) {
     StructValue r = Ok(ApiKey::kApiVersions, v, NewMessage(kApiVersionsRequest));
     EXPECT_EQ(r.Int("ErrorCode"), 0);
-    ASSERT_EQ(r.Array("ApiKeys").size(), 8u);
+    ASSERT_EQ(r.Array("ApiKeys").size(), 15u);
     for (const Value& k : r.Array("ApiKeys")) EXPECT_EQ(k.as_struct().Int("MinVersion"), 0);
     EXPECT_EQ(r.Array("ApiKeys")[0].as_struct().Int("MaxVersion"), 8);   // Produce
     EXPECT_EQ(r.Array("ApiKeys")[1].as_struct().Int("MaxVersion"), 11);  // Fetch
@@ -122,7 +125,7 @@ TEST_F(HandlersTest, UnsupportedApiVersionsVersionGetsV0ErrorResponse) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->correlation_id, 7);
   EXPECT_EQ(r->body.Int("ErrorCode"), Code(ErrorCode::kUnsupportedVersion));
-  EXPECT_EQ(r->body.Array("ApiKeys").size(), 8u);
+  EXPECT_EQ(r->body.Array("ApiKeys").size(), 15u);
 }
 
 TEST_F(HandlersTest, UnknownApiOrVersionClosesTheConnection) {
@@ -372,6 +375,84 @@ TEST_F(HandlersTest, CreateDeleteAndDescribeTopics) {
   EXPECT_EQ(dr.Array("Responses")[1].as_struct().Int("ErrorCode"),
             Code(ErrorCode::kUnknownTopicOrPartition));
   EXPECT_TRUE(broker_.ListTopics().empty());
+}
+
+TEST_F(HandlersTest, ConsumerGroupRoundTripThroughTheWireFormat) {
+  StructValue find = NewMessage(kFindCoordinatorRequest);
+  find.SetStr("Key", "g");
+  for (int16_t v : {0, 1, 2}) {
+    StructValue r = Ok(ApiKey::kFindCoordinator, v, find);
+    EXPECT_EQ(r.Int("ErrorCode"), 0);
+    EXPECT_EQ(r.Str("Host"), "broker.example");
+    EXPECT_EQ(r.Int("Port"), 19092);
+  }
+  for (int16_t v : {0, 2, 5}) {
+    const std::string group = "g" + std::to_string(v);
+    StructValue join = NewMessage(kJoinGroupRequest);
+    join.SetStr("GroupId", group);
+    join.SetInt("SessionTimeoutMs", 10000);
+    join.SetStr("ProtocolType", "consumer");
+    StructValue& p = join.AddStruct("Protocols");
+    p.SetStr("Name", "range");
+    p.SetStr("Metadata", "subscription");
+    StructValue jr = Ok(ApiKey::kJoinGroup, v, join);
+    EXPECT_EQ(jr.Int("ErrorCode"), 0);
+    EXPECT_EQ(jr.Int("GenerationId"), 1);
+    const std::string member = jr.Str("MemberId");
+    EXPECT_EQ(member.rfind("test-client-", 0), 0u) << member;
+    EXPECT_EQ(jr.Str("Leader"), member);
+    ASSERT_EQ(jr.Array("Members").size(), 1u);
+    EXPECT_EQ(jr.Array("Members")[0].as_struct().Str("Metadata"), "subscription");
+
+    StructValue sync = NewMessage(kSyncGroupRequest);
+    sync.SetStr("GroupId", group);
+    sync.SetInt("GenerationId", 1);
+    sync.SetStr("MemberId", member);
+    StructValue& a = sync.AddStruct("Assignments");
+    a.SetStr("MemberId", member);
+    a.SetStr("Assignment", "t:0");
+    StructValue sr = Ok(ApiKey::kSyncGroup, std::min<int16_t>(v, 3), sync);
+    EXPECT_EQ(sr.Int("ErrorCode"), 0);
+    EXPECT_EQ(sr.Str("Assignment"), "t:0");
+
+    StructValue hb = NewMessage(kHeartbeatRequest);
+    hb.SetStr("GroupId", group);
+    hb.SetInt("GenerationId", 1);
+    hb.SetStr("MemberId", member);
+    EXPECT_EQ(Ok(ApiKey::kHeartbeat, std::min<int16_t>(v, 3), hb).Int("ErrorCode"), 0);
+
+    StructValue commit = NewMessage(kOffsetCommitRequest);
+    commit.SetStr("GroupId", group);
+    commit.SetInt("GenerationId", 1);
+    commit.SetStr("MemberId", member);
+    StructValue& ct = commit.AddStruct("Topics");
+    ct.SetStr("Name", "t");
+    StructValue& cp = ct.AddStruct("Partitions");
+    cp.SetInt("CommittedOffset", 17);
+    cp.SetStr("CommittedMetadata", "meta");
+    const int16_t commit_version = v == 0 ? 2 : 7;
+    StructValue cr = Ok(ApiKey::kOffsetCommit, commit_version, commit);
+    EXPECT_EQ(FirstPartition(cr, "Topics", "Partitions").Int("ErrorCode"), 0);
+
+    StructValue fetch = NewMessage(kOffsetFetchRequest);
+    fetch.SetStr("GroupId", group);
+    StructValue& ft = fetch.AddStruct("Topics");
+    ft.SetStr("Name", "t");
+    ft.MutableArray("PartitionIndexes")->push_back(Value(int64_t{0}));
+    ft.MutableArray("PartitionIndexes")->push_back(Value(int64_t{1}));
+    StructValue fr = Ok(ApiKey::kOffsetFetch, v, fetch);
+    const auto& parts = fr.Array("Topics")[0].as_struct().Array("Partitions");
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].as_struct().Int("CommittedOffset"), 17);
+    EXPECT_EQ(parts[0].as_struct().Str("Metadata"), "meta");
+    EXPECT_EQ(parts[1].as_struct().Int("CommittedOffset"), -1);
+
+    StructValue leave = NewMessage(kLeaveGroupRequest);
+    leave.SetStr("GroupId", group);
+    leave.SetStr("MemberId", member);
+    EXPECT_EQ(Ok(ApiKey::kLeaveGroup, std::min<int16_t>(v, 2), leave).Int("ErrorCode"), 0);
+    EXPECT_EQ(Ok(ApiKey::kHeartbeat, 0, hb).Int("ErrorCode"), Code(ErrorCode::kUnknownMemberId));
+  }
 }
 
 }  // namespace

@@ -80,6 +80,18 @@ absl::StatusOr<broker::TopicDescription> MemoryBroker::DescribeTopic(
   return d;
 }
 
+absl::StatusOr<broker::TopicSummary> MemoryBroker::SummarizeTopic(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return absl::NotFoundError("unknown topic " + name);
+  broker::TopicSummary s;
+  s.partition_count = static_cast<int32_t>(it->second.partitions.size());
+  s.max_message_bytes = max_message_bytes_;
+  auto limit = it->second.configs.find("max.message.bytes");
+  if (limit != it->second.configs.end()) (void)absl::SimpleAtoi(limit->second, &s.max_message_bytes);
+  return s;
+}
+
 MemoryBroker::Partition* MemoryBroker::FindLocked(const std::string& topic, PartitionId p) {
   auto it = topics_.find(topic);
   if (it == topics_.end() || p.value() < 0 ||

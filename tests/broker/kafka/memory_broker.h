@@ -33,6 +33,7 @@ class MemoryBroker : public broker::Broker {
   absl::Status DeleteTopic(const std::string& name) override;
   std::vector<std::string> ListTopics() const override;
   absl::StatusOr<broker::TopicDescription> DescribeTopic(const std::string& name) const override;
+  absl::StatusOr<broker::TopicSummary> SummarizeTopic(const std::string& name) const override;
   void Produce(const std::string& topic, PartitionId partition, std::string batch,
                broker::Acks acks, broker::ProduceCallback done) override;
   void Fetch(const std::string& topic, PartitionId partition, Offset offset, int32_t max_bytes,
