@@ -86,6 +86,15 @@ def test_kcat(port):
     check(got == want, "kcat consumed %r" % got[:5])
     r = run(["kcat", "-b", b, "-L", "-t", "kcat_topic"])
     check('topic "kcat_topic" with 1 partitions' in r.stdout, "kcat -L -t: " + r.stdout)
+    # Compressed batches are stored as received and served back to clients.
+    for codec in ("gzip", "snappy", "lz4", "zstd"):
+        r = run(["kcat", "-b", b, "-t", "kcat_z", "-P", "-z", codec],
+                stdin="".join("%s-%d\n" % (codec, i) for i in range(3)))
+        check(r.returncode == 0, "kcat -z %s: %s" % (codec, r.stderr))
+    r = run(["kcat", "-b", b, "-t", "kcat_z", "-C", "-o", "beginning", "-e", "-f", "%s@%o\n"])
+    want = ["%s-%d@%d" % (c, i, 3 * k + i)
+            for k, c in enumerate(("gzip", "snappy", "lz4", "zstd")) for i in range(3)]
+    check(r.stdout.splitlines() == want, "compressed round trip: %r" % r.stdout.splitlines())
     # Consumer group (-G): join, sync, consume, commit; a second run resumes
     # from the committed offset.
     group = ["kcat", "-b", b, "-G", "kcat_group", "-e", "-f", "%s@%o\n"]
