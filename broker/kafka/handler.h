@@ -13,6 +13,7 @@
 #include "broker/core/broker.h"
 #include "broker/kafka/api_schemas.h"
 #include "broker/kafka/group/group_coordinator.h"
+#include "broker/kafka/group/offset_store.h"
 #include "broker/kafka/kafka_server_options.h"
 #include "broker/kafka/value.h"
 
@@ -23,6 +24,7 @@ namespace rtai::kafka {
 struct HandlerContext {
   broker::Broker* broker = nullptr;  // outlives every request
   GroupCoordinator* groups = nullptr;  // outlives every request
+  OffsetStore* offset_store = nullptr;  // nullptr: commits stay in memory
   std::shared_ptr<const KafkaServerOptions> options;
   std::string advertised_host;
   int32_t advertised_port = 0;

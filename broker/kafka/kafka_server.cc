@@ -40,11 +40,13 @@ struct KafkaServer::Impl {
       : broker(b),
         options(std::make_shared<const KafkaServerOptions>(std::move(o))),
         groups(options->groups, clock),
+        offset_store(options->persist_offsets ? std::make_unique<OffsetStore>(b, clock)
+                                              : nullptr),
         admin_pool(static_cast<size_t>(options->admin_threads)),
-        processor(b, &groups, options,
-                  [this](absl::AnyInvocable<void()> task) {
-                    asio::post(admin_pool, std::move(task));
-                  }),
+        processor(
+            b, &groups, options,
+            [this](absl::AnyInvocable<void()> task) { asio::post(admin_pool, std::move(task)); },
+            offset_store.get()),
         acceptor(io),
         tick_timer(io),
         gate(std::make_shared<Gate>()) {}
@@ -56,6 +58,7 @@ struct KafkaServer::Impl {
   broker::Broker* broker;
   std::shared_ptr<const KafkaServerOptions> options;
   GroupCoordinator groups;
+  std::unique_ptr<OffsetStore> offset_store;  // null: commits in memory only
   asio::thread_pool admin_pool;
   RequestProcessor processor;
   asio::io_context io;
@@ -131,6 +134,13 @@ absl::Status KafkaServer::Start(const std::string& address) {
   std::string host;
   int port;
   if (absl::Status s = ParseHostPort(address, &host, &port); !s.ok()) return s;
+  if (impl_->offset_store != nullptr) {
+    absl::StatusOr<int64_t> loaded = impl_->offset_store->Load(&impl_->groups);
+    if (!loaded.ok()) {
+      return absl::Status(loaded.status().code(),
+                          absl::StrCat("loading consumer offsets: ", loaded.status().message()));
+    }
+  }
   error_code ec;
   tcp::resolver resolver(impl_->io);
   auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);

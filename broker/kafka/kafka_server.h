@@ -38,8 +38,10 @@ class KafkaServer {
   KafkaServer(const KafkaServer&) = delete;
   KafkaServer& operator=(const KafkaServer&) = delete;
 
-  // Binds and listens on "HOST:PORT" ("[::1]:9092", "0.0.0.0:0" for any
-  // free port) and starts the threads. kInvalidArgument for a bad address
+  // Restores committed consumer offsets (options.persist_offsets; reads the
+  // __consumer_offsets topic, blocking), then binds and listens on
+  // "HOST:PORT" ("[::1]:9092", "0.0.0.0:0" for any free port) and starts
+  // the threads. kInvalidArgument for a bad address
   // or options, kUnavailable when the bind fails, kFailedPrecondition if
   // already started.
   absl::Status Start(const std::string& address);

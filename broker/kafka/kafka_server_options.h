@@ -42,6 +42,9 @@ struct KafkaServerOptions {
   // Topic config defaults reported by DescribeConfigs (pass the broker's
   // BrokerOptions::log_defaults). Default: LogConfig{}.
   broker::LogConfig log_defaults;
+  // Committed offsets go to the internal topic __consumer_offsets and are
+  // restored at Start() (false: memory only). Default: true.
+  bool persist_offsets = true;
   // Consumer-group coordinator limits.
   GroupCoordinatorOptions groups;
 

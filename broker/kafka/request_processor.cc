@@ -20,9 +20,10 @@ std::string FrameResponse(int32_t correlation_id, int header_version, std::strin
 
 RequestProcessor::RequestProcessor(broker::Broker* broker, GroupCoordinator* groups,
                                    std::shared_ptr<const KafkaServerOptions> options,
-                                   BlockingExecutor run_blocking)
+                                   BlockingExecutor run_blocking, OffsetStore* offset_store)
     : broker_(broker),
       groups_(groups),
+      offset_store_(offset_store),
       options_(std::move(options)),
       run_blocking_(std::move(run_blocking)) {}
 
@@ -62,8 +63,9 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
       DecodeMessage(*schema->request, version, frame.substr(header->size));
   if (!request.ok()) return done(request.status());
 
-  HandlerContext ctx{broker_, groups_, options_, advertised_host_, advertised_port_, version,
-                     header->client_id.value_or("")};
+  HandlerContext ctx{broker_,         groups_,         offset_store_,
+                     options_,         advertised_host_, advertised_port_,
+                     version,          header->client_id.value_or("")};
   const int32_t correlation_id = header->correlation_id;
   Respond respond = [done = std::move(done), schema, version,
                      correlation_id](std::optional<StructValue> response) mutable {

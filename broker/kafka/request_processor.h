@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "broker/core/broker.h"
 #include "broker/kafka/group/group_coordinator.h"
+#include "broker/kafka/group/offset_store.h"
 #include "broker/kafka/kafka_server_options.h"
 
 namespace rtai::kafka {
@@ -32,10 +33,11 @@ class RequestProcessor {
   using Outcome = absl::StatusOr<std::optional<std::string>>;
   using Done = absl::AnyInvocable<void(Outcome)>;
 
-  // `broker` and `groups` must outlive every callback.
+  // `broker`, `groups` and `offset_store` (nullptr: commits stay in
+  // memory) must outlive every callback.
   RequestProcessor(broker::Broker* broker, GroupCoordinator* groups,
                    std::shared_ptr<const KafkaServerOptions> options,
-                   BlockingExecutor run_blocking);
+                   BlockingExecutor run_blocking, OffsetStore* offset_store = nullptr);
 
   // Host and port that Metadata advertises.
   void SetAdvertised(std::string host, int32_t port);
@@ -47,6 +49,7 @@ class RequestProcessor {
  private:
   broker::Broker* broker_;
   GroupCoordinator* groups_;
+  OffsetStore* offset_store_;
   std::shared_ptr<const KafkaServerOptions> options_;
   BlockingExecutor run_blocking_;
   std::string advertised_host_;

@@ -70,7 +70,7 @@ def run(cmd, stdin=None, timeout=30):
     return r
 
 
-def test_kcat(port):
+def test_kcat(port, restart=None):
     b = "127.0.0.1:%d" % port
     r = run(["kcat", "-b", b, "-L"])
     check(r.returncode == 0, "kcat -L failed: " + r.stderr)
@@ -108,6 +108,18 @@ def test_kcat(port):
     r = run(group + ["kcat_topic"])
     check(r.stdout.splitlines() == ["value%d@%d" % (i, i) for i in range(N, N + 5)],
           "kcat -G did not resume from its commit: %r" % r.stdout.splitlines()[:3])
+    if restart is None:
+        return
+    # rtaid restarted on the same data directory: records and the group's
+    # committed offset are still there.
+    port = restart()
+    b = "127.0.0.1:%d" % port
+    more = "".join("key%d:value%d\n" % (i, i) for i in range(N + 5, N + 8))
+    check(run(["kcat", "-b", b, "-t", "kcat_topic", "-P", "-K:"], stdin=more).returncode == 0,
+          "kcat produce after restart")
+    r = run(["kcat", "-b", b, "-G", "kcat_group", "-e", "-f", "%s@%o\n", "kcat_topic"])
+    check(r.stdout.splitlines() == ["value%d@%d" % (i, i) for i in range(N + 5, N + 8)],
+          "kcat -G after restart: %r" % r.stdout.splitlines()[:3])
 
 
 def test_confluent(port):
@@ -217,13 +229,27 @@ def main():
     mode, cmd, client = argv[0], argv[1:sep], argv[sep + 1]
     rtaid = mode == "--rtaid"
     with tempfile.TemporaryDirectory(prefix="rtai-interop-") as data_dir:
-        proc, port = start_rtaid(cmd[0], data_dir) if rtaid else start_test_server(cmd)
+        procs = []
+
+        def start():
+            proc, port = start_rtaid(cmd[0], data_dir) if rtaid else start_test_server(cmd)
+            procs.append(proc)
+            return port
+
+        def restart():
+            stop(procs[-1], rtaid)
+            check(procs[-1].returncode == 0, "server exited with %s" % procs[-1].returncode)
+            return start()
+
         try:
-            {"kcat": test_kcat, "confluent": test_confluent,
-             "kafka-python": test_kafka_python}[client](port)
+            port = start()
+            if client == "kcat":
+                test_kcat(port, restart if rtaid else None)
+            else:
+                {"confluent": test_confluent, "kafka-python": test_kafka_python}[client](port)
         finally:
-            stop(proc, rtaid)
-    check(proc.returncode == 0, "server exited with %s" % proc.returncode)
+            stop(procs[-1], rtaid)
+    check(procs[-1].returncode == 0, "server exited with %s" % procs[-1].returncode)
     print("PASS", client, "(rtaid)" if rtaid else "(kafka_test_server)")
 
 

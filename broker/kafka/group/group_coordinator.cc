@@ -305,17 +305,17 @@ ErrorCode GroupCoordinator::Leave(const std::string& group_id, const std::string
   return error;
 }
 
-ErrorCode GroupCoordinator::CommitOffsets(
-    const std::string& group_id, int32_t generation, const std::string& member_id,
-    const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets) {
+ErrorCode GroupCoordinator::ValidateCommitLocked(const std::string& group_id,
+                                                 int32_t generation,
+                                                 const std::string& member_id, size_t count) {
   if (group_id.empty()) return ErrorCode::kInvalidGroupId;
-  absl::MutexLock lock(&mu_);
   Group* g = FindLocked(group_id);
   if (g == nullptr) {
     if (static_cast<int32_t>(groups_.size()) >= options_.max_groups) {
       return ErrorCode::kCoordinatorNotAvailable;
     }
-    g = (groups_[group_id] = std::make_unique<Group>()).get();
+    if (generation < 0 && member_id.empty()) return ErrorCode::kNone;
+    return ErrorCode::kUnknownMemberId;
   }
   const bool simple = generation < 0 && member_id.empty();
   if (simple) {
@@ -325,14 +325,46 @@ ErrorCode GroupCoordinator::CommitOffsets(
     if (g->state == GroupState::kPreparingRebalance) return ErrorCode::kRebalanceInProgress;
     if (generation != g->generation) return ErrorCode::kIllegalGeneration;
   }
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::ApplyCommitLocked(
+    const std::string& group_id,
+    const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets) {
+  Group* g = FindLocked(group_id);
+  if (g == nullptr) {
+    if (static_cast<int32_t>(groups_.size()) >= options_.max_groups) return;
+    g = (groups_[group_id] = std::make_unique<Group>()).get();
+  }
   for (const auto& [tp, committed] : offsets) {
     if (g->offsets.count(tp) == 0 &&
         static_cast<int32_t>(g->offsets.size()) >= options_.max_offsets_per_group) {
-      return ErrorCode::kCoordinatorNotAvailable;
+      continue;
     }
     g->offsets[tp] = committed;
   }
-  return ErrorCode::kNone;
+}
+
+ErrorCode GroupCoordinator::ValidateCommit(const std::string& group_id, int32_t generation,
+                                           const std::string& member_id, size_t count) {
+  absl::MutexLock lock(&mu_);
+  return ValidateCommitLocked(group_id, generation, member_id, count);
+}
+
+void GroupCoordinator::ApplyCommit(
+    const std::string& group_id,
+    const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets) {
+  absl::MutexLock lock(&mu_);
+  ApplyCommitLocked(group_id, offsets);
+}
+
+ErrorCode GroupCoordinator::CommitOffsets(
+    const std::string& group_id, int32_t generation, const std::string& member_id,
+    const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets) {
+  absl::MutexLock lock(&mu_);
+  const ErrorCode error = ValidateCommitLocked(group_id, generation, member_id, offsets.size());
+  if (error == ErrorCode::kNone) ApplyCommitLocked(group_id, offsets);
+  return error;
 }
 
 std::vector<std::pair<GroupCoordinator::TopicPartition, CommittedOffset>>

@@ -12,8 +12,8 @@
 // Members that miss heartbeats for their session timeout are removed
 // (Tick()). Static membership (GroupInstanceId) is not implemented.
 //
-// Committed offsets live in memory only: they are lost when the process
-// stops (docs/KAFKA.md).
+// Committed offsets live here in memory; OffsetStore makes them durable in
+// the internal topic __consumer_offsets and restores them at start.
 //
 // Thread safety: all methods thread-safe; callbacks run without the lock
 // held, on the calling thread or the thread calling Tick(). `clock` must
@@ -104,6 +104,13 @@ class GroupCoordinator {
   ErrorCode CommitOffsets(const std::string& group_id, int32_t generation,
                           const std::string& member_id,
                           const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets);
+  // CommitOffsets in two steps, for callers that make the commit durable in
+  // between (OffsetStore): the checks, then the update. ApplyCommit never
+  // fails; new partitions beyond max_offsets_per_group are dropped.
+  ErrorCode ValidateCommit(const std::string& group_id, int32_t generation,
+                           const std::string& member_id, size_t count);
+  void ApplyCommit(const std::string& group_id,
+                   const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets);
   // Committed offsets of `partitions`, or of every partition when nullopt.
   // Partitions without a commit report offset -1.
   std::vector<std::pair<TopicPartition, CommittedOffset>> FetchOffsets(
@@ -119,6 +126,12 @@ class GroupCoordinator {
   Group* FindLocked(const std::string& group_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Admits the member and starts or joins the rebalance; on an error
   // `done` is left for the caller to answer.
+  ErrorCode ValidateCommitLocked(const std::string& group_id, int32_t generation,
+                                 const std::string& member_id, size_t count)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyCommitLocked(const std::string& group_id,
+                         const std::vector<std::pair<TopicPartition, CommittedOffset>>& offsets)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   ErrorCode JoinLocked(JoinGroupRequestData& req, JoinCallback& done, Completions& out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StartRebalanceLocked(Group& g, Completions& out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

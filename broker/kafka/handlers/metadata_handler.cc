@@ -14,6 +14,7 @@ namespace {
 void FillTopic(const broker::TopicDescription& desc, StructValue* topic) {
   topic->SetInt("ErrorCode", 0);
   topic->SetStr("Name", desc.name);
+  topic->SetInt("IsInternal", desc.name == kOffsetsTopic ? 1 : 0);
   for (const broker::PartitionDescription& p : desc.partitions) {
     StructValue& part = topic->AddStruct("Partitions");
     part.SetInt("PartitionIndex", p.partition.value());

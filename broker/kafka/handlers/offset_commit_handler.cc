@@ -1,6 +1,8 @@
-// OffsetCommit (key 8), versions 0-7. Offsets are kept by the
-// GroupCoordinator (in memory); v0 commits, and v1+ commits with generation
-// -1 and no member id, are "simple" commits for groups without members.
+// OffsetCommit (key 8), versions 0-7. The commit is checked by the
+// GroupCoordinator, made durable by the OffsetStore (when the server has
+// one), then applied and answered. v0 commits, and v1+ commits with
+// generation -1 and no member id, are "simple" commits for groups without
+// members.
 
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
@@ -8,6 +10,8 @@
 
 namespace rtai::kafka {
 namespace {
+
+StructValue Answer(const StructValue& request, ErrorCode error);
 
 void HandleOffsetCommit(const HandlerContext& ctx, StructValue request, Respond respond) {
   std::vector<std::pair<GroupCoordinator::TopicPartition, CommittedOffset>> offsets;
@@ -18,9 +22,27 @@ void HandleOffsetCommit(const HandlerContext& ctx, StructValue request, Respond 
                          {part.Int("CommittedOffset"), part.Str("CommittedMetadata")}});
     }
   }
-  const ErrorCode error = ctx.groups->CommitOffsets(
-      request.Str("GroupId"), static_cast<int32_t>(request.Int("GenerationId")),
-      request.Str("MemberId"), offsets);
+  const std::string group = request.Str("GroupId");
+  const int32_t generation = static_cast<int32_t>(request.Int("GenerationId"));
+  if (ctx.offset_store == nullptr) {
+    const ErrorCode error =
+        ctx.groups->CommitOffsets(group, generation, request.Str("MemberId"), offsets);
+    return respond(Answer(request, error));
+  }
+  const ErrorCode error =
+      ctx.groups->ValidateCommit(group, generation, request.Str("MemberId"), offsets.size());
+  if (error != ErrorCode::kNone) return respond(Answer(request, error));
+  ctx.offset_store->Append(
+      group, offsets,
+      [groups = ctx.groups, group, offsets, request = std::move(request),
+       respond = std::move(respond)](absl::Status s) mutable {
+        if (s.ok()) groups->ApplyCommit(group, offsets);
+        respond(Answer(request, s.ok() ? ErrorCode::kNone : ErrorCode::kCoordinatorNotAvailable));
+      });
+}
+
+// The response: `error` for every partition of the request.
+StructValue Answer(const StructValue& request, ErrorCode error) {
   StructValue response = NewMessage(kOffsetCommitResponse);
   for (const Value& t : request.Array("Topics")) {
     StructValue& out = response.AddStruct("Topics");
@@ -31,7 +53,7 @@ void HandleOffsetCommit(const HandlerContext& ctx, StructValue request, Respond 
       part.SetInt("ErrorCode", Code(error));
     }
   }
-  respond(std::move(response));
+  return response;
 }
 
 }  // namespace

@@ -192,5 +192,45 @@ TEST_F(ServerTest, StartRejectsBadAddresses) {
             absl::StatusCode::kUnavailable);
 }
 
+TEST_F(ServerTest, CommittedOffsetsSurviveAServerRestart) {
+  StartServer();
+  StructValue commit = NewMessage(kOffsetCommitRequest);
+  commit.SetStr("GroupId", "g");
+  commit.SetInt("GenerationId", -1);
+  StructValue& t = commit.AddStruct("Topics");
+  t.SetStr("Name", "t");
+  StructValue& p = t.AddStruct("Partitions");
+  p.SetInt("PartitionIndex", 2);
+  p.SetInt("CommittedOffset", 42);
+  {
+    TestSocket s;
+    ASSERT_TRUE(s.Connect(server_->port()));
+    ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kOffsetCommit, 2, 1, commit)));
+    std::optional<std::string> frame = s.ReadFrame();
+    ASSERT_TRUE(frame.has_value());
+    auto r = testing::ParseResponse(ApiKey::kOffsetCommit, 2, *frame);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->body.Array("Topics")[0].as_struct().Array("Partitions")[0].as_struct().Int(
+                  "ErrorCode"),
+              0);
+  }
+  server_->Stop();
+  StartServer();  // a new server (and coordinator) over the same broker
+  StructValue fetch = NewMessage(kOffsetFetchRequest);
+  fetch.SetStr("GroupId", "g");
+  fetch.SetNull("Topics");
+  TestSocket s;
+  ASSERT_TRUE(s.Connect(server_->port()));
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kOffsetFetch, 3, 2, fetch)));
+  std::optional<std::string> frame = s.ReadFrame();
+  ASSERT_TRUE(frame.has_value());
+  auto r = testing::ParseResponse(ApiKey::kOffsetFetch, 3, *frame);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->body.Array("Topics").size(), 1u);
+  const StructValue& part = r->body.Array("Topics")[0].as_struct().Array("Partitions")[0].as_struct();
+  EXPECT_EQ(part.Int("PartitionIndex"), 2);
+  EXPECT_EQ(part.Int("CommittedOffset"), 42);
+}
+
 }  // namespace
 }  // namespace rtai::kafka
