@@ -16,6 +16,7 @@ absl::string_view A(std::string_view s) { return absl::string_view(s.data(), s.s
 struct Ctx {
   int16_t version;
   bool flexible;
+  int64_t* elements_left;  // array elements this message may still decode
 };
 
 absl::Status FieldError(const FieldSpec& f, const absl::Status& s) {
@@ -103,6 +104,11 @@ absl::Status ReadArray(WireReader& r, const FieldSpec& f, const Ctx& ctx, int de
     return absl::InvalidArgumentError(absl::StrCat("array length ", n, " exceeds the ",
                                                    r.remaining(), " bytes that remain"));
   }
+  if (n > *ctx.elements_left) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "more than ", kMaxDecodedElements, " array elements in one message"));
+  }
+  *ctx.elements_left -= n;
   std::vector<Value> elements;
   elements.reserve(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
@@ -330,7 +336,8 @@ absl::StatusOr<StructValue> DecodeMessage(const MessageSpec& spec, int16_t versi
     return absl::UnimplementedError(
         absl::StrCat(A(spec.name), " version ", version, " is not supported"));
   }
-  const Ctx ctx{version, spec.flexible.Contains(version)};
+  int64_t elements_left = kMaxDecodedElements;
+  const Ctx ctx{version, spec.flexible.Contains(version), &elements_left};
   WireReader r(body);
   StructValue out(spec.fields);
   if (absl::Status s = ReadStruct(r, spec.fields, ctx, 0, &out); !s.ok()) {
@@ -349,7 +356,7 @@ void EncodeMessage(const MessageSpec& spec, int16_t version, const StructValue& 
                    std::string* out) {
   CHECK(spec.valid.Contains(version));
   WireWriter w(out);
-  WriteStruct(w, spec.fields, value, Ctx{version, spec.flexible.Contains(version)});
+  WriteStruct(w, spec.fields, value, Ctx{version, spec.flexible.Contains(version), nullptr});
 }
 
 }  // namespace rtai::kafka

@@ -9,7 +9,8 @@
 // minimum wire size) before anything is allocated; negative lengths other
 // than null (-1) are rejected, null is accepted only in nullable versions,
 // tagged fields must be ascending, nesting is bounded by kMaxNestingDepth,
-// and trailing bytes are an error. Every failure is kInvalidArgument naming
+// at most kMaxDecodedElements array elements are decoded, and trailing
+// bytes are an error. Every failure is kInvalidArgument naming
 // the message, field and byte offset.
 //
 // Thread safety: stateless functions; safe to call concurrently.
@@ -26,6 +27,11 @@ namespace rtai::kafka {
 
 // Deeper schemas are a programmer error (CHECK); data cannot choose depth.
 constexpr int kMaxNestingDepth = 8;
+// Array elements one message may hold in total. Each decoded element costs
+// far more memory than its wire bytes, so this, not the frame size, bounds
+// what a request of many tiny elements (e.g. 16-byte Fetch partitions)
+// can make the broker allocate.
+constexpr int64_t kMaxDecodedElements = 1 << 18;
 
 // Decodes one message body (after the header) of `spec` at `version`.
 // kInvalidArgument for malformed input; kUnimplemented when `version` is

@@ -18,12 +18,14 @@ constexpr int32_t kMinRequestBytes = 8;
 
 KafkaConnection::KafkaConnection(asio::ip::tcp::socket socket, Strand strand,
                                  const RequestProcessor* processor, std::shared_ptr<Gate> gate,
+                                 std::shared_ptr<MemoryBudget> budget,
                                  int32_t max_request_bytes, int32_t max_inflight,
                                  std::function<void(KafkaConnection*)> on_close)
     : socket_(std::move(socket)),
       strand_(std::move(strand)),
       processor_(processor),
       gate_(std::move(gate)),
+      budget_(std::move(budget)),
       max_request_bytes_(max_request_bytes),
       max_inflight_(static_cast<size_t>(max_inflight)),
       on_close_(std::move(on_close)) {}
@@ -51,7 +53,9 @@ void KafkaConnection::ReadSize() {
   reading_ = true;
   asio::async_read(socket_, asio::buffer(size_buf_, sizeof(size_buf_)),
                    asio::bind_executor(strand_, [self = shared_from_this()](error_code ec, size_t) {
-                     self->reading_ = false;
+                     // reading_ stays true until the body is read: a frame
+                     // waiting for memory must not let Flush() start
+                     // another read.
                      if (ec) return self->CloseNow("read error or EOF");
                      const int32_t size = LoadBigEndian<int32_t>(self->size_buf_);
                      if (size < kMinRequestBytes || size > self->max_request_bytes_) {
@@ -59,17 +63,41 @@ void KafkaConnection::ReadSize() {
                                   {{"size", size}, {"max", self->max_request_bytes_}});
                        return self->CloseNow("bad size");
                      }
-                     self->ReadBody(size);
+                     self->ChargeThenReadBody(size);
                    }));
+}
+
+void KafkaConnection::ChargeThenReadBody(int32_t size) {
+  std::weak_ptr<KafkaConnection> weak = weak_from_this();
+  // The waiter lives inside the budget: it holds the budget weakly.
+  std::weak_ptr<MemoryBudget> weak_budget = budget_;
+  const bool now = budget_->AcquireOrWait(size, [weak, gate = gate_, weak_budget, size] {
+    bool delivered = false;
+    gate->RunIfOpen([&] {
+      std::shared_ptr<KafkaConnection> self = weak.lock();
+      if (self == nullptr) return;
+      delivered = true;
+      asio::post(self->strand_, [self, size] {
+        if (self->closed_) return self->budget_->Release(size);
+        self->ReadBody(size);
+      });
+    });
+    if (!delivered) {
+      if (std::shared_ptr<MemoryBudget> budget = weak_budget.lock()) budget->Release(size);
+    }
+  });
+  if (now) ReadBody(size);
 }
 
 void KafkaConnection::ReadBody(int32_t size) {
   body_.resize(static_cast<size_t>(size));  // size checked against the limit
-  reading_ = true;
   asio::async_read(socket_, asio::buffer(body_.data(), body_.size()),
                    asio::bind_executor(strand_, [self = shared_from_this()](error_code ec, size_t) {
                      self->reading_ = false;
-                     if (ec) return self->CloseNow("read error");
+                     if (ec) {
+                       self->budget_->Release(static_cast<int64_t>(self->body_.size()));
+                       return self->CloseNow("read error");
+                     }
                      self->Dispatch();
                    }));
 }
@@ -79,7 +107,10 @@ void KafkaConnection::Dispatch() {
   const uint64_t seq = next_seq_++;
   inflight_.push_back(Pending{seq});
   std::weak_ptr<KafkaConnection> weak = weak_from_this();
-  processor_->Process(body_, [weak, gate = gate_, seq](RequestProcessor::Outcome outcome) mutable {
+  const int64_t charged = static_cast<int64_t>(body_.size());
+  processor_->Process(body_, [weak, gate = gate_, budget = budget_, charged,
+                              seq](RequestProcessor::Outcome outcome) mutable {
+    budget->Release(charged);
     gate->RunIfOpen([&] {
       std::shared_ptr<KafkaConnection> self = weak.lock();
       if (self == nullptr) return;

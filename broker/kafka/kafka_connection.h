@@ -1,6 +1,8 @@
 #pragma once
 // KafkaConnection: one client socket. Reads size-prefixed frames (the size
-// is checked against max_request_bytes before the body is allocated), hands
+// is checked against max_request_bytes and charged against the server's
+// MemoryBudget before the body is allocated; while the budget is spent the
+// connection waits and reads nothing more), hands
 // each to the RequestProcessor, and writes responses strictly in request
 // order even when they complete out of order (pipelining). At most
 // max_inflight_requests are outstanding; beyond that the connection stops
@@ -23,6 +25,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "absl/synchronization/mutex.h"
+#include "broker/kafka/memory_budget.h"
 #include "broker/kafka/request_processor.h"
 
 namespace rtai::kafka {
@@ -54,8 +57,8 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   // threads before destroying it). `on_close` runs once on the strand.
   KafkaConnection(boost::asio::ip::tcp::socket socket, Strand strand,
                   const RequestProcessor* processor, std::shared_ptr<Gate> gate,
-                  int32_t max_request_bytes, int32_t max_inflight,
-                  std::function<void(KafkaConnection*)> on_close);
+                  std::shared_ptr<MemoryBudget> budget, int32_t max_request_bytes,
+                  int32_t max_inflight, std::function<void(KafkaConnection*)> on_close);
 
   // Starts reading. Call once.
   void Start();
@@ -70,6 +73,8 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   };
 
   void ReadSize();
+  // Charges `size` against the budget (waiting if needed), then reads.
+  void ChargeThenReadBody(int32_t size);
   void ReadBody(int32_t size);
   void Dispatch();
   void Complete(uint64_t seq, RequestProcessor::Outcome outcome);
@@ -80,12 +85,13 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   Strand strand_;
   const RequestProcessor* processor_;
   std::shared_ptr<Gate> gate_;
+  std::shared_ptr<MemoryBudget> budget_;
   const int32_t max_request_bytes_;
   const size_t max_inflight_;
   std::function<void(KafkaConnection*)> on_close_;
 
   char size_buf_[4];
-  std::string body_;
+  std::string body_;  // charged against budget_ while it holds a request
   std::deque<Pending> inflight_;
   uint64_t next_seq_ = 0;
   bool reading_ = false;

@@ -49,7 +49,8 @@ struct KafkaServer::Impl {
             offset_store.get()),
         acceptor(io),
         tick_timer(io),
-        gate(std::make_shared<Gate>()) {}
+        gate(std::make_shared<Gate>()),
+        budget(std::make_shared<MemoryBudget>(options->max_inflight_request_bytes)) {}
 
   void Accept();
   void ScheduleTick();
@@ -66,6 +67,7 @@ struct KafkaServer::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer tick_timer;
   std::shared_ptr<Gate> gate;
+  std::shared_ptr<MemoryBudget> budget;
   std::vector<std::thread> threads;
   int port = 0;
   bool started = false;
@@ -93,7 +95,7 @@ void KafkaServer::Impl::Accept() {
       } else {
         auto strand = asio::make_strand(io);
         conn = std::make_shared<KafkaConnection>(
-            std::move(socket), strand, &processor, gate, options->max_request_bytes,
+            std::move(socket), strand, &processor, gate, budget, options->max_request_bytes,
             options->max_inflight_requests, [this](KafkaConnection* c) { OnClose(c); });
         connections[conn.get()] = conn;
       }
@@ -179,6 +181,8 @@ absl::Status KafkaServer::Start(const std::string& address) {
 }
 
 int KafkaServer::port() const { return impl_->port; }
+
+int KafkaServer::memory_waiters() const { return impl_->budget->waiters(); }
 
 int KafkaServer::connection_count() const {
   absl::MutexLock lock(&impl_->mu);

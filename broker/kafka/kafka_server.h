@@ -51,6 +51,8 @@ class KafkaServer {
   // joins all threads. Idempotent.
   void Stop();
   int connection_count() const;
+  // Connections waiting for request memory (max_inflight_request_bytes).
+  int memory_waiters() const;
 
  private:
   struct Impl;

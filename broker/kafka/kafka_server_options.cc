@@ -13,6 +13,9 @@ absl::Status KafkaServerOptions::Validate() const {
   if (max_request_bytes < 1024) return bad("max_request_bytes", max_request_bytes);
   if (max_connections < 1) return bad("max_connections", max_connections);
   if (max_inflight_requests < 1) return bad("max_inflight_requests", max_inflight_requests);
+  if (max_inflight_request_bytes < max_request_bytes) {
+    return bad("max_inflight_request_bytes", max_inflight_request_bytes);
+  }
   if (io_threads < 1 || io_threads > 64) return bad("io_threads", io_threads);
   if (admin_threads < 1 || admin_threads > 64) return bad("admin_threads", admin_threads);
   if (default_partitions < 1) return bad("default_partitions", default_partitions);

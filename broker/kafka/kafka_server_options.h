@@ -24,6 +24,11 @@ struct KafkaServerOptions {
   // Requests read from one connection and not yet answered; at the limit the
   // connection stops reading (TCP back-pressure). Default: 64 (requests).
   int32_t max_inflight_requests = 64;
+  // Bytes of requests read or being handled, over all connections; charged
+  // before a body is read, released when its handler answers. At the limit
+  // connections wait (and stop reading). Must be >= max_request_bytes.
+  // Default: 256 MiB (bytes).
+  int64_t max_inflight_request_bytes = int64_t{256} << 20;
   // Threads running the Asio io_context. Default: 1.
   int32_t io_threads = 1;
   // Threads for metadata/admin work that may touch disk. Default: 1.

@@ -197,6 +197,27 @@ TEST(CodecTest, RejectsHugeArrayLengthBeforeAllocating) {
   EXPECT_FALSE(c.ok());
 }
 
+TEST(CodecTest, BoundsTheElementsOfOneMessage) {
+  // DeleteTopics v0: TopicNames of empty strings (2 bytes each on the wire).
+  auto request = [](int32_t n) {
+    std::string b(4, '\0');
+    b[0] = static_cast<char>(n >> 24);
+    b[1] = static_cast<char>(n >> 16);
+    b[2] = static_cast<char>(n >> 8);
+    b[3] = static_cast<char>(n);
+    b += std::string(2 * static_cast<size_t>(n), '\0');
+    return b + std::string("\0\0\0\1", 4);
+  };
+  absl::StatusOr<StructValue> ok = DecodeMessage(kDeleteTopicsRequest, 0, request(kMaxDecodedElements));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->Array("TopicNames").size(), static_cast<size_t>(kMaxDecodedElements));
+  absl::StatusOr<StructValue> over =
+      DecodeMessage(kDeleteTopicsRequest, 0, request(kMaxDecodedElements + 1));
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.status().message().find("array elements"), absl::string_view::npos)
+      << over.status();
+}
+
 TEST(CodecTest, RejectsNegativeLengths) {
   EXPECT_FALSE(DecodeMessage(kMetadataRequest, 1, absl::HexStringToBytes("fffffffe")).ok());
   // A topic name of length -2.

@@ -232,5 +232,46 @@ TEST_F(ServerTest, CommittedOffsetsSurviveAServerRestart) {
   EXPECT_EQ(part.Int("CommittedOffset"), 42);
 }
 
+TEST_F(ServerTest, RequestMemoryIsChargedBeforeReadingAndWaitsWhenSpent) {
+  ASSERT_TRUE(broker_.CreateTopic("t", 1, {}).ok());
+  KafkaServerOptions options;
+  options.max_request_bytes = 4096;
+  options.max_inflight_request_bytes = 8192;
+  StartServer(options);
+  // Two long polls of 4090 bytes each (padded RackId) hold 8180 bytes.
+  StructValue fetch = NewMessage(kFetchRequest);
+  fetch.SetInt("ReplicaId", -1);
+  fetch.SetInt("MaxWait", 30000);
+  fetch.SetInt("MinBytes", 1);
+  StructValue& t = fetch.AddStruct("Topics");
+  t.SetStr("Name", "t");
+  StructValue& p = t.AddStruct("FetchPartitions");
+  p.SetInt("MaxBytes", 1 << 20);
+  const size_t base = RequestFrame(ApiKey::kFetch, 11, 1, fetch).size() - 4;
+  fetch.SetStr("RackId", std::string(4090 - base, 'r'));
+  ASSERT_EQ(RequestFrame(ApiKey::kFetch, 11, 1, fetch).size() - 4, 4090u);
+  TestSocket a, b;
+  ASSERT_TRUE(a.Connect(server_->port()));
+  ASSERT_TRUE(b.Connect(server_->port()));
+  ASSERT_TRUE(a.Send(RequestFrame(ApiKey::kFetch, 11, 1, fetch) +
+                     RequestFrame(ApiKey::kFetch, 11, 2, fetch)));
+  while (broker_.waiting_fetches() < 2) std::this_thread::yield();
+  ASSERT_TRUE(b.Send(ApiVersions(3)));  // 8180 + its size > 8192: it waits
+  while (server_->memory_waiters() == 0) std::this_thread::yield();
+  broker_.Produce("t", PartitionId(0), testing::BuildBatch({{"k", "v"}}), broker::Acks::kLeader,
+                  [](absl::StatusOr<broker::AppendInfo>) {});
+  EXPECT_EQ(CorrelationOf(a.ReadFrame()), 1);
+  EXPECT_EQ(CorrelationOf(a.ReadFrame()), 2);
+  EXPECT_EQ(CorrelationOf(b.ReadFrame()), 3);
+  EXPECT_EQ(server_->memory_waiters(), 0);
+}
+
+TEST_F(ServerTest, OptionsRejectABudgetSmallerThanOneRequest) {
+  KafkaServerOptions options;
+  options.max_inflight_request_bytes = options.max_request_bytes - 1;
+  KafkaServer server(&broker_, options);
+  EXPECT_EQ(server.Start("127.0.0.1:0").code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace rtai::kafka
