@@ -1,0 +1,34 @@
+#include <array>
+
+#include "broker/kafka/handler.h"
+
+namespace rtai::kafka {
+
+std::span<const HandlerSpec* const> AllHandlers() {
+  static const std::array<const HandlerSpec*, 15> kAll = {
+      &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
+      &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
+      &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
+      &kLeaveGroupHandler,   &kSyncGroupHandler,      &kApiVersionsHandler,
+      &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kDescribeConfigsHandler,
+  };
+  return kAll;
+}
+
+const HandlerSpec* FindHandler(int16_t key) {
+  for (const HandlerSpec* h : AllHandlers()) {
+    if (static_cast<int16_t>(h->key) == key) return h;
+  }
+  return nullptr;
+}
+
+void FillApiKeys(StructValue* response) {
+  for (const HandlerSpec* h : AllHandlers()) {
+    StructValue& api = response->AddStruct("ApiKeys");
+    api.SetInt("ApiKey", static_cast<int16_t>(h->key));
+    api.SetInt("MinVersion", h->min_version);
+    api.SetInt("MaxVersion", h->max_version);
+  }
+}
+
+}  // namespace rtai::kafka

@@ -1,0 +1,214 @@
+#include "broker/kafka/kafka_server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/logging.h"
+#include "broker/kafka/kafka_connection.h"
+#include "broker/kafka/request_processor.h"
+
+namespace rtai::kafka {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+absl::Status ParseHostPort(const std::string& address, std::string* host, int* port) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon + 1 == address.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("expected HOST:PORT, got '", address, "'"));
+  }
+  std::string h = address.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  int p;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &p) || p < 0 || p > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("bad port in '", address, "'"));
+  }
+  *host = h.empty() ? "0.0.0.0" : h;
+  *port = p;
+  return absl::OkStatus();
+}
+
+struct KafkaServer::Impl {
+  Impl(broker::Broker* b, KafkaServerOptions o, Clock* clock)
+      : broker(b),
+        options(std::make_shared<const KafkaServerOptions>(std::move(o))),
+        groups(options->groups, clock),
+        offset_store(options->persist_offsets ? std::make_unique<OffsetStore>(b, clock)
+                                              : nullptr),
+        admin_pool(static_cast<size_t>(options->admin_threads)),
+        processor(
+            b, &groups, options,
+            [this](absl::AnyInvocable<void()> task) { asio::post(admin_pool, std::move(task)); },
+            offset_store.get()),
+        acceptor(io),
+        tick_timer(io),
+        gate(std::make_shared<Gate>()),
+        budget(std::make_shared<MemoryBudget>(options->max_inflight_request_bytes)) {}
+
+  void Accept();
+  void ScheduleTick();
+  void OnClose(KafkaConnection* c);
+
+  broker::Broker* broker;
+  std::shared_ptr<const KafkaServerOptions> options;
+  GroupCoordinator groups;
+  std::unique_ptr<OffsetStore> offset_store;  // null: commits in memory only
+  asio::thread_pool admin_pool;
+  RequestProcessor processor;
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  tcp::acceptor acceptor;
+  asio::steady_timer tick_timer;
+  std::shared_ptr<Gate> gate;
+  std::shared_ptr<MemoryBudget> budget;
+  std::vector<std::thread> threads;
+  int port = 0;
+  bool started = false;
+  bool stopped = false;
+  mutable absl::Mutex mu;
+  absl::flat_hash_map<KafkaConnection*, std::shared_ptr<KafkaConnection>> connections
+      ABSL_GUARDED_BY(mu);
+};
+
+void KafkaServer::Impl::Accept() {
+  acceptor.async_accept([this](error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      LogWarning("kafka: accept failed", {{"error", ec.message()}});
+      return Accept();
+    }
+    std::shared_ptr<KafkaConnection> conn;
+    {
+      absl::MutexLock lock(&mu);
+      if (static_cast<int32_t>(connections.size()) >= options->max_connections) {
+        LogWarning("kafka: connection refused: max_connections reached",
+                   {{"max_connections", options->max_connections}});
+        error_code ignored;
+        socket.close(ignored);
+      } else {
+        auto strand = asio::make_strand(io);
+        conn = std::make_shared<KafkaConnection>(
+            std::move(socket), strand, &processor, gate, budget, options->max_request_bytes,
+            options->max_inflight_requests, [this](KafkaConnection* c) { OnClose(c); });
+        connections[conn.get()] = conn;
+      }
+    }
+    if (conn != nullptr) conn->Start();
+    Accept();
+  });
+}
+
+// Group sessions and rebalance deadlines are checked every 100 ms on an io
+// thread (in memory only: the coordinator never touches disk).
+void KafkaServer::Impl::ScheduleTick() {
+  tick_timer.expires_after(std::chrono::milliseconds(100));
+  tick_timer.async_wait([this](error_code ec) {
+    if (ec) return;
+    groups.Tick();
+    ScheduleTick();
+  });
+}
+
+void KafkaServer::Impl::OnClose(KafkaConnection* c) {
+  std::shared_ptr<KafkaConnection> keep;  // released outside the lock
+  absl::MutexLock lock(&mu);
+  auto it = connections.find(c);
+  if (it == connections.end()) return;
+  keep = std::move(it->second);
+  connections.erase(it);
+}
+
+KafkaServer::KafkaServer(broker::Broker* broker, KafkaServerOptions options, Clock* clock)
+    : impl_(std::make_unique<Impl>(broker, std::move(options), clock)) {}
+
+KafkaServer::~KafkaServer() { Stop(); }
+
+absl::Status KafkaServer::Start(const std::string& address) {
+  if (impl_->started) return absl::FailedPreconditionError("KafkaServer already started");
+  if (absl::Status s = impl_->options->Validate(); !s.ok()) return s;
+  std::string host;
+  int port;
+  if (absl::Status s = ParseHostPort(address, &host, &port); !s.ok()) return s;
+  if (impl_->offset_store != nullptr) {
+    absl::StatusOr<int64_t> loaded = impl_->offset_store->Load(&impl_->groups);
+    if (!loaded.ok()) {
+      return absl::Status(loaded.status().code(),
+                          absl::StrCat("loading consumer offsets: ", loaded.status().message()));
+    }
+  }
+  error_code ec;
+  tcp::resolver resolver(impl_->io);
+  auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
+  if (ec || endpoints.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot resolve '", host, "': ", ec.message()));
+  }
+  const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::acceptor& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error_code ignored;
+    a.close(ignored);
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address, ": ", ec.message()));
+  }
+  impl_->port = a.local_endpoint(ec).port();
+  std::string advertised = impl_->options->advertised_host;
+  if (advertised.empty()) {
+    advertised = endpoint.address().is_unspecified() ? "127.0.0.1" : host;
+  }
+  impl_->processor.SetAdvertised(advertised, impl_->options->advertised_port != 0
+                                                 ? impl_->options->advertised_port
+                                                 : impl_->port);
+  impl_->started = true;
+  impl_->work.emplace(impl_->io.get_executor());
+  impl_->Accept();
+  impl_->ScheduleTick();
+  for (int i = 0; i < impl_->options->io_threads; ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+  LogInfo("kafka: listening", {{"address", address}, {"port", impl_->port},
+                               {"advertised", advertised}});
+  return absl::OkStatus();
+}
+
+int KafkaServer::port() const { return impl_->port; }
+
+int KafkaServer::memory_waiters() const { return impl_->budget->waiters(); }
+
+int KafkaServer::connection_count() const {
+  absl::MutexLock lock(&impl_->mu);
+  return static_cast<int>(impl_->connections.size());
+}
+
+void KafkaServer::Stop() {
+  if (!impl_->started || impl_->stopped) return;
+  impl_->stopped = true;
+  asio::post(impl_->io, [this] {
+    error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->tick_timer.cancel();
+  });
+  {
+    absl::MutexLock lock(&impl_->mu);
+    for (auto& [ptr, conn] : impl_->connections) conn->Close();
+  }
+  impl_->gate->Close();  // broker callbacks from now on are dropped
+  impl_->admin_pool.join();
+  impl_->work.reset();
+  impl_->io.stop();
+  for (std::thread& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  absl::MutexLock lock(&impl_->mu);
+  impl_->connections.clear();
+}
+
+}  // namespace rtai::kafka
