@@ -29,6 +29,62 @@ inline bool Compare(uint8_t kind, const T& a, const T& b) {
   }
 }
 
+// The arithmetic instructions: int64 overflow and division by zero give
+// null; doubles follow IEEE 754.
+[[gnu::always_inline]] inline void Arithmetic(const Instr& in, const Value& a,
+                                              const Value& b, Value* out) {
+  if (a.is_null() || b.is_null()) {
+    *out = Value::Null(in.type);
+    return;
+  }
+  int64_t r;
+  switch (in.op) {
+    case Op::kAddI:
+      *out = __builtin_add_overflow(a.int64(), b.int64(), &r) ? Value::Null(in.type)
+                                                              : IntResult(in.type, r);
+      return;
+    case Op::kSubI:
+      *out = __builtin_sub_overflow(a.int64(), b.int64(), &r) ? Value::Null(in.type)
+                                                              : IntResult(in.type, r);
+      return;
+    case Op::kMulI:
+      *out = __builtin_mul_overflow(a.int64(), b.int64(), &r) ? Value::Null(in.type)
+                                                              : IntResult(in.type, r);
+      return;
+    case Op::kDivI:
+    case Op::kModI: {
+      const int64_t x = a.int64(), y = b.int64();
+      if (y == 0 || (x == INT64_MIN && y == -1)) {
+        *out = in.op == Op::kModI && y == -1 ? Value::Int64(0) : Value::Null(in.type);
+      } else {
+        *out = Value::Int64(in.op == Op::kDivI ? x / y : x % y);
+      }
+      return;
+    }
+    case Op::kAddD: *out = Value::Double(a.dbl() + b.dbl()); return;
+    case Op::kSubD: *out = Value::Double(a.dbl() - b.dbl()); return;
+    case Op::kMulD: *out = Value::Double(a.dbl() * b.dbl()); return;
+    case Op::kDivD: *out = Value::Double(a.dbl() / b.dbl()); return;
+    default: *out = Value::Double(std::fmod(a.dbl(), b.dbl())); return;
+  }
+}
+
+[[gnu::always_inline]] inline void Comparison(const Instr& in, const Value& a,
+                                              const Value& b, Value* out) {
+  if (a.is_null() || b.is_null()) {
+    *out = Value::Null(TypeId::kBool);
+    return;
+  }
+  bool r;
+  switch (in.op) {
+    case Op::kCmpI: r = Compare(in.aux, a.int64(), b.int64()); break;
+    case Op::kCmpD: r = Compare(in.aux, a.dbl(), b.dbl()); break;
+    case Op::kCmpS: r = Compare(in.aux, a.str(), b.str()); break;
+    default: r = Compare(in.aux, a.boolean(), b.boolean()); break;
+  }
+  *out = Value::Bool(r);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Expression>> Expression::Compile(
@@ -64,11 +120,12 @@ const Value& Expression::Evaluate(const Value* row) {
   if (arena_.bytes_used() != 0) arena_.Reset();
   Value* R = regs_.data();
   for (const Instr& in : program_.code) {
+    if (in.op == Op::kLoadColumn) {  // in.a is a column index, not a register
+      R[in.dst] = row[in.a];
+      continue;
+    }
     const Value& a = R[in.a];
     switch (in.op) {
-      case Op::kLoadColumn:
-        R[in.dst] = row[in.a];
-        continue;
       case Op::kMove:
         R[in.dst] = a;
         continue;
@@ -80,57 +137,11 @@ const Value& Expression::Evaluate(const Value* row) {
         break;
     }
     if (in.op >= Op::kAddI && in.op <= Op::kModD) {
-      const Value& b = R[in.b];
-      if (a.is_null() || b.is_null()) {
-        R[in.dst] = Value::Null(in.type);
-        continue;
-      }
-      int64_t r;
-      switch (in.op) {
-        case Op::kAddI:
-          R[in.dst] = __builtin_add_overflow(a.int64(), b.int64(), &r)
-                          ? Value::Null(in.type) : IntResult(in.type, r);
-          continue;
-        case Op::kSubI:
-          R[in.dst] = __builtin_sub_overflow(a.int64(), b.int64(), &r)
-                          ? Value::Null(in.type) : IntResult(in.type, r);
-          continue;
-        case Op::kMulI:
-          R[in.dst] = __builtin_mul_overflow(a.int64(), b.int64(), &r)
-                          ? Value::Null(in.type) : IntResult(in.type, r);
-          continue;
-        case Op::kDivI:
-        case Op::kModI: {
-          const int64_t x = a.int64(), y = b.int64();
-          if (y == 0 || (x == INT64_MIN && y == -1)) {
-            R[in.dst] = in.op == Op::kModI && y == -1 ? Value::Int64(0) : Value::Null(in.type);
-          } else {
-            R[in.dst] = Value::Int64(in.op == Op::kDivI ? x / y : x % y);
-          }
-          continue;
-        }
-        case Op::kAddD: R[in.dst] = Value::Double(a.dbl() + b.dbl()); continue;
-        case Op::kSubD: R[in.dst] = Value::Double(a.dbl() - b.dbl()); continue;
-        case Op::kMulD: R[in.dst] = Value::Double(a.dbl() * b.dbl()); continue;
-        case Op::kDivD: R[in.dst] = Value::Double(a.dbl() / b.dbl()); continue;
-        case Op::kModD: R[in.dst] = Value::Double(std::fmod(a.dbl(), b.dbl())); continue;
-        default: break;
-      }
+      Arithmetic(in, a, R[in.b], &R[in.dst]);
+      continue;
     }
     if (in.op >= Op::kCmpI && in.op <= Op::kCmpB) {
-      const Value& b = R[in.b];
-      if (a.is_null() || b.is_null()) {
-        R[in.dst] = Value::Null(TypeId::kBool);
-        continue;
-      }
-      bool r;
-      switch (in.op) {
-        case Op::kCmpI: r = Compare(in.aux, a.int64(), b.int64()); break;
-        case Op::kCmpD: r = Compare(in.aux, a.dbl(), b.dbl()); break;
-        case Op::kCmpS: r = Compare(in.aux, a.str(), b.str()); break;
-        default: r = Compare(in.aux, a.boolean(), b.boolean()); break;
-      }
-      R[in.dst] = Value::Bool(r);
+      Comparison(in, a, R[in.b], &R[in.dst]);
       continue;
     }
     ExecuteSlow(in);

@@ -17,6 +17,105 @@ absl::Status ErrorAt(uint32_t pos, std::string_view what) {
       absl::StrCat("column ", pos + 1, ": ", std::string(what)));
 }
 
+namespace {
+
+// Lexes a number at src[*i]; advances *i.
+absl::StatusOr<Token> LexNumber(std::string_view src, size_t* i) {
+  const auto pos = static_cast<uint32_t>(*i);
+  size_t j = *i;
+  bool is_double = false;
+  while (j < src.size() && IsDigit(src[j])) ++j;
+  if (j < src.size() && src[j] == '.') {
+    is_double = true;
+    ++j;
+    while (j < src.size() && IsDigit(src[j])) ++j;
+  }
+  if (j < src.size() && (src[j] == 'e' || src[j] == 'E')) {
+    is_double = true;
+    ++j;
+    if (j < src.size() && (src[j] == '+' || src[j] == '-')) ++j;
+    if (j >= src.size() || !IsDigit(src[j])) return ErrorAt(pos, "malformed number");
+    while (j < src.size() && IsDigit(src[j])) ++j;
+  }
+  if (j < src.size() && IsIdentStart(src[j])) return ErrorAt(pos, "malformed number");
+  *i = j;
+  return Token{is_double ? TokenKind::kDouble : TokenKind::kInt,
+               std::string(src.substr(pos, j - pos)), pos};
+}
+
+// Lexes a 'string' or `identifier` (the quote doubled inside); advances *i.
+absl::StatusOr<Token> LexQuoted(std::string_view src, size_t* i) {
+  const auto pos = static_cast<uint32_t>(*i);
+  const char q = src[*i];
+  std::string text;
+  size_t j = *i + 1;
+  while (true) {
+    if (j >= src.size()) {
+      return ErrorAt(pos, q == '\'' ? "unterminated string literal"
+                                    : "unterminated quoted identifier");
+    }
+    if (src[j] == q) {
+      if (j + 1 < src.size() && src[j + 1] == q) {  // doubled = escaped
+        text.push_back(q);
+        j += 2;
+        continue;
+      }
+      ++j;
+      break;
+    }
+    text.push_back(src[j++]);
+  }
+  if (q == '`' && text.empty()) return ErrorAt(pos, "empty quoted identifier");
+  *i = j;
+  return Token{q == '\'' ? TokenKind::kString : TokenKind::kQuotedIdent, std::move(text), pos};
+}
+
+// Lexes an operator or punctuation; advances *i.
+absl::StatusOr<Token> LexOperator(std::string_view src, size_t* i) {
+  const auto pos = static_cast<uint32_t>(*i);
+  const char c = src[*i];
+  const char next = *i + 1 < src.size() ? src[*i + 1] : '\0';
+  TokenKind kind;
+  size_t len = 1;
+  switch (c) {
+    case '(': kind = TokenKind::kLParen; break;
+    case ')': kind = TokenKind::kRParen; break;
+    case ',': kind = TokenKind::kComma; break;
+    case '+': kind = TokenKind::kPlus; break;
+    case '-': kind = TokenKind::kMinus; break;
+    case '*': kind = TokenKind::kStar; break;
+    case '/': kind = TokenKind::kSlash; break;
+    case '%': kind = TokenKind::kPercent; break;
+    case '=':
+      kind = TokenKind::kEq;
+      if (next == '=') len = 2;
+      break;
+    case '!':
+      if (next != '=') return ErrorAt(pos, "unexpected character '!' (use `not` or !=)");
+      kind = TokenKind::kNe;
+      len = 2;
+      break;
+    case '<':
+      kind = next == '=' ? TokenKind::kLe : next == '>' ? TokenKind::kNe : TokenKind::kLt;
+      if (next == '=' || next == '>') len = 2;
+      break;
+    case '>':
+      kind = next == '=' ? TokenKind::kGe : TokenKind::kGt;
+      if (next == '=') len = 2;
+      break;
+    default: {
+      const auto u = static_cast<unsigned char>(c);
+      return ErrorAt(pos, u >= 0x20 && u < 0x7F
+                              ? absl::StrCat("unexpected character '", std::string(1, c), "'")
+                              : absl::StrCat("unexpected byte 0x", absl::Hex(u)));
+    }
+  }
+  *i += len;
+  return Token{kind, std::string(src.substr(pos, len)), pos};
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view src,
                                             const ExprLimits& limits) {
   if (src.size() > limits.max_source_bytes) {
@@ -40,93 +139,19 @@ absl::StatusOr<std::vector<Token>> Tokenize(std::string_view src,
       return out;
     }
     const char c = src[i];
+    absl::StatusOr<Token> t;
     if (IsDigit(c) || (c == '.' && i + 1 < src.size() && IsDigit(src[i + 1]))) {
-      bool is_double = false;
-      while (i < src.size() && IsDigit(src[i])) ++i;
-      if (i < src.size() && src[i] == '.') {
-        is_double = true;
-        ++i;
-        while (i < src.size() && IsDigit(src[i])) ++i;
-      }
-      if (i < src.size() && (src[i] == 'e' || src[i] == 'E')) {
-        is_double = true;
-        ++i;
-        if (i < src.size() && (src[i] == '+' || src[i] == '-')) ++i;
-        if (i >= src.size() || !IsDigit(src[i])) return ErrorAt(pos, "malformed number");
-        while (i < src.size() && IsDigit(src[i])) ++i;
-      }
-      if (i < src.size() && IsIdentStart(src[i])) return ErrorAt(pos, "malformed number");
-      out.push_back(Token{is_double ? TokenKind::kDouble : TokenKind::kInt,
-                          std::string(src.substr(pos, i - pos)), pos});
-      continue;
-    }
-    if (IsIdentStart(c)) {
+      t = LexNumber(src, &i);
+    } else if (IsIdentStart(c)) {
       while (i < src.size() && (IsIdentStart(src[i]) || IsDigit(src[i]))) ++i;
-      out.push_back(Token{TokenKind::kIdent, std::string(src.substr(pos, i - pos)), pos});
-      continue;
+      t = Token{TokenKind::kIdent, std::string(src.substr(pos, i - pos)), pos};
+    } else if (c == '\'' || c == '`') {
+      t = LexQuoted(src, &i);
+    } else {
+      t = LexOperator(src, &i);
     }
-    if (c == '\'' || c == '`') {
-      std::string text;
-      ++i;
-      while (true) {
-        if (i >= src.size()) {
-          return ErrorAt(pos, c == '\'' ? "unterminated string literal"
-                                        : "unterminated quoted identifier");
-        }
-        if (src[i] == c) {
-          if (i + 1 < src.size() && src[i + 1] == c) {  // doubled = escaped
-            text.push_back(c);
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        text.push_back(src[i++]);
-      }
-      if (c == '`' && text.empty()) return ErrorAt(pos, "empty quoted identifier");
-      out.push_back(Token{c == '\'' ? TokenKind::kString : TokenKind::kQuotedIdent,
-                          std::move(text), pos});
-      continue;
-    }
-    TokenKind kind;
-    size_t len = 1;
-    const char next = i + 1 < src.size() ? src[i + 1] : '\0';
-    switch (c) {
-      case '(': kind = TokenKind::kLParen; break;
-      case ')': kind = TokenKind::kRParen; break;
-      case ',': kind = TokenKind::kComma; break;
-      case '+': kind = TokenKind::kPlus; break;
-      case '-': kind = TokenKind::kMinus; break;
-      case '*': kind = TokenKind::kStar; break;
-      case '/': kind = TokenKind::kSlash; break;
-      case '%': kind = TokenKind::kPercent; break;
-      case '=':
-        kind = TokenKind::kEq;
-        if (next == '=') len = 2;
-        break;
-      case '!':
-        if (next != '=') return ErrorAt(pos, "unexpected character '!' (use `not` or !=)");
-        kind = TokenKind::kNe;
-        len = 2;
-        break;
-      case '<':
-        kind = next == '=' ? TokenKind::kLe : next == '>' ? TokenKind::kNe : TokenKind::kLt;
-        if (next == '=' || next == '>') len = 2;
-        break;
-      case '>':
-        kind = next == '=' ? TokenKind::kGe : TokenKind::kGt;
-        if (next == '=') len = 2;
-        break;
-      default: {
-        const auto u = static_cast<unsigned char>(c);
-        return ErrorAt(pos, u >= 0x20 && u < 0x7F
-                                ? absl::StrCat("unexpected character '", std::string(1, c), "'")
-                                : absl::StrCat("unexpected byte 0x", absl::Hex(u)));
-      }
-    }
-    i += len;
-    out.push_back(Token{kind, std::string(src.substr(pos, len)), pos});
+    if (!t.ok()) return t.status();
+    out.push_back(std::move(*t));
   }
 }
 

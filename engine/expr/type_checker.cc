@@ -156,6 +156,92 @@ bool CastAllowed(TypeId from, TypeId to) {
          pair(TypeId::kInt64, TypeId::kBool);
 }
 
+namespace {
+
+absl::StatusOr<TypeId> CheckBinary(const Node& node, const std::vector<TypeId>& at) {
+  const BinaryOp op = node.op;
+  if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
+    if (!Is(at[0], TypeId::kBool) || !Is(at[1], TypeId::kBool)) {
+      return ErrorAt(node.pos, absl::StrCat("`", BinaryOpName(op),
+                                            "` expects bool operands, got ", Tn(at[0]),
+                                            " and ", Tn(at[1])));
+    }
+    return TypeId::kBool;
+  }
+  if (IsComparison(op)) {
+    if (!Comparable(at[0], at[1])) {
+      return ErrorAt(node.pos, absl::StrCat("cannot compare ", Tn(at[0]), " and ", Tn(at[1]),
+                                            " with `", BinaryOpName(op), "`"));
+    }
+    return TypeId::kBool;
+  }
+  auto r = ArithmeticType(op, at[0], at[1]);
+  if (!r) {
+    return ErrorAt(node.pos, absl::StrCat("cannot apply `", BinaryOpName(op), "` to ",
+                                          Tn(at[0]), " and ", Tn(at[1])));
+  }
+  return *r;
+}
+
+absl::StatusOr<TypeId> CheckCallNode(const Node& node, const std::vector<TypeId>& at,
+                                     Function* fn) {
+  const FunctionInfo* info = nullptr;
+  for (const FunctionInfo& f : kFunctions) {
+    if (node.name == f.name) info = &f;
+  }
+  if (info == nullptr) {
+    return ErrorAt(node.pos, absl::StrCat("unknown function `", node.name, "`"));
+  }
+  if (node.num_args < info->min_args || node.num_args > info->max_args) {
+    const std::string expected =
+        info->min_args == info->max_args
+            ? absl::StrCat(info->min_args, " argument", info->min_args == 1 ? "" : "s")
+            : absl::StrCat(info->min_args, " to ", info->max_args, " arguments");
+    return ErrorAt(node.pos, absl::StrCat("function ", info->name, " expects ", expected,
+                                          ", got ", node.num_args));
+  }
+  *fn = info->fn;
+  return CheckCall(node, *info, at);
+}
+
+// The type of node `i`, whose arguments have types `at`.
+absl::StatusOr<TypeId> CheckNode(const Node& node, const std::vector<TypeId>& at,
+                                 const Schema& schema, int* column, Function* fn) {
+  switch (node.kind) {
+    case NodeKind::kLiteral:
+      return node.literal.type();
+    case NodeKind::kColumn: {
+      *column = schema.FindField(node.name);
+      if (*column < 0) return ErrorAt(node.pos, absl::StrCat("unknown column `", node.name, "`"));
+      return schema.field(*column).type;
+    }
+    case NodeKind::kNeg:
+      if (!NumOrNull(at[0])) return ErrorAt(node.pos, absl::StrCat("cannot negate ", Tn(at[0])));
+      return at[0];
+    case NodeKind::kNot:
+      if (!Is(at[0], TypeId::kBool)) {
+        return ErrorAt(node.pos, absl::StrCat("`not` expects bool, got ", Tn(at[0])));
+      }
+      return TypeId::kBool;
+    case NodeKind::kIsNull:
+    case NodeKind::kIsNotNull:
+      return TypeId::kBool;
+    case NodeKind::kBinary:
+      return CheckBinary(node, at);
+    case NodeKind::kCast:
+      if (!CastAllowed(at[0], node.cast_to)) {
+        return ErrorAt(node.pos, absl::StrCat("cannot cast ", Tn(at[0]), " to ",
+                                              Tn(node.cast_to)));
+      }
+      return node.cast_to;
+    case NodeKind::kCall:
+      return CheckCallNode(node, at, fn);
+  }
+  return ErrorAt(node.pos, "internal: unknown node kind");
+}
+
+}  // namespace
+
 absl::StatusOr<CheckedAst> TypeCheck(const Ast& ast, const Schema& schema) {
   CheckedAst out;
   const size_t n = ast.nodes.size();
@@ -167,92 +253,9 @@ absl::StatusOr<CheckedAst> TypeCheck(const Ast& ast, const Schema& schema) {
     const Node& node = ast.nodes[i];
     at.clear();
     for (uint32_t a = 0; a < node.num_args; ++a) at.push_back(out.types[ast.arg(node, a)]);
-    TypeId& t = out.types[i];
-    switch (node.kind) {
-      case NodeKind::kLiteral:
-        t = node.literal.type();
-        break;
-      case NodeKind::kColumn: {
-        const int idx = schema.FindField(node.name);
-        if (idx < 0) return ErrorAt(node.pos, absl::StrCat("unknown column `", node.name, "`"));
-        out.columns[i] = idx;
-        t = schema.field(idx).type;
-        break;
-      }
-      case NodeKind::kNeg:
-        if (!NumOrNull(at[0])) {
-          return ErrorAt(node.pos, absl::StrCat("cannot negate ", Tn(at[0])));
-        }
-        t = at[0];
-        break;
-      case NodeKind::kNot:
-        if (!Is(at[0], TypeId::kBool)) {
-          return ErrorAt(node.pos, absl::StrCat("`not` expects bool, got ", Tn(at[0])));
-        }
-        t = TypeId::kBool;
-        break;
-      case NodeKind::kIsNull:
-      case NodeKind::kIsNotNull:
-        t = TypeId::kBool;
-        break;
-      case NodeKind::kBinary: {
-        const BinaryOp op = node.op;
-        if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
-          if (!Is(at[0], TypeId::kBool) || !Is(at[1], TypeId::kBool)) {
-            return ErrorAt(node.pos, absl::StrCat("`", BinaryOpName(op),
-                                                  "` expects bool operands, got ", Tn(at[0]),
-                                                  " and ", Tn(at[1])));
-          }
-          t = TypeId::kBool;
-        } else if (IsComparison(op)) {
-          if (!Comparable(at[0], at[1])) {
-            return ErrorAt(node.pos, absl::StrCat("cannot compare ", Tn(at[0]), " and ",
-                                                  Tn(at[1]), " with `", BinaryOpName(op), "`"));
-          }
-          t = TypeId::kBool;
-        } else {
-          auto r = ArithmeticType(op, at[0], at[1]);
-          if (!r) {
-            return ErrorAt(node.pos, absl::StrCat("cannot apply `", BinaryOpName(op), "` to ",
-                                                  Tn(at[0]), " and ", Tn(at[1])));
-          }
-          t = *r;
-        }
-        break;
-      }
-      case NodeKind::kCast:
-        if (!CastAllowed(at[0], node.cast_to)) {
-          return ErrorAt(node.pos, absl::StrCat("cannot cast ", Tn(at[0]), " to ",
-                                                Tn(node.cast_to)));
-        }
-        t = node.cast_to;
-        break;
-      case NodeKind::kCall: {
-        const FunctionInfo* info = nullptr;
-        for (const FunctionInfo& f : kFunctions) {
-          if (node.name == f.name) info = &f;
-        }
-        if (info == nullptr) {
-          return ErrorAt(node.pos, absl::StrCat("unknown function `", node.name, "`"));
-        }
-        if (node.num_args < info->min_args || node.num_args > info->max_args) {
-          return ErrorAt(node.pos,
-                         info->min_args == info->max_args
-                             ? absl::StrCat("function ", info->name, " expects ",
-                                            info->min_args, " argument",
-                                            info->min_args == 1 ? "" : "s", ", got ",
-                                            node.num_args)
-                             : absl::StrCat("function ", info->name, " expects ",
-                                            info->min_args, " to ", info->max_args,
-                                            " arguments, got ", node.num_args));
-        }
-        out.functions[i] = info->fn;
-        auto r = CheckCall(node, *info, at);
-        if (!r.ok()) return r.status();
-        t = *r;
-        break;
-      }
-    }
+    auto t = CheckNode(node, at, schema, &out.columns[i], &out.functions[i]);
+    if (!t.ok()) return t.status();
+    out.types[i] = *t;
   }
   return out;
 }

@@ -33,6 +33,7 @@ absl::Status JsonRowDecoder::Decode(std::string_view input, Row* out) {
   }
   absl::InlinedVector<uint64_t, 8> seen((schema.num_fields() + 63) / 64, 0);
   JsonReader r(input, options_.max_depth);
+  size_t next_hint = 0;
   if (!r.Consume('{')) return r.Error("expected a JSON object");
   if (!r.Consume('}')) {
     while (true) {
@@ -40,7 +41,12 @@ absl::Status JsonRowDecoder::Decode(std::string_view input, Row* out) {
       absl::Status s = r.ReadString(&scratch_, &key);
       if (!s.ok()) return s;
       if (!r.Consume(':')) return r.Error("expected ':'");
-      const int idx = schema.FindField(key);
+      // Producers usually write members in schema order: try the next
+      // column's name before hashing.
+      int idx = next_hint < schema.num_fields() && schema.field(next_hint).name == key
+                    ? static_cast<int>(next_hint)
+                    : schema.FindField(key);
+      if (idx >= 0) next_hint = static_cast<size_t>(idx) + 1;
       if (idx < 0) {
         if (!options_.ignore_unknown_fields) {
           return r.Error(absl::StrCat("unknown field `", std::string(key), "`"));

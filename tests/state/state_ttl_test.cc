@@ -70,7 +70,7 @@ TEST_F(StateTtlTest, MapEntriesExpireIndividually) {
 TEST_F(StateTtlTest, StatesWithoutTtlNeverExpire) {
   auto v = std::move(*backend_->GetValueState("op", {"forever"}));
   ASSERT_TRUE(v->Put("k", "", "x").ok());
-  clock_.AdvanceMillis(int64_t{1} << 50);
+  clock_.SetMillis(clock_.NowMillis() + (int64_t{1} << 50));  // far future
   std::string out;
   EXPECT_TRUE(*v->Get("k", "", &out));
   ASSERT_TRUE(backend_->CompactAll().ok());

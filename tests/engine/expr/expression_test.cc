@@ -213,3 +213,20 @@ TEST_F(ExpressionTest, ReusedAcrossRowsWithChangingValues) {
 
 }  // namespace
 }  // namespace rtai::engine::expr
+
+namespace rtai::engine::expr {
+namespace {
+
+TEST(ExpressionWideSchemaTest, ReadsColumnsBeyondTheRegisterCount) {
+  std::vector<Field> fields;
+  for (int i = 0; i < 300; ++i) fields.push_back({"c" + std::to_string(i), TypeId::kInt64});
+  Schema schema = *Schema::Create(std::move(fields));
+  Row row(300);
+  for (int i = 0; i < 300; ++i) row[i] = Value::Int64(i);
+  auto e = Expression::Compile("c299 - c1", schema);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ((*e)->Evaluate(row.data()), Value::Int64(298));
+}
+
+}  // namespace
+}  // namespace rtai::engine::expr
