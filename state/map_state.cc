@@ -94,10 +94,16 @@ absl::StatusOr<bool> MapState::IsEmpty(std::string_view key, std::string_view ns
 
 absl::Status MapState::Clear(std::string_view key, std::string_view ns) {
   const std::string prefix = MakeKey(key, ns);
+  // Deletes in bounded batches so a huge map does not build a huge batch.
+  constexpr int kDeletesPerBatch = 1024;
   rocksdb::WriteBatch batch;
   std::unique_ptr<rocksdb::Iterator> it(ctx_.db->NewIterator(read_options_, ctx_.cf));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     batch.Delete(ctx_.cf, it->key());
+    if (batch.Count() >= kDeletesPerBatch) {
+      RETURN_IF_ERROR(FromRocksDb(ctx_.db->Write(write_options_, &batch), "map clear"));
+      batch.Clear();
+    }
   }
   RETURN_IF_ERROR(FromRocksDb(it->status(), "map clear"));
   return FromRocksDb(ctx_.db->Write(write_options_, &batch), "map clear");

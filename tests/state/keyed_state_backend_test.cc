@@ -143,6 +143,17 @@ TEST_F(KeyedStateBackendTest, MapStateIteratesItsOwnEntriesInOrder) {
   EXPECT_EQ(v, "other-key");
 }
 
+TEST_F(KeyedStateBackendTest, MapStateClearsLargeMapsInBatches) {
+  auto backend = Open(tmp_.Sub("db"));
+  auto m = std::move(*backend->GetMapState("op", {"m"}));
+  for (int i = 0; i < 3000; ++i) ASSERT_TRUE(m->Put("k", "", std::to_string(i), "v").ok());
+  ASSERT_TRUE(m->Put("k2", "", "x", "v").ok());
+  ASSERT_TRUE(m->Clear("k", "").ok());
+  EXPECT_TRUE(*m->IsEmpty("k", ""));
+  EXPECT_FALSE(*m->IsEmpty("k2", ""));
+  EXPECT_EQ(*backend->CountRawEntries("op"), 2u);  // metadata + k2's entry
+}
+
 TEST_F(KeyedStateBackendTest, AggregatingStateAddsAndMergesNamespaces) {
   auto backend = Open(tmp_.Sub("db"));
   SumAggregator sum;
