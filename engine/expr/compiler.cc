@@ -5,6 +5,11 @@
 namespace rtai::engine::expr {
 namespace {
 
+// The comparison opcode `kind` (0..5 = BinaryOp - kEq) of the block at `eq`.
+Op CmpOp(Op eq, uint8_t kind) {
+  return static_cast<Op>(static_cast<int>(eq) + kind);
+}
+
 class Compiler {
  public:
   Compiler(const Ast& ast, const CheckedAst& checked, Program* p)
@@ -83,11 +88,13 @@ class Compiler {
       const TypeId t = lt == TypeId::kNull ? rt : lt;
       if (lt == TypeId::kDouble || rt == TypeId::kDouble) {
         const uint16_t dl = AsDouble(l), dr = AsDouble(r);
-        return Emit(Op::kCmpD, i, dl, dr, 0, kind);
+        return Emit(CmpOp(Op::kEqD, kind), i, dl, dr);
       }
-      if (t == TypeId::kString || t == TypeId::kBytes) return Emit(Op::kCmpS, i, l, r, 0, kind);
-      if (t == TypeId::kBool) return Emit(Op::kCmpB, i, l, r, 0, kind);
-      return Emit(Op::kCmpI, i, l, r, 0, kind);
+      if (t == TypeId::kString || t == TypeId::kBytes) {
+        return Emit(CmpOp(Op::kEqS, kind), i, l, r);
+      }
+      if (t == TypeId::kBool) return Emit(CmpOp(Op::kEqB, kind), i, l, r);
+      return Emit(CmpOp(Op::kEqI, kind), i, l, r);
     }
     static constexpr Op kIntOps[] = {Op::kAddI, Op::kSubI, Op::kMulI, Op::kDivI, Op::kModI};
     static constexpr Op kDblOps[] = {Op::kAddD, Op::kSubD, Op::kMulD, Op::kDivD, Op::kModD};

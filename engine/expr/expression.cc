@@ -17,72 +17,18 @@ inline Value IntResult(TypeId t, int64_t v) {
   return t == TypeId::kTimestamp ? Value::Timestamp(v) : Value::Int64(v);
 }
 
-template <typename T>
-inline bool Compare(uint8_t kind, const T& a, const T& b) {
-  switch (kind) {
-    case 0: return a == b;
-    case 1: return a != b;
-    case 2: return a < b;
-    case 3: return a <= b;
-    case 4: return a > b;
-    default: return a >= b;
-  }
+// Integer division and modulo with the __builtin_*_overflow shape: true
+// (-> null) for division by zero and for INT64_MIN / -1, which overflows.
+// INT64_MIN % -1 is 0.
+inline bool CheckedDiv(int64_t x, int64_t y, int64_t* r) {
+  if (y == 0 || (x == INT64_MIN && y == -1)) return true;
+  *r = x / y;
+  return false;
 }
-
-// The arithmetic instructions: int64 overflow and division by zero give
-// null; doubles follow IEEE 754.
-[[gnu::always_inline]] inline void Arithmetic(const Instr& in, const Value& a,
-                                              const Value& b, Value* out) {
-  if (a.is_null() || b.is_null()) {
-    *out = Value::Null(in.type);
-    return;
-  }
-  int64_t r;
-  switch (in.op) {
-    case Op::kAddI:
-      *out = __builtin_add_overflow(a.int64(), b.int64(), &r) ? Value::Null(in.type)
-                                                              : IntResult(in.type, r);
-      return;
-    case Op::kSubI:
-      *out = __builtin_sub_overflow(a.int64(), b.int64(), &r) ? Value::Null(in.type)
-                                                              : IntResult(in.type, r);
-      return;
-    case Op::kMulI:
-      *out = __builtin_mul_overflow(a.int64(), b.int64(), &r) ? Value::Null(in.type)
-                                                              : IntResult(in.type, r);
-      return;
-    case Op::kDivI:
-    case Op::kModI: {
-      const int64_t x = a.int64(), y = b.int64();
-      if (y == 0 || (x == INT64_MIN && y == -1)) {
-        *out = in.op == Op::kModI && y == -1 ? Value::Int64(0) : Value::Null(in.type);
-      } else {
-        *out = Value::Int64(in.op == Op::kDivI ? x / y : x % y);
-      }
-      return;
-    }
-    case Op::kAddD: *out = Value::Double(a.dbl() + b.dbl()); return;
-    case Op::kSubD: *out = Value::Double(a.dbl() - b.dbl()); return;
-    case Op::kMulD: *out = Value::Double(a.dbl() * b.dbl()); return;
-    case Op::kDivD: *out = Value::Double(a.dbl() / b.dbl()); return;
-    default: *out = Value::Double(std::fmod(a.dbl(), b.dbl())); return;
-  }
-}
-
-[[gnu::always_inline]] inline void Comparison(const Instr& in, const Value& a,
-                                              const Value& b, Value* out) {
-  if (a.is_null() || b.is_null()) {
-    *out = Value::Null(TypeId::kBool);
-    return;
-  }
-  bool r;
-  switch (in.op) {
-    case Op::kCmpI: r = Compare(in.aux, a.int64(), b.int64()); break;
-    case Op::kCmpD: r = Compare(in.aux, a.dbl(), b.dbl()); break;
-    case Op::kCmpS: r = Compare(in.aux, a.str(), b.str()); break;
-    default: r = Compare(in.aux, a.boolean(), b.boolean()); break;
-  }
-  *out = Value::Bool(r);
+inline bool CheckedMod(int64_t x, int64_t y, int64_t* r) {
+  if (y == 0) return true;
+  *r = y == -1 ? 0 : x % y;
+  return false;
 }
 
 }  // namespace
@@ -116,38 +62,82 @@ std::unique_ptr<Expression> Expression::Clone() const {
   return std::unique_ptr<Expression>(new Expression(std::move(copy)));
 }
 
+// One switch over all opcodes (one indirect branch per instruction); the
+// common scalar opcodes are handled inline, the rest in ExecuteSlow.
+// Null checks short-circuit before any operand payload is read.
+#define RTAI_INT_OP(OP, BUILTIN)                                              \
+  case Op::OP: {                                                              \
+    const Value &a = R[in.a], &b = R[in.b];                                   \
+    int64_t r;                                                                \
+    R[in.dst] = (a.is_null() || b.is_null() || BUILTIN(a.int64(), b.int64(), &r)) \
+                    ? Value::Null(in.type)                                    \
+                    : IntResult(in.type, r);                                  \
+    continue;                                                                 \
+  }
+#define RTAI_DBL_OP(OP, EXPR)                                                 \
+  case Op::OP: {                                                              \
+    const Value &a = R[in.a], &b = R[in.b];                                   \
+    R[in.dst] = (a.is_null() || b.is_null()) ? Value::Null(TypeId::kDouble)   \
+                                             : Value::Double(EXPR);           \
+    continue;                                                                 \
+  }
+#define RTAI_CMP_OPS(SUFFIX, GET)                                             \
+  RTAI_CMP_OP(kEq##SUFFIX, GET, ==)                                           \
+  RTAI_CMP_OP(kNe##SUFFIX, GET, !=)                                           \
+  RTAI_CMP_OP(kLt##SUFFIX, GET, <)                                            \
+  RTAI_CMP_OP(kLe##SUFFIX, GET, <=)                                           \
+  RTAI_CMP_OP(kGt##SUFFIX, GET, >)                                            \
+  RTAI_CMP_OP(kGe##SUFFIX, GET, >=)
+#define RTAI_CMP_OP(OP, GET, CMP)                                             \
+  case Op::OP: {                                                              \
+    const Value &a = R[in.a], &b = R[in.b];                                   \
+    R[in.dst] = (a.is_null() || b.is_null()) ? Value::Null(TypeId::kBool)     \
+                                             : Value::Bool(a.GET() CMP b.GET()); \
+    continue;                                                                 \
+  }
+
 const Value& Expression::Evaluate(const Value* row) {
   if (arena_.bytes_used() != 0) arena_.Reset();
   Value* R = regs_.data();
   for (const Instr& in : program_.code) {
-    if (in.op == Op::kLoadColumn) {  // in.a is a column index, not a register
-      R[in.dst] = row[in.a];
-      continue;
-    }
-    const Value& a = R[in.a];
     switch (in.op) {
-      case Op::kMove:
-        R[in.dst] = a;
+      case Op::kLoadColumn:  // in.a is a column index, not a register
+        R[in.dst] = row[in.a];
         continue;
-      case Op::kToDouble:
+      case Op::kMove:
+        R[in.dst] = R[in.a];
+        continue;
+      case Op::kToDouble: {
+        const Value& a = R[in.a];
         R[in.dst] = a.is_null() ? Value::Null(TypeId::kDouble)
                                 : Value::Double(static_cast<double>(a.int64()));
         continue;
+      }
+      RTAI_INT_OP(kAddI, __builtin_add_overflow)
+      RTAI_INT_OP(kSubI, __builtin_sub_overflow)
+      RTAI_INT_OP(kMulI, __builtin_mul_overflow)
+      RTAI_INT_OP(kDivI, CheckedDiv)
+      RTAI_INT_OP(kModI, CheckedMod)
+      RTAI_DBL_OP(kAddD, a.dbl() + b.dbl())
+      RTAI_DBL_OP(kSubD, a.dbl() - b.dbl())
+      RTAI_DBL_OP(kMulD, a.dbl() * b.dbl())
+      RTAI_DBL_OP(kDivD, a.dbl() / b.dbl())
+      RTAI_DBL_OP(kModD, std::fmod(a.dbl(), b.dbl()))
+      RTAI_CMP_OPS(I, int64)
+      RTAI_CMP_OPS(D, dbl)
+      RTAI_CMP_OPS(S, str)
+      RTAI_CMP_OPS(B, boolean)
       default:
-        break;
+        ExecuteSlow(in);
     }
-    if (in.op >= Op::kAddI && in.op <= Op::kModD) {
-      Arithmetic(in, a, R[in.b], &R[in.dst]);
-      continue;
-    }
-    if (in.op >= Op::kCmpI && in.op <= Op::kCmpB) {
-      Comparison(in, a, R[in.b], &R[in.dst]);
-      continue;
-    }
-    ExecuteSlow(in);
   }
   return R[program_.result_register];
 }
+
+#undef RTAI_CMP_OP
+#undef RTAI_CMP_OPS
+#undef RTAI_DBL_OP
+#undef RTAI_INT_OP
 
 void Expression::ExecuteSlow(const Instr& in) {
   Value* R = regs_.data();

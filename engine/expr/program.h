@@ -24,7 +24,12 @@ enum class Op : uint8_t {
   kNegI, kNegD,
   kAddI, kSubI, kMulI, kDivI, kModI,  // int64/timestamp; overflow, /0 -> null
   kAddD, kSubD, kMulD, kDivD, kModD,  // IEEE 754
-  kCmpI, kCmpD, kCmpS, kCmpB,         // aux = comparison (BinaryOp - kEq)
+  // Comparisons, one opcode per (operator, operand class), in BinaryOp
+  // order (= != < <= > >=) so the compiler can add the operator's offset.
+  kEqI, kNeI, kLtI, kLeI, kGtI, kGeI,  // int64, timestamp
+  kEqD, kNeD, kLtD, kLeD, kGtD, kGeD,  // double
+  kEqS, kNeS, kLtS, kLeS, kGtS, kGeS,  // string, bytes (bytewise)
+  kEqB, kNeB, kLtB, kLeB, kGtB, kGeB,  // bool
   kAnd, kOr, kNot, kIsNull, kIsNotNull,
   kIf,        // dst = a ? b : c (null condition -> c)
   kCoalesce,  // args arg_regs[a .. a+b)

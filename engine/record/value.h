@@ -18,7 +18,7 @@ namespace rtai::engine {
 class Value {
  public:
   // A null of type kNull.
-  constexpr Value() : i64_(0), size_(0), type_(TypeId::kNull), null_(true) {}
+  constexpr Value() : i64_(0), size_(0), type_(TypeId::kNull), null_(true), reserved_(0) {}
 
   static constexpr Value Null(TypeId type = TypeId::kNull) {
     Value v;
@@ -73,7 +73,7 @@ class Value {
 
  private:
   constexpr explicit Value(TypeId type)
-      : i64_(0), size_(0), type_(type), null_(false) {}
+      : i64_(0), size_(0), type_(type), null_(false), reserved_(0) {}
   static constexpr Value FromInt(TypeId type, int64_t x) {
     Value v(type);
     v.i64_ = x;
@@ -95,6 +95,9 @@ class Value {
   uint32_t size_;
   TypeId type_;
   bool null_;
+  // Always 0: with no padding bytes, copies and constructions are whole
+  // 8-byte words (measurably faster register traffic in the evaluator).
+  uint16_t reserved_;
 };
 static_assert(sizeof(Value) == 16, "Value is 16 bytes on the hot path");
 static_assert(std::is_trivially_copyable_v<Value>);
