@@ -1,5 +1,7 @@
 #include "engine/record/json_reader.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "engine/record/text_parse.h"
 
@@ -31,6 +33,24 @@ void AppendUtf8(uint32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// Advances over string bytes that need no attention (not '"', '\\' or a
+// control character), 8 at a time (SWAR), and returns the new position.
+size_t SkipPlainStringBytes(std::string_view in, size_t pos) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  while (in.size() - pos >= 8) {
+    uint64_t w;
+    std::memcpy(&w, in.data() + pos, 8);
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t backslash = w ^ (kOnes * '\\');
+    // A byte is "special" if it is zero in quote/backslash or below 0x20.
+    const uint64_t special = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                             ((w - kOnes * 0x20) & ~w);
+    if (special & kHighs) break;
+    pos += 8;
+  }
+  return pos;
 }
 
 }  // namespace
@@ -132,6 +152,7 @@ absl::Status JsonReader::ReadString(std::string* scratch, std::string_view* out)
   const size_t start = ++pos_;
   bool escaped = false;
   while (true) {
+    if (!escaped) pos_ = SkipPlainStringBytes(in_, pos_);
     if (pos_ >= in_.size()) return Error("unterminated string");
     const char c = in_[pos_];
     if (c == '"') break;
