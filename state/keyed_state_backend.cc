@@ -10,6 +10,7 @@
 #include "state/key_group.h"
 #include "state/list_merge_operator.h"
 #include "state/rocksdb_status.h"
+#include "state/state_format.h"
 #include "state/ttl_compaction_filter.h"
 
 namespace rtai::state {
@@ -198,6 +199,32 @@ absl::Status KeyedStateBackend::CreateCheckpoint(const std::string& dir) {
   RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   return FromRocksDb(checkpoint->CreateCheckpoint(dir), absl::StrCat("checkpoint to ", dir));
+}
+
+absl::Status KeyedStateBackend::ClipToKeyGroups(uint32_t first, uint32_t last) {
+  if (first > last || last >= options_.max_parallelism) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "keyed state: bad key group range [", first, ", ", last, "] for max_parallelism ",
+        options_.max_parallelism));
+  }
+  auto group_key = [](uint32_t group) {
+    std::string k(2, '\0');
+    StoreBigEndian<uint16_t>(k.data(), static_cast<uint16_t>(group));
+    return k;
+  };
+  const std::string begin = group_key(first);
+  const std::string end = group_key(last + 1);              // exclusive
+  const std::string metadata = group_key(kMetadataKeyGroup);  // kept
+  absl::MutexLock lock(&mu_);
+  for (const auto& [id, cf] : by_operator_) {
+    if (first > 0) {
+      RETURN_IF_ERROR(FromRocksDb(
+          db_->DeleteRange(rocksdb::WriteOptions(), cf, std::string(), begin), "clip"));
+    }
+    RETURN_IF_ERROR(
+        FromRocksDb(db_->DeleteRange(rocksdb::WriteOptions(), cf, end, metadata), "clip"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status KeyedStateBackend::CompactAll() {

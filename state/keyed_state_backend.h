@@ -60,6 +60,12 @@ class KeyedStateBackend {
   // and SST files hard-linked, so it is cheap. Restore = Open() on a copy of
   // that directory. The hook for the engine's checkpoints.
   absl::Status CreateCheckpoint(const std::string& dir);
+  // Deletes the state of every key group outside [first, last] in every
+  // operator, keeping metadata: what a task does after restoring a checkpoint
+  // that covered more key groups than it now owns (rescaling). Uses RocksDB
+  // range deletions, which the key-group prefix makes possible.
+  // kInvalidArgument unless first <= last < max_parallelism.
+  absl::Status ClipToKeyGroups(uint32_t first, uint32_t last);
   // Compacts every column family (drops expired TTL entries now).
   absl::Status CompactAll();
   // Operator ids that have a column family, sorted.

@@ -229,6 +229,41 @@ TEST_F(KeyedStateBackendTest, RawLayoutIsKeyGroupThenStateIdThenKey) {
   for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
 }
 
+TEST_F(KeyedStateBackendTest, ClipToKeyGroupsKeepsOnlyTheOwnedRange) {
+  const std::string dir = tmp_.Sub("db");
+  const KeyGroupRange owned = KeyGroupRangeForTask(128, 3, 1);  // task 1 of 3
+  int kept = 0;
+  {
+    auto backend = Open(dir);
+    auto v = std::move(*backend->GetValueState("op", {"v"}));
+    auto l = std::move(*backend->GetListState("op2", {"l"}));
+    for (int i = 0; i < 300; ++i) {
+      const std::string key = "key" + std::to_string(i);
+      ASSERT_TRUE(v->Put(key, "", "x").ok());
+      ASSERT_TRUE(l->Add(key, "", "y").ok());
+      const uint16_t g = KeyGroupForKey(key, 128);
+      kept += g >= owned.first && g <= owned.last;
+    }
+    EXPECT_FALSE(backend->ClipToKeyGroups(5, 4).ok());
+    EXPECT_FALSE(backend->ClipToKeyGroups(0, 128).ok());
+    ASSERT_TRUE(backend->ClipToKeyGroups(owned.first, owned.last).ok());
+    for (int i = 0; i < 300; ++i) {
+      const std::string key = "key" + std::to_string(i);
+      const uint16_t g = KeyGroupForKey(key, 128);
+      const bool mine = g >= owned.first && g <= owned.last;
+      EXPECT_EQ(Get(*v, key, ""), mine ? "x" : "<absent>") << key;
+      EXPECT_EQ(l->Get(key, "")->size(), mine ? 1u : 0u) << key;
+    }
+    EXPECT_EQ(*backend->CountRawEntries("op"), 1u + kept);  // metadata survives
+  }
+  ASSERT_GT(kept, 50);
+  ASSERT_LT(kept, 150);
+  auto backend = Open(dir);  // state ids still resolve after the clip
+  auto v = backend->GetValueState("op", {"v"});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ((*v)->state_id(), 0);
+}
+
 TEST_F(KeyedStateBackendTest, ReopenKeepsStateAndStateIds) {
   const std::string dir = tmp_.Sub("db");
   uint16_t id_b;
