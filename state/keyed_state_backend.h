@@ -77,7 +77,7 @@ class KeyedStateBackend {
   uint32_t max_parallelism() const { return options_.max_parallelism; }
 
  private:
-  KeyedStateBackend(KeyedStateOptions options);
+  explicit KeyedStateBackend(KeyedStateOptions options);
   absl::Status OpenDb();
   rocksdb::ColumnFamilyOptions CfOptions() const;
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> ColumnFamily(std::string_view operator_id)

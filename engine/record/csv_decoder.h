@@ -29,7 +29,7 @@ struct CsvDecodeOptions {
 // Not thread-safe per decoder (holds scratch space); reuse one per task.
 class CsvRowDecoder {
  public:
-  CsvRowDecoder(const Schema* schema, CsvDecodeOptions options = {});
+  explicit CsvRowDecoder(const Schema* schema, CsvDecodeOptions options = {});
 
   // Resets `out` to schema width and fills it. On error `out` is unspecified.
   absl::Status Decode(std::string_view input, Row* out);

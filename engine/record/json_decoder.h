@@ -32,7 +32,7 @@ struct JsonDecodeOptions {
 // Not thread-safe per decoder (holds scratch space); reuse one per task.
 class JsonRowDecoder {
  public:
-  JsonRowDecoder(const Schema* schema, JsonDecodeOptions options = {})
+  explicit JsonRowDecoder(const Schema* schema, JsonDecodeOptions options = {})
       : schema_(schema), options_(options) {}
 
   // Resets `out` to schema width and fills it. On error `out` is unspecified.

@@ -26,7 +26,7 @@ class MergingWindowSet {
   };
 
   // gap_ms > 0. Default: at most 10000 open sessions per key.
-  MergingWindowSet(int64_t gap_ms, size_t max_sessions = 10000)
+  explicit MergingWindowSet(int64_t gap_ms, size_t max_sessions = 10000)
       : gap_ms_(gap_ms), max_sessions_(max_sessions) {}
 
   // kResourceExhausted if the record would open more than max_sessions.
