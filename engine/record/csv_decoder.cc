@@ -24,6 +24,19 @@ CsvRowDecoder::CsvRowDecoder(const Schema* schema, CsvDecodeOptions options)
 }
 
 absl::Status CsvRowDecoder::Decode(std::string_view input, Row* out) {
+  out->Reset(schema_->num_fields());
+  return DecodeInto(input, out->writer());
+}
+
+absl::Status CsvRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch) {
+  CHECK(&batch->schema() == schema_ || batch->schema() == *schema_);
+  Value* row = batch->AddRow();
+  absl::Status s = DecodeInto(input, RowWriter{row, &batch->arena()});
+  if (!s.ok()) batch->PopRow();
+  return s;
+}
+
+absl::Status CsvRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
   const size_t n = schema_->num_fields();
   if (input.size() > options_.max_input_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -35,7 +48,6 @@ absl::Status CsvRowDecoder::Decode(std::string_view input, Row* out) {
   } else if (!input.empty() && input.back() == '\n') {
     input.remove_suffix(1);
   }
-  out->Reset(n);
   const char delim = options_.delimiter;
   size_t pos = 0, field = 0;
   while (true) {
@@ -96,10 +108,10 @@ absl::Status CsvRowDecoder::Decode(std::string_view input, Row* out) {
 }
 
 absl::Status CsvRowDecoder::SetField(size_t idx, std::string_view text,
-                                     bool quoted, Row* out) {
+                                     bool quoted, RowWriter out) {
   const Field& f = schema_->field(idx);
   if (text.empty() && !quoted) {
-    (*out)[idx] = Value::Null(f.type);
+    out[idx] = Value::Null(f.type);
     return absl::OkStatus();
   }
   bool ok = false;
@@ -107,34 +119,34 @@ absl::Status CsvRowDecoder::SetField(size_t idx, std::string_view text,
     case TypeId::kInt64: {
       int64_t v;
       ok = ParseInt64Text(text, &v);
-      if (ok) (*out)[idx] = Value::Int64(v);
+      if (ok) out[idx] = Value::Int64(v);
       break;
     }
     case TypeId::kDouble: {
       double v;
       ok = ParseDoubleText(text, &v);
-      if (ok) (*out)[idx] = Value::Double(v);
+      if (ok) out[idx] = Value::Double(v);
       break;
     }
     case TypeId::kBool: {
       bool v;
       ok = ParseBoolText(text, /*allow_digits=*/true, &v);
-      if (ok) (*out)[idx] = Value::Bool(v);
+      if (ok) out[idx] = Value::Bool(v);
       break;
     }
     case TypeId::kTimestamp: {
       int64_t v;
       ok = ParseTimestampText(text, &v);
-      if (ok) (*out)[idx] = Value::Timestamp(v);
+      if (ok) out[idx] = Value::Timestamp(v);
       break;
     }
     case TypeId::kString:
       ok = IsValidUtf8(text);
-      if (ok) out->SetString(idx, text);
+      if (ok) out.SetString(idx, text);
       break;
     case TypeId::kBytes:
       ok = DecodeBase64Text(text, &scratch_);
-      if (ok) out->SetBytes(idx, scratch_);
+      if (ok) out.SetBytes(idx, scratch_);
       break;
     case TypeId::kNull:
       break;

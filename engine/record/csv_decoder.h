@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "engine/record/row.h"
+#include "engine/record/row_batch.h"
 #include "engine/record/schema.h"
 
 namespace rtai::engine {
@@ -33,9 +34,14 @@ class CsvRowDecoder {
 
   // Resets `out` to schema width and fills it. On error `out` is unspecified.
   absl::Status Decode(std::string_view input, Row* out);
+  // Appends the decoded record to `batch` (whose schema must be this
+  // decoder's), its strings in the batch's arena: the source hot path, with
+  // no intermediate Row. On error the batch is unchanged (but for arena bytes).
+  absl::Status DecodeAppend(std::string_view input, RowBatch* batch);
 
  private:
-  absl::Status SetField(size_t idx, std::string_view text, bool quoted, Row* out);
+  absl::Status DecodeInto(std::string_view input, RowWriter out);
+  absl::Status SetField(size_t idx, std::string_view text, bool quoted, RowWriter out);
 
   const Schema* schema_;
   CsvDecodeOptions options_;

@@ -2,6 +2,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "base/check.h"
 #include "base/status_macros.h"
 #include "engine/record/json_reader.h"
 #include "engine/record/text_parse.h"
@@ -21,15 +22,27 @@ absl::Status Mismatch(const JsonReader& r, const Field& f, JsonKind got) {
 }  // namespace
 
 absl::Status JsonRowDecoder::Decode(std::string_view input, Row* out) {
+  out->Reset(schema_->num_fields());
+  return DecodeInto(input, out->writer());
+}
+
+absl::Status JsonRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch) {
+  CHECK(&batch->schema() == schema_ || batch->schema() == *schema_);
+  Value* row = batch->AddRow();
+  absl::Status s = DecodeInto(input, RowWriter{row, &batch->arena()});
+  if (!s.ok()) batch->PopRow();
+  return s;
+}
+
+absl::Status JsonRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
   const Schema& schema = *schema_;
   if (input.size() > options_.max_input_bytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "json: input of ", input.size(), " bytes exceeds the limit of ",
         options_.max_input_bytes));
   }
-  out->Reset(schema.num_fields());
   for (size_t i = 0; i < schema.num_fields(); ++i) {
-    (*out)[i] = Value::Null(schema.field(i).type);
+    out[i] = Value::Null(schema.field(i).type);
   }
   absl::InlinedVector<uint64_t, 8> seen((schema.num_fields() + 63) / 64, 0);
   JsonReader r(input, options_.max_depth);
@@ -74,7 +87,7 @@ absl::Status JsonRowDecoder::Decode(std::string_view input, Row* out) {
 }
 
 absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
-                                         Row* out) {
+                                         RowWriter out) {
   const JsonKind kind = r.PeekKind();
   if (kind == JsonKind::kNull) return r.ReadNull();
   if (kind == JsonKind::kInvalid) {
@@ -90,20 +103,20 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
       if (f.type == TypeId::kDouble) {
         double d;
         if (!ParseDoubleText(text, &d)) return FieldError(r, f, "number out of range");
-        (*out)[idx] = Value::Double(d);
+        out[idx] = Value::Double(d);
         return absl::OkStatus();
       }
       int64_t v;
       if (!is_integer) return FieldError(r, f, "expected int64, got a fractional number");
       if (!ParseInt64Text(text, &v)) return FieldError(r, f, "integer out of int64 range");
-      (*out)[idx] = Value::Int64(v);
+      out[idx] = Value::Int64(v);
       return absl::OkStatus();
     }
     case TypeId::kBool: {
       if (kind != JsonKind::kBool) return Mismatch(r, f, kind);
       bool b;
       RETURN_IF_ERROR(r.ReadBool(&b));
-      (*out)[idx] = Value::Bool(b);
+      out[idx] = Value::Bool(b);
       return absl::OkStatus();
     }
     case TypeId::kTimestamp: {
@@ -120,7 +133,7 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
       if (!ParseTimestampText(text, &ms)) {
         return FieldError(r, f, "expected integer milliseconds or an RFC 3339 time");
       }
-      (*out)[idx] = Value::Timestamp(ms);
+      out[idx] = Value::Timestamp(ms);
       return absl::OkStatus();
     }
     case TypeId::kString:
@@ -129,11 +142,11 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
       std::string_view text;
       RETURN_IF_ERROR(r.ReadString(&scratch_, &text));
       if (f.type == TypeId::kString) {
-        out->SetString(idx, text);
+        out.SetString(idx, text);
         return absl::OkStatus();
       }
       if (!DecodeBase64Text(text, &scratch2_)) return FieldError(r, f, "invalid base64");
-      out->SetBytes(idx, scratch2_);
+      out.SetBytes(idx, scratch2_);
       return absl::OkStatus();
     }
     case TypeId::kNull: break;

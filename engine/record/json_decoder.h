@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "engine/record/row.h"
+#include "engine/record/row_batch.h"
 #include "engine/record/schema.h"
 
 namespace rtai::engine {
@@ -37,9 +38,15 @@ class JsonRowDecoder {
 
   // Resets `out` to schema width and fills it. On error `out` is unspecified.
   absl::Status Decode(std::string_view input, Row* out);
+  // Appends the decoded record to `batch` (whose schema must be this
+  // decoder's), its strings in the batch's arena: the source hot path, with
+  // no intermediate Row. On error the batch is unchanged (but for arena bytes).
+  absl::Status DecodeAppend(std::string_view input, RowBatch* batch);
 
  private:
-  absl::Status DecodeField(JsonReader& r, const Field& f, int idx, Row* out);
+  // Fills out.values[0..width) (typed nulls first).
+  absl::Status DecodeInto(std::string_view input, RowWriter out);
+  absl::Status DecodeField(JsonReader& r, const Field& f, int idx, RowWriter out);
 
   const Schema* schema_;
   JsonDecodeOptions options_;

@@ -13,6 +13,22 @@
 
 namespace rtai::engine {
 
+// A row being written by a decoder: its Values and the arena for its
+// strings. Obtained from a Row (Row::writer()) or a RowBatch's newest row.
+// Both pointers are borrowed.
+struct RowWriter {
+  Value* values;
+  Arena* arena;
+
+  Value& operator[](size_t i) const { return values[i]; }
+  void SetString(size_t i, std::string_view s) const {
+    values[i] = Value::String(arena->Copy(s));
+  }
+  void SetBytes(size_t i, std::string_view s) const {
+    values[i] = Value::Bytes(arena->Copy(s));
+  }
+};
+
 class Row {
  public:
   Row() = default;
@@ -38,6 +54,7 @@ class Row {
     values_[i] = Value::Bytes(arena_.Copy(s));
   }
   Arena& arena() { return arena_; }
+  RowWriter writer() { return RowWriter{values_.data(), &arena_}; }
 
  private:
   std::vector<Value> values_;

@@ -39,6 +39,11 @@ class RowBatch {
     }
     return mutable_row(num_rows() - 1);
   }
+  // Removes the newest row (a decoder failed on it). Its strings stay in the
+  // arena until Clear().
+  void PopRow() {
+    if (num_rows() > 0) values_.resize(values_.size() - width_);
+  }
   // Copies bytes into the batch's arena (for string/bytes Values).
   std::string_view CopyBytes(std::string_view s) { return arena_.Copy(s); }
   Arena& arena() { return arena_; }

@@ -96,3 +96,23 @@ TEST_F(CsvDecoderTest, RandomMutationsNeverCrash) {
 
 }  // namespace
 }  // namespace rtai::engine
+
+namespace rtai::engine {
+namespace {
+
+TEST(CsvDecodeAppendTest, AppendsGoodRecordsAndSkipsBadOnes) {
+  Schema schema = *Schema::Create({{"id", TypeId::kInt64}, {"name", TypeId::kString}});
+  CsvRowDecoder decoder(&schema);
+  RowBatch batch(&schema);
+  ASSERT_TRUE(decoder.DecodeAppend("1,\"a,b\"", &batch).ok());
+  EXPECT_FALSE(decoder.DecodeAppend("x,b", &batch).ok());
+  EXPECT_FALSE(decoder.DecodeAppend("2,b,c", &batch).ok());
+  ASSERT_TRUE(decoder.DecodeAppend(",c", &batch).ok());
+  ASSERT_EQ(batch.num_rows(), 2u);
+  EXPECT_EQ(batch.at(0, 1).str(), "a,b");
+  EXPECT_EQ(batch.at(1, 0), Value::Null(TypeId::kInt64));
+  EXPECT_EQ(batch.at(1, 1).str(), "c");
+}
+
+}  // namespace
+}  // namespace rtai::engine

@@ -135,3 +135,24 @@ TEST_F(JsonDecoderTest, RandomMutationsNeverCrash) {
 
 }  // namespace
 }  // namespace rtai::engine
+
+namespace rtai::engine {
+namespace {
+
+TEST(JsonDecodeAppendTest, AppendsGoodRecordsAndSkipsBadOnes) {
+  Schema schema = *Schema::Create({{"id", TypeId::kInt64}, {"name", TypeId::kString}});
+  JsonRowDecoder decoder(&schema);
+  RowBatch batch(&schema);
+  ASSERT_TRUE(decoder.DecodeAppend(R"({"id": 1, "name": "a\nb"})", &batch).ok());
+  EXPECT_FALSE(decoder.DecodeAppend(R"({"id": 2, "name": 3})", &batch).ok());
+  EXPECT_FALSE(decoder.DecodeAppend(R"({"id": "x"})", &batch).ok());
+  ASSERT_TRUE(decoder.DecodeAppend(R"({"name": "c"})", &batch).ok());
+  ASSERT_EQ(batch.num_rows(), 2u);
+  EXPECT_EQ(batch.at(0, 0), Value::Int64(1));
+  EXPECT_EQ(batch.at(0, 1).str(), "a\nb");
+  EXPECT_EQ(batch.at(1, 0), Value::Null(TypeId::kInt64));
+  EXPECT_EQ(batch.at(1, 1).str(), "c");
+}
+
+}  // namespace
+}  // namespace rtai::engine
