@@ -5,7 +5,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/byte_order.h"
+#include "base/logging.h"
 #include "base/status_macros.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "state/key_group.h"
 #include "state/list_merge_operator.h"
@@ -31,16 +35,32 @@ absl::Status KeyedStateOptions::Validate() const {
   if (write_buffer_bytes < (64u << 10)) {
     return absl::InvalidArgumentError("keyed state: write_buffer_bytes below 64 KiB");
   }
+  if (sync_writes && !use_wal) {
+    return absl::InvalidArgumentError("keyed state: sync_writes requires use_wal");
+  }
+  if (bloom_bits_per_key < 0 || bloom_bits_per_key > 64) {
+    return absl::InvalidArgumentError("keyed state: bloom_bits_per_key must be 0..64");
+  }
   return absl::OkStatus();
 }
 
 KeyedStateBackend::KeyedStateBackend(KeyedStateOptions options)
     : options_(std::move(options)),
       merge_operator_(std::make_shared<ListMergeOperator>()),
-      compaction_filter_(std::make_unique<TtlCompactionFilter>(options_.clock)) {}
+      compaction_filter_(std::make_unique<TtlCompactionFilter>(options_.clock)),
+      block_cache_(rocksdb::NewLRUCache(options_.block_cache_bytes)) {}
 
 KeyedStateBackend::~KeyedStateBackend() {
   if (db_ == nullptr) return;
+  // Without the WAL the memtables are the only copy of recent writes: flush
+  // them explicitly (Close() would too, but silently).
+  if (!options_.use_wal) {
+    rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), handles_);
+    if (!s.ok()) {
+      LogError("keyed state: flush at close failed",
+               {{"dir", options_.dir}, {"error", s.ToString()}});
+    }
+  }
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     (void)db_->DestroyColumnFamilyHandle(h);
   }
@@ -61,6 +81,12 @@ rocksdb::ColumnFamilyOptions KeyedStateBackend::CfOptions() const {
   cf.merge_operator = merge_operator_;
   cf.compaction_filter = compaction_filter_.get();
   cf.write_buffer_size = options_.write_buffer_bytes;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = block_cache_;
+  if (options_.bloom_bits_per_key > 0) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(options_.bloom_bits_per_key));
+  }
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return cf;
 }
 
@@ -133,7 +159,7 @@ absl::StatusOr<StateContext> KeyedStateBackend::Register(std::string_view operat
   absl::MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * cf, ColumnFamily(operator_id));
   StateContext ctx{db_.get(), cf, 0, d.ttl_ms, options_.clock, options_.max_parallelism,
-                   options_.sync_writes};
+                   options_.use_wal, options_.sync_writes};
   // Metadata entry: name -> [state_id u16 BE][kind u8].
   std::string meta;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, MetadataKey(d.name), &meta);

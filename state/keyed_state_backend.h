@@ -89,6 +89,7 @@ class KeyedStateBackend {
   KeyedStateOptions options_;
   std::shared_ptr<ListMergeOperator> merge_operator_;
   std::unique_ptr<TtlCompactionFilter> compaction_filter_;
+  std::shared_ptr<rocksdb::Cache> block_cache_;
   mutable absl::Mutex mu_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; closed in ~

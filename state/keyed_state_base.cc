@@ -8,7 +8,8 @@ namespace rtai::state {
 
 KeyedStateBase::KeyedStateBase(const StateContext& ctx) : ctx_(ctx) {
   CHECK(ctx_.db != nullptr && ctx_.cf != nullptr && ctx_.clock != nullptr);
-  write_options_.sync = ctx_.sync_writes;
+  write_options_.disableWAL = !ctx_.use_wal;
+  write_options_.sync = ctx_.use_wal && ctx_.sync_writes;
 }
 
 const std::string& KeyedStateBase::MakeKey(std::string_view key, std::string_view ns) {

@@ -22,6 +22,7 @@ struct StateContext {
   int64_t ttl_ms = 0;
   const Clock* clock = nullptr;
   uint32_t max_parallelism = 0;
+  bool use_wal = false;
   bool sync_writes = false;
 };
 

@@ -308,6 +308,11 @@ TEST_F(KeyedStateBackendTest, OptionsAndNamesAreValidated) {
   EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
   o.max_parallelism = 32769;
   EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.max_parallelism = 128;
+  o.sync_writes = true;  // without use_wal
+  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
+  o.use_wal = true;
+  EXPECT_TRUE(KeyedStateBackend::Open(o).ok());
   auto backend = Open(tmp_.Sub("db2"));
   EXPECT_FALSE(backend->GetValueState("", {"v"}).ok());
   EXPECT_FALSE(backend->GetValueState("op", {""}).ok());
