@@ -14,14 +14,16 @@ absl::StatusOr<bool> AggregatingState::ReadAccumulator(std::string_view key,
   if (!found) return false;
   StoredValue sv;
   if (!ParseSingleValue(std::string_view(raw.data(), raw.size()), &sv)) {
-    return absl::DataLossError(absl::StrCat("malformed accumulator in state ", state_id()));
+    return absl::DataLossError(
+        absl::StrCat("malformed accumulator in state ", state_id()));
   }
   if (IsExpired(sv.expiry_ms, NowMs())) return false;
   acc->assign(sv.payload.data(), sv.payload.size());
   return true;
 }
 
-absl::Status AggregatingState::WriteAccumulator(std::string_view key, std::string_view ns,
+absl::Status AggregatingState::WriteAccumulator(std::string_view key,
+                                                std::string_view ns,
                                                 std::string_view acc) {
   value_buf_.clear();
   AppendSingleValue(NewExpiry(), acc, &value_buf_);
@@ -36,7 +38,8 @@ absl::Status AggregatingState::Add(std::string_view key, std::string_view ns,
   return WriteAccumulator(key, ns, acc_);
 }
 
-absl::StatusOr<bool> AggregatingState::Get(std::string_view key, std::string_view ns,
+absl::StatusOr<bool> AggregatingState::Get(std::string_view key,
+                                           std::string_view ns,
                                            std::string* result) {
   ASSIGN_OR_RETURN(bool found, ReadAccumulator(key, ns, &acc_));
   if (!found) return false;
@@ -44,8 +47,9 @@ absl::StatusOr<bool> AggregatingState::Get(std::string_view key, std::string_vie
   return true;
 }
 
-absl::Status AggregatingState::MergeNamespaces(std::string_view key, std::string_view target,
-                                               const std::vector<std::string>& sources) {
+absl::Status AggregatingState::MergeNamespaces(
+    std::string_view key, std::string_view target,
+    const std::vector<std::string>& sources) {
   ASSIGN_OR_RETURN(bool found, ReadAccumulator(key, target, &acc_));
   bool any = found;
   if (!found) acc_ = aggregator_->CreateAccumulator();
@@ -61,7 +65,8 @@ absl::Status AggregatingState::MergeNamespaces(std::string_view key, std::string
   return WriteAccumulator(key, target, acc_);
 }
 
-absl::Status AggregatingState::Clear(std::string_view key, std::string_view ns) {
+absl::Status AggregatingState::Clear(std::string_view key,
+                                     std::string_view ns) {
   return Delete(MakeKey(key, ns));
 }
 

@@ -21,8 +21,10 @@ class StateAggregator {
   virtual std::string CreateAccumulator() const = 0;
   virtual absl::Status Add(std::string_view input, std::string* acc) const = 0;
   // Folds `other` into `acc` (window merging).
-  virtual absl::Status Merge(std::string_view other, std::string* acc) const = 0;
-  virtual absl::Status GetResult(std::string_view acc, std::string* result) const = 0;
+  virtual absl::Status Merge(std::string_view other,
+                             std::string* acc) const = 0;
+  virtual absl::Status GetResult(std::string_view acc,
+                                 std::string* result) const = 0;
 };
 
 class AggregatingState : public KeyedStateBase {
@@ -30,9 +32,11 @@ class AggregatingState : public KeyedStateBase {
   AggregatingState(const StateContext& ctx, const StateAggregator* aggregator)
       : KeyedStateBase(ctx), aggregator_(aggregator) {}
 
-  absl::Status Add(std::string_view key, std::string_view ns, std::string_view input);
+  absl::Status Add(std::string_view key, std::string_view ns,
+                   std::string_view input);
   // The result into *result and true; false if nothing was added (or expired).
-  absl::StatusOr<bool> Get(std::string_view key, std::string_view ns, std::string* result);
+  absl::StatusOr<bool> Get(std::string_view key, std::string_view ns,
+                           std::string* result);
   // Merges the accumulators of `sources` into `target` and clears the sources
   // (session windows merging). Sources without state are skipped.
   absl::Status MergeNamespaces(std::string_view key, std::string_view target,
@@ -41,8 +45,8 @@ class AggregatingState : public KeyedStateBase {
 
  private:
   // Reads the live accumulator of (key, ns) into *acc; false if none.
-  absl::StatusOr<bool> ReadAccumulator(std::string_view key, std::string_view ns,
-                                       std::string* acc);
+  absl::StatusOr<bool> ReadAccumulator(std::string_view key,
+                                       std::string_view ns, std::string* acc);
   absl::Status WriteAccumulator(std::string_view key, std::string_view ns,
                                 std::string_view acc);
 

@@ -24,8 +24,8 @@ struct KeyGroupRange {
   uint32_t first;
   uint32_t last;  // inclusive
 };
-KeyGroupRange KeyGroupRangeForTask(uint32_t max_parallelism, uint32_t parallelism,
-                                   uint32_t task_index);
+KeyGroupRange KeyGroupRangeForTask(uint32_t max_parallelism,
+                                   uint32_t parallelism, uint32_t task_index);
 // The task that owns `key_group` under the same assignment.
 uint32_t TaskForKeyGroup(uint32_t max_parallelism, uint32_t parallelism,
                          uint32_t key_group);

@@ -6,8 +6,8 @@
 // rescaling. Layout and TTL: state_format.h and docs/ENGINE.md.
 //
 //   ASSIGN_OR_RETURN(auto backend, KeyedStateBackend::Open(options));
-//   ASSIGN_OR_RETURN(auto counts, backend->GetValueState("count-op", {"count"}));
-//   RETURN_IF_ERROR(counts->Put(key, window_ns, value));
+//   ASSIGN_OR_RETURN(auto counts, backend->GetValueState("count-op",
+//   {"count"})); RETURN_IF_ERROR(counts->Put(key, window_ns, value));
 //
 // Thread-safe: Get*State and checkpoints may be called from any thread. The
 // state objects returned are each for one thread, and must be destroyed
@@ -41,15 +41,16 @@ class KeyedStateBackend {
   // Opens (creating if needed) the instance in options.dir, with all column
   // families found there. kInvalidArgument for bad options,
   // kFailedPrecondition if the dir was created with another max_parallelism.
-  static absl::StatusOr<std::unique_ptr<KeyedStateBackend>> Open(KeyedStateOptions options);
+  static absl::StatusOr<std::unique_ptr<KeyedStateBackend>> Open(
+      KeyedStateOptions options);
   ~KeyedStateBackend();
 
-  absl::StatusOr<std::unique_ptr<ValueState>> GetValueState(std::string_view operator_id,
-                                                            const StateDescriptor& d);
-  absl::StatusOr<std::unique_ptr<ListState>> GetListState(std::string_view operator_id,
-                                                          const StateDescriptor& d);
-  absl::StatusOr<std::unique_ptr<MapState>> GetMapState(std::string_view operator_id,
-                                                        const StateDescriptor& d);
+  absl::StatusOr<std::unique_ptr<ValueState>> GetValueState(
+      std::string_view operator_id, const StateDescriptor& d);
+  absl::StatusOr<std::unique_ptr<ListState>> GetListState(
+      std::string_view operator_id, const StateDescriptor& d);
+  absl::StatusOr<std::unique_ptr<MapState>> GetMapState(
+      std::string_view operator_id, const StateDescriptor& d);
   // `aggregator` must outlive the state.
   absl::StatusOr<std::unique_ptr<AggregatingState>> GetAggregatingState(
       std::string_view operator_id, const StateDescriptor& d,
@@ -80,11 +81,12 @@ class KeyedStateBackend {
   explicit KeyedStateBackend(KeyedStateOptions options);
   absl::Status OpenDb();
   rocksdb::ColumnFamilyOptions CfOptions() const;
-  absl::StatusOr<rocksdb::ColumnFamilyHandle*> ColumnFamily(std::string_view operator_id)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<rocksdb::ColumnFamilyHandle*> ColumnFamily(
+      std::string_view operator_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Registers (or looks up) a state; returns its context.
   absl::StatusOr<StateContext> Register(std::string_view operator_id,
-                                        const StateDescriptor& d, StateKind kind);
+                                        const StateDescriptor& d,
+                                        StateKind kind);
 
   KeyedStateOptions options_;
   std::shared_ptr<ListMergeOperator> merge_operator_;

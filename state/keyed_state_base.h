@@ -43,7 +43,8 @@ class KeyedStateBase {
   int64_t NewExpiry() const { return ExpiryFor(NowMs(), ctx_.ttl_ms); }
 
   // Reads `k`; *found false if absent.
-  absl::Status Read(const std::string& k, rocksdb::PinnableSlice* value, bool* found);
+  absl::Status Read(const std::string& k, rocksdb::PinnableSlice* value,
+                    bool* found);
   absl::Status Write(const std::string& k, std::string_view value);
   absl::Status Merge(const std::string& k, std::string_view operand);
   absl::Status Delete(const std::string& k);

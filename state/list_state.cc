@@ -22,7 +22,7 @@ absl::Status ListState::AddAll(std::string_view key, std::string_view ns,
 }
 
 absl::StatusOr<std::vector<std::string>> ListState::Get(std::string_view key,
-                                                         std::string_view ns) {
+                                                        std::string_view ns) {
   rocksdb::PinnableSlice raw;
   bool found;
   RETURN_IF_ERROR(Read(MakeKey(key, ns), &raw, &found));
@@ -33,7 +33,8 @@ absl::StatusOr<std::vector<std::string>> ListState::Get(std::string_view key,
   StoredValue frame;
   while (!rest.empty()) {
     if (!NextListFrame(&rest, &frame)) {
-      return absl::DataLossError(absl::StrCat("malformed list in state ", state_id()));
+      return absl::DataLossError(
+          absl::StrCat("malformed list in state ", state_id()));
     }
     if (!IsExpired(frame.expiry_ms, now)) out.emplace_back(frame.payload);
   }

@@ -18,11 +18,13 @@ class ListState : public KeyedStateBase {
  public:
   explicit ListState(const StateContext& ctx) : KeyedStateBase(ctx) {}
 
-  absl::Status Add(std::string_view key, std::string_view ns, std::string_view value);
+  absl::Status Add(std::string_view key, std::string_view ns,
+                   std::string_view value);
   absl::Status AddAll(std::string_view key, std::string_view ns,
                       const std::vector<std::string>& values);
   // Live elements in append order; empty when there are none.
-  absl::StatusOr<std::vector<std::string>> Get(std::string_view key, std::string_view ns);
+  absl::StatusOr<std::vector<std::string>> Get(std::string_view key,
+                                               std::string_view ns);
   // Replaces the list (an empty `values` clears it).
   absl::Status Update(std::string_view key, std::string_view ns,
                       const std::vector<std::string>& values);

@@ -27,7 +27,8 @@ std::string PrefixSuccessor(std::string prefix) {
 }  // namespace
 
 absl::StatusOr<bool> MapState::Get(std::string_view key, std::string_view ns,
-                                   std::string_view user_key, std::string* value) {
+                                   std::string_view user_key,
+                                   std::string* value) {
   MakeKey(key, ns);
   key_buf_.append(user_key);
   rocksdb::PinnableSlice raw;
@@ -36,7 +37,8 @@ absl::StatusOr<bool> MapState::Get(std::string_view key, std::string_view ns,
   if (!found) return false;
   StoredValue sv;
   if (!ParseSingleValue(std::string_view(raw.data(), raw.size()), &sv)) {
-    return absl::DataLossError(absl::StrCat("malformed map entry in state ", state_id()));
+    return absl::DataLossError(
+        absl::StrCat("malformed map entry in state ", state_id()));
   }
   if (IsExpired(sv.expiry_ms, NowMs())) return false;
   value->assign(sv.payload.data(), sv.payload.size());
@@ -73,17 +75,21 @@ absl::Status MapState::ForEach(
     const rocksdb::Slice k = it->key();
     if (!k.starts_with(prefix)) break;
     StoredValue sv;
-    if (!ParseSingleValue(std::string_view(it->value().data(), it->value().size()), &sv)) {
-      return absl::DataLossError(absl::StrCat("malformed map entry in state ", state_id()));
+    if (!ParseSingleValue(
+            std::string_view(it->value().data(), it->value().size()), &sv)) {
+      return absl::DataLossError(
+          absl::StrCat("malformed map entry in state ", state_id()));
     }
     if (IsExpired(sv.expiry_ms, now)) continue;
-    const std::string_view user_key(k.data() + prefix.size(), k.size() - prefix.size());
+    const std::string_view user_key(k.data() + prefix.size(),
+                                    k.size() - prefix.size());
     if (!fn(user_key, sv.payload)) break;
   }
   return FromRocksDb(it->status(), "map iteration");
 }
 
-absl::StatusOr<bool> MapState::IsEmpty(std::string_view key, std::string_view ns) {
+absl::StatusOr<bool> MapState::IsEmpty(std::string_view key,
+                                       std::string_view ns) {
   bool empty = true;
   RETURN_IF_ERROR(ForEach(key, ns, [&](std::string_view, std::string_view) {
     empty = false;
@@ -97,11 +103,14 @@ absl::Status MapState::Clear(std::string_view key, std::string_view ns) {
   // Deletes in bounded batches so a huge map does not build a huge batch.
   constexpr int kDeletesPerBatch = 1024;
   rocksdb::WriteBatch batch;
-  std::unique_ptr<rocksdb::Iterator> it(ctx_.db->NewIterator(read_options_, ctx_.cf));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      ctx_.db->NewIterator(read_options_, ctx_.cf));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
     batch.Delete(ctx_.cf, it->key());
     if (batch.Count() >= kDeletesPerBatch) {
-      RETURN_IF_ERROR(FromRocksDb(ctx_.db->Write(write_options_, &batch), "map clear"));
+      RETURN_IF_ERROR(
+          FromRocksDb(ctx_.db->Write(write_options_, &batch), "map clear"));
       batch.Clear();
     }
   }

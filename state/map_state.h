@@ -23,14 +23,16 @@ class MapState : public KeyedStateBase {
   // or expired.
   absl::StatusOr<bool> Get(std::string_view key, std::string_view ns,
                            std::string_view user_key, std::string* value);
-  absl::Status Put(std::string_view key, std::string_view ns, std::string_view user_key,
-                   std::string_view value);
-  absl::Status Remove(std::string_view key, std::string_view ns, std::string_view user_key);
+  absl::Status Put(std::string_view key, std::string_view ns,
+                   std::string_view user_key, std::string_view value);
+  absl::Status Remove(std::string_view key, std::string_view ns,
+                      std::string_view user_key);
 
   // Calls fn(user_key, value) for each live entry in user-key byte order,
   // stopping early when fn returns false. The views are valid during the call.
-  absl::Status ForEach(std::string_view key, std::string_view ns,
-                       const std::function<bool(std::string_view, std::string_view)>& fn);
+  absl::Status ForEach(
+      std::string_view key, std::string_view ns,
+      const std::function<bool(std::string_view, std::string_view)>& fn);
   absl::StatusOr<bool> IsEmpty(std::string_view key, std::string_view ns);
   // Removes every entry of (key, ns).
   absl::Status Clear(std::string_view key, std::string_view ns);

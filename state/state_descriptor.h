@@ -9,7 +9,12 @@
 
 namespace rtai::state {
 
-enum class StateKind : uint8_t { kValue = 1, kList = 2, kMap = 3, kAggregating = 4 };
+enum class StateKind : uint8_t {
+  kValue = 1,
+  kList = 2,
+  kMap = 3,
+  kAggregating = 4
+};
 
 struct StateDescriptor {
   // Unique within the operator; 1..200 bytes.

@@ -69,7 +69,8 @@ int64_t ExpiryFor(int64_t now_ms, int64_t ttl_ms) {
   return r;
 }
 
-void AppendSingleValue(int64_t expiry_ms, std::string_view payload, std::string* out) {
+void AppendSingleValue(int64_t expiry_ms, std::string_view payload,
+                       std::string* out) {
   if (expiry_ms == kNoExpiry) {
     out->push_back(static_cast<char>(kTagPlain));
   } else {
@@ -93,7 +94,8 @@ bool ParseSingleValue(std::string_view raw, StoredValue* out) {
   return true;
 }
 
-void AppendListFrame(int64_t expiry_ms, std::string_view payload, std::string* out) {
+void AppendListFrame(int64_t expiry_ms, std::string_view payload,
+                     std::string* out) {
   if (expiry_ms == kNoExpiry) {
     out->push_back(static_cast<char>(kTagListPlain));
   } else {

@@ -10,7 +10,8 @@
 // Single value (ValueState, MapState entry, AggregatingState):
 //   tag u8 (0 = no TTL, 1 = TTL) | [expiry ms i64 BE if tag 1] | payload
 // List value (ListState): a concatenation of frames, one per element:
-//   tag u8 (2 = no TTL, 3 = TTL) | [expiry i64 BE if 3] | varint32 len | payload
+//   tag u8 (2 = no TTL, 3 = TTL) | [expiry i64 BE if 3] | varint32 len |
+//   payload
 // A value's first byte tells single from list, so the compaction filter needs
 // no per-state configuration.
 
@@ -44,7 +45,8 @@ std::string MetadataKey(std::string_view state_name);
 bool IsMetadataKey(std::string_view raw);
 
 // Single values.
-void AppendSingleValue(int64_t expiry_ms, std::string_view payload, std::string* out);
+void AppendSingleValue(int64_t expiry_ms, std::string_view payload,
+                       std::string* out);
 struct StoredValue {
   int64_t expiry_ms;  // kNoExpiry without TTL
   std::string_view payload;
@@ -53,12 +55,15 @@ struct StoredValue {
 bool ParseSingleValue(std::string_view raw, StoredValue* out);
 
 // List frames.
-void AppendListFrame(int64_t expiry_ms, std::string_view payload, std::string* out);
+void AppendListFrame(int64_t expiry_ms, std::string_view payload,
+                     std::string* out);
 // Reads the frame at the front of *in and advances it. False on malformed
 // input (then *in is unspecified).
 bool NextListFrame(std::string_view* in, StoredValue* out);
 
-inline bool IsExpired(int64_t expiry_ms, int64_t now_ms) { return now_ms >= expiry_ms; }
+inline bool IsExpired(int64_t expiry_ms, int64_t now_ms) {
+  return now_ms >= expiry_ms;
+}
 // now + ttl without overflow; kNoExpiry when ttl_ms <= 0 (no TTL).
 int64_t ExpiryFor(int64_t now_ms, int64_t ttl_ms);
 

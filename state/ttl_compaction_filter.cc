@@ -5,7 +5,9 @@
 namespace rtai::state {
 namespace {
 
-std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+std::string_view View(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
 
 bool IsListValue(std::string_view v) {
   return !v.empty() && (static_cast<uint8_t>(v[0]) == kTagListPlain ||
@@ -15,7 +17,8 @@ bool IsListValue(std::string_view v) {
 }  // namespace
 
 bool TtlCompactionFilter::Filter(int, const rocksdb::Slice& key,
-                                 const rocksdb::Slice& value, std::string* new_value,
+                                 const rocksdb::Slice& value,
+                                 std::string* new_value,
                                  bool* value_changed) const {
   if (IsMetadataKey(View(key))) return false;
   const int64_t now = clock_->NowMillis();
@@ -42,14 +45,15 @@ bool TtlCompactionFilter::Filter(int, const rocksdb::Slice& key,
   new_value->clear();
   rest = v;
   while (!rest.empty() && NextListFrame(&rest, &frame)) {
-    if (!IsExpired(frame.expiry_ms, now)) AppendListFrame(frame.expiry_ms, frame.payload, new_value);
+    if (!IsExpired(frame.expiry_ms, now))
+      AppendListFrame(frame.expiry_ms, frame.payload, new_value);
   }
   *value_changed = true;
   return false;
 }
 
-bool TtlCompactionFilter::FilterMergeOperand(int, const rocksdb::Slice& key,
-                                             const rocksdb::Slice& operand) const {
+bool TtlCompactionFilter::FilterMergeOperand(
+    int, const rocksdb::Slice& key, const rocksdb::Slice& operand) const {
   if (IsMetadataKey(View(key))) return false;
   const int64_t now = clock_->NowMillis();
   std::string_view rest = View(operand);

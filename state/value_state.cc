@@ -13,7 +13,8 @@ absl::StatusOr<bool> ValueState::Get(std::string_view key, std::string_view ns,
   if (!found) return false;
   StoredValue sv;
   if (!ParseSingleValue(std::string_view(raw.data(), raw.size()), &sv)) {
-    return absl::DataLossError(absl::StrCat("malformed value in state ", state_id()));
+    return absl::DataLossError(
+        absl::StrCat("malformed value in state ", state_id()));
   }
   if (IsExpired(sv.expiry_ms, NowMs())) return false;
   value->assign(sv.payload.data(), sv.payload.size());

@@ -17,8 +17,10 @@ class ValueState : public KeyedStateBase {
 
   // Copies the value into *value and returns true; false if absent or
   // expired. kDataLoss if the stored bytes are malformed.
-  absl::StatusOr<bool> Get(std::string_view key, std::string_view ns, std::string* value);
-  absl::Status Put(std::string_view key, std::string_view ns, std::string_view value);
+  absl::StatusOr<bool> Get(std::string_view key, std::string_view ns,
+                           std::string* value);
+  absl::Status Put(std::string_view key, std::string_view ns,
+                   std::string_view value);
   absl::Status Clear(std::string_view key, std::string_view ns);
 };
 

@@ -15,21 +15,31 @@
 namespace rtai::engine::expr {
 
 enum class NodeKind : uint8_t {
-  kLiteral,   // literal
-  kColumn,    // name
-  kNeg,       // args[0]
-  kNot,       // args[0]
-  kBinary,    // op, args[0], args[1]
-  kIsNull,    // args[0]
-  kIsNotNull, // args[0]
-  kCall,      // name (lower-case), args
-  kCast,      // args[0], cast_to
+  kLiteral,    // literal
+  kColumn,     // name
+  kNeg,        // args[0]
+  kNot,        // args[0]
+  kBinary,     // op, args[0], args[1]
+  kIsNull,     // args[0]
+  kIsNotNull,  // args[0]
+  kCall,       // name (lower-case), args
+  kCast,       // args[0], cast_to
 };
 
 enum class BinaryOp : uint8_t {
-  kAdd, kSub, kMul, kDiv, kMod,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kAnd, kOr,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAnd,
+  kOr,
 };
 
 // "+", "-", ..., "and", "or".
@@ -46,8 +56,8 @@ struct Node {
   uint32_t pos = 0;        // 0-based byte offset in the source
   uint32_t first_arg = 0;  // into Ast::args
   uint32_t num_args = 0;
-  Value literal;           // kLiteral; strings point into Ast::strings
-  std::string name;        // kColumn, kCall
+  Value literal;     // kLiteral; strings point into Ast::strings
+  std::string name;  // kColumn, kCall
 };
 
 struct Ast {
@@ -55,7 +65,9 @@ struct Ast {
   std::vector<uint32_t> args;
   std::vector<std::unique_ptr<std::string>> strings;  // literal storage
 
-  uint32_t arg(const Node& n, uint32_t i) const { return args[n.first_arg + i]; }
+  uint32_t arg(const Node& n, uint32_t i) const {
+    return args[n.first_arg + i];
+  }
 };
 
 }  // namespace rtai::engine::expr

@@ -54,8 +54,10 @@ Value ToStringValue(const Value& v, Arena* arena) {
     case TypeId::kBytes:
       if (!IsValidUtf8(v.str())) return Value::Null(TypeId::kString);
       return Value::String(v.str());
-    case TypeId::kString: return v;
-    case TypeId::kNull: break;
+    case TypeId::kString:
+      return v;
+    case TypeId::kNull:
+      break;
   }
   return Value::Null(TypeId::kString);
 }
@@ -73,17 +75,24 @@ Value FromString(std::string_view s, TypeId to) {
       return ParseBoolText(s, true, &b) ? Value::Bool(b) : Value::Null(to);
     case TypeId::kTimestamp:
       return ParseTimestampText(s, &i) ? Value::Timestamp(i) : Value::Null(to);
-    case TypeId::kBytes: return Value::Bytes(s);
-    case TypeId::kString: return Value::String(s);
-    case TypeId::kNull: break;
+    case TypeId::kBytes:
+      return Value::Bytes(s);
+    case TypeId::kString:
+      return Value::String(s);
+    case TypeId::kNull:
+      break;
   }
   return Value::Null(to);
 }
 
 }  // namespace
 
-Value AsciiLower(std::string_view s, Arena* arena) { return MapAscii(s, arena, 'A', 'Z'); }
-Value AsciiUpper(std::string_view s, Arena* arena) { return MapAscii(s, arena, 'a', 'z'); }
+Value AsciiLower(std::string_view s, Arena* arena) {
+  return MapAscii(s, arena, 'A', 'Z');
+}
+Value AsciiUpper(std::string_view s, Arena* arena) {
+  return MapAscii(s, arena, 'a', 'z');
+}
 
 std::string_view Substr(std::string_view s, int64_t start, bool has_length,
                         int64_t length) {
@@ -100,17 +109,20 @@ Value CastValue(const Value& v, TypeId to, Arena* arena) {
   const TypeId from = v.type();
   if (from == to) return v;
   if (to == TypeId::kString) return ToStringValue(v, arena);
-  if (from == TypeId::kString || from == TypeId::kBytes) return FromString(v.str(), to);
+  if (from == TypeId::kString || from == TypeId::kBytes)
+    return FromString(v.str(), to);
   switch (from) {
     case TypeId::kInt64:
-      if (to == TypeId::kDouble) return Value::Double(static_cast<double>(v.int64()));
+      if (to == TypeId::kDouble)
+        return Value::Double(static_cast<double>(v.int64()));
       if (to == TypeId::kTimestamp) return Value::Timestamp(v.int64());
       if (to == TypeId::kBool) return Value::Bool(v.int64() != 0);
       break;
     case TypeId::kDouble: {
       const double d = v.dbl();
       // [-2^63, 2^63): the doubles whose truncation fits int64.
-      if (to == TypeId::kInt64 && std::isfinite(d) && d >= -0x1p63 && d < 0x1p63) {
+      if (to == TypeId::kInt64 && std::isfinite(d) && d >= -0x1p63 &&
+          d < 0x1p63) {
         return Value::Int64(static_cast<int64_t>(d));
       }
       break;

@@ -39,7 +39,8 @@ class Compiler {
     const auto reg = static_cast<uint16_t>(p_->initial_registers.size());
     CHECK(reg < kNoReg);
     p_->initial_registers.push_back(Value::Null(TypeId::kDouble));
-    p_->code.push_back(Instr{Op::kToDouble, TypeId::kDouble, 0, reg, node, 0, 0});
+    p_->code.push_back(
+        Instr{Op::kToDouble, TypeId::kDouble, 0, reg, node, 0, 0});
     return reg;
   }
   // Appends the node's arguments (promoted to double when `to_double`) to
@@ -66,14 +67,24 @@ class Compiler {
       case NodeKind::kNeg:
         Emit(T(i) == TypeId::kDouble ? Op::kNegD : Op::kNegI, i, Arg(n, 0));
         return;
-      case NodeKind::kNot: Emit(Op::kNot, i, Arg(n, 0)); return;
-      case NodeKind::kIsNull: Emit(Op::kIsNull, i, Arg(n, 0)); return;
-      case NodeKind::kIsNotNull: Emit(Op::kIsNotNull, i, Arg(n, 0)); return;
+      case NodeKind::kNot:
+        Emit(Op::kNot, i, Arg(n, 0));
+        return;
+      case NodeKind::kIsNull:
+        Emit(Op::kIsNull, i, Arg(n, 0));
+        return;
+      case NodeKind::kIsNotNull:
+        Emit(Op::kIsNotNull, i, Arg(n, 0));
+        return;
       case NodeKind::kCast:
         Emit(Op::kCast, i, Arg(n, 0), 0, 0, static_cast<uint8_t>(n.cast_to));
         return;
-      case NodeKind::kBinary: CompileBinary(i, n); return;
-      case NodeKind::kCall: CompileCall(i, n); return;
+      case NodeKind::kBinary:
+        CompileBinary(i, n);
+        return;
+      case NodeKind::kCall:
+        CompileCall(i, n);
+        return;
     }
   }
 
@@ -96,8 +107,10 @@ class Compiler {
       if (t == TypeId::kBool) return Emit(CmpOp(Op::kEqB, kind), i, l, r);
       return Emit(CmpOp(Op::kEqI, kind), i, l, r);
     }
-    static constexpr Op kIntOps[] = {Op::kAddI, Op::kSubI, Op::kMulI, Op::kDivI, Op::kModI};
-    static constexpr Op kDblOps[] = {Op::kAddD, Op::kSubD, Op::kMulD, Op::kDivD, Op::kModD};
+    static constexpr Op kIntOps[] = {Op::kAddI, Op::kSubI, Op::kMulI, Op::kDivI,
+                                     Op::kModI};
+    static constexpr Op kDblOps[] = {Op::kAddD, Op::kSubD, Op::kMulD, Op::kDivD,
+                                     Op::kModD};
     const int k = static_cast<int>(n.op);
     if (T(i) == TypeId::kDouble) {
       const uint16_t dl = AsDouble(l), dr = AsDouble(r);
@@ -115,31 +128,47 @@ class Compiler {
         const uint16_t pa = dbl ? AsDouble(a) : a, pb = dbl ? AsDouble(b) : b;
         return Emit(Op::kIf, i, Arg(n, 0), pa, pb);
       }
-      case Function::kCoalesce: return Emit(Op::kCoalesce, i, ArgList(n, dbl), count);
-      case Function::kConcat: return Emit(Op::kConcat, i, ArgList(n, false), count);
+      case Function::kCoalesce:
+        return Emit(Op::kCoalesce, i, ArgList(n, dbl), count);
+      case Function::kConcat:
+        return Emit(Op::kConcat, i, ArgList(n, false), count);
       case Function::kMin:
         return Emit(dbl ? Op::kMinD : Op::kMinI, i, ArgList(n, dbl), count);
       case Function::kMax:
         return Emit(dbl ? Op::kMaxD : Op::kMaxI, i, ArgList(n, dbl), count);
-      case Function::kLower: return Emit(Op::kLower, i, Arg(n, 0));
-      case Function::kUpper: return Emit(Op::kUpper, i, Arg(n, 0));
-      case Function::kLength: return Emit(Op::kLength, i, Arg(n, 0));
+      case Function::kLower:
+        return Emit(Op::kLower, i, Arg(n, 0));
+      case Function::kUpper:
+        return Emit(Op::kUpper, i, Arg(n, 0));
+      case Function::kLength:
+        return Emit(Op::kLength, i, Arg(n, 0));
       case Function::kSubstr:
-        return Emit(Op::kSubstr, i, Arg(n, 0), Arg(n, 1), n.num_args == 3 ? Arg(n, 2) : kNoReg);
-      case Function::kStartsWith: return Emit(Op::kStartsWith, i, Arg(n, 0), Arg(n, 1));
-      case Function::kContains: return Emit(Op::kContains, i, Arg(n, 0), Arg(n, 1));
-      case Function::kAbs: return Emit(dbl ? Op::kAbsD : Op::kAbsI, i, Arg(n, 0));
-      case Function::kFloor: return Emit(dbl ? Op::kFloor : Op::kMove, i, Arg(n, 0));
-      case Function::kCeil: return Emit(dbl ? Op::kCeil : Op::kMove, i, Arg(n, 0));
-      case Function::kRound: return Emit(dbl ? Op::kRound : Op::kMove, i, Arg(n, 0));
-      case Function::kSqrt: return Emit(Op::kSqrt, i, AsDouble(Arg(n, 0)));
-      case Function::kLog: return Emit(Op::kLog, i, AsDouble(Arg(n, 0)));
-      case Function::kExp: return Emit(Op::kExp, i, AsDouble(Arg(n, 0)));
+        return Emit(Op::kSubstr, i, Arg(n, 0), Arg(n, 1),
+                    n.num_args == 3 ? Arg(n, 2) : kNoReg);
+      case Function::kStartsWith:
+        return Emit(Op::kStartsWith, i, Arg(n, 0), Arg(n, 1));
+      case Function::kContains:
+        return Emit(Op::kContains, i, Arg(n, 0), Arg(n, 1));
+      case Function::kAbs:
+        return Emit(dbl ? Op::kAbsD : Op::kAbsI, i, Arg(n, 0));
+      case Function::kFloor:
+        return Emit(dbl ? Op::kFloor : Op::kMove, i, Arg(n, 0));
+      case Function::kCeil:
+        return Emit(dbl ? Op::kCeil : Op::kMove, i, Arg(n, 0));
+      case Function::kRound:
+        return Emit(dbl ? Op::kRound : Op::kMove, i, Arg(n, 0));
+      case Function::kSqrt:
+        return Emit(Op::kSqrt, i, AsDouble(Arg(n, 0)));
+      case Function::kLog:
+        return Emit(Op::kLog, i, AsDouble(Arg(n, 0)));
+      case Function::kExp:
+        return Emit(Op::kExp, i, AsDouble(Arg(n, 0)));
       case Function::kPow: {
         const uint16_t a = AsDouble(Arg(n, 0)), b = AsDouble(Arg(n, 1));
         return Emit(Op::kPow, i, a, b);
       }
-      case Function::kNone: break;
+      case Function::kNone:
+        break;
     }
     CHECK(false);
   }
@@ -152,7 +181,8 @@ class Compiler {
 
 }  // namespace
 
-Program CompileProgram(Ast ast, const CheckedAst& checked, const Schema& schema) {
+Program CompileProgram(Ast ast, const CheckedAst& checked,
+                       const Schema& schema) {
   Program p;
   p.row_width = schema.num_fields();
   Compiler(ast, checked, &p).Run();

@@ -13,6 +13,7 @@ namespace rtai::engine::expr {
 
 // Takes the AST's literal storage. `checked` must come from TypeCheck(ast,
 // schema).
-Program CompileProgram(Ast ast, const CheckedAst& checked, const Schema& schema);
+Program CompileProgram(Ast ast, const CheckedAst& checked,
+                       const Schema& schema);
 
 }  // namespace rtai::engine::expr

@@ -65,35 +65,37 @@ std::unique_ptr<Expression> Expression::Clone() const {
 // One switch over all opcodes (one indirect branch per instruction); the
 // common scalar opcodes are handled inline, the rest in ExecuteSlow.
 // Null checks short-circuit before any operand payload is read.
-#define RTAI_INT_OP(OP, BUILTIN)                                              \
-  case Op::OP: {                                                              \
-    const Value &a = R[in.a], &b = R[in.b];                                   \
-    int64_t r;                                                                \
-    R[in.dst] = (a.is_null() || b.is_null() || BUILTIN(a.int64(), b.int64(), &r)) \
-                    ? Value::Null(in.type)                                    \
-                    : IntResult(in.type, r);                                  \
-    continue;                                                                 \
+#define RTAI_INT_OP(OP, BUILTIN)                                          \
+  case Op::OP: {                                                          \
+    const Value &a = R[in.a], &b = R[in.b];                               \
+    int64_t r;                                                            \
+    R[in.dst] =                                                           \
+        (a.is_null() || b.is_null() || BUILTIN(a.int64(), b.int64(), &r)) \
+            ? Value::Null(in.type)                                        \
+            : IntResult(in.type, r);                                      \
+    continue;                                                             \
   }
-#define RTAI_DBL_OP(OP, EXPR)                                                 \
-  case Op::OP: {                                                              \
-    const Value &a = R[in.a], &b = R[in.b];                                   \
-    R[in.dst] = (a.is_null() || b.is_null()) ? Value::Null(TypeId::kDouble)   \
-                                             : Value::Double(EXPR);           \
-    continue;                                                                 \
+#define RTAI_DBL_OP(OP, EXPR)                                               \
+  case Op::OP: {                                                            \
+    const Value &a = R[in.a], &b = R[in.b];                                 \
+    R[in.dst] = (a.is_null() || b.is_null()) ? Value::Null(TypeId::kDouble) \
+                                             : Value::Double(EXPR);         \
+    continue;                                                               \
   }
-#define RTAI_CMP_OPS(SUFFIX, GET)                                             \
-  RTAI_CMP_OP(kEq##SUFFIX, GET, ==)                                           \
-  RTAI_CMP_OP(kNe##SUFFIX, GET, !=)                                           \
-  RTAI_CMP_OP(kLt##SUFFIX, GET, <)                                            \
-  RTAI_CMP_OP(kLe##SUFFIX, GET, <=)                                           \
-  RTAI_CMP_OP(kGt##SUFFIX, GET, >)                                            \
+#define RTAI_CMP_OPS(SUFFIX, GET)   \
+  RTAI_CMP_OP(kEq##SUFFIX, GET, ==) \
+  RTAI_CMP_OP(kNe##SUFFIX, GET, !=) \
+  RTAI_CMP_OP(kLt##SUFFIX, GET, <)  \
+  RTAI_CMP_OP(kLe##SUFFIX, GET, <=) \
+  RTAI_CMP_OP(kGt##SUFFIX, GET, >)  \
   RTAI_CMP_OP(kGe##SUFFIX, GET, >=)
-#define RTAI_CMP_OP(OP, GET, CMP)                                             \
-  case Op::OP: {                                                              \
-    const Value &a = R[in.a], &b = R[in.b];                                   \
-    R[in.dst] = (a.is_null() || b.is_null()) ? Value::Null(TypeId::kBool)     \
-                                             : Value::Bool(a.GET() CMP b.GET()); \
-    continue;                                                                 \
+#define RTAI_CMP_OP(OP, GET, CMP)                       \
+  case Op::OP: {                                        \
+    const Value &a = R[in.a], &b = R[in.b];             \
+    R[in.dst] = (a.is_null() || b.is_null())            \
+                    ? Value::Null(TypeId::kBool)        \
+                    : Value::Bool(a.GET() CMP b.GET()); \
+    continue;                                           \
   }
 
 const Value& Expression::Evaluate(const Value* row) {
@@ -113,20 +115,20 @@ const Value& Expression::Evaluate(const Value* row) {
                                 : Value::Double(static_cast<double>(a.int64()));
         continue;
       }
-      RTAI_INT_OP(kAddI, __builtin_add_overflow)
-      RTAI_INT_OP(kSubI, __builtin_sub_overflow)
-      RTAI_INT_OP(kMulI, __builtin_mul_overflow)
-      RTAI_INT_OP(kDivI, CheckedDiv)
-      RTAI_INT_OP(kModI, CheckedMod)
-      RTAI_DBL_OP(kAddD, a.dbl() + b.dbl())
-      RTAI_DBL_OP(kSubD, a.dbl() - b.dbl())
-      RTAI_DBL_OP(kMulD, a.dbl() * b.dbl())
-      RTAI_DBL_OP(kDivD, a.dbl() / b.dbl())
-      RTAI_DBL_OP(kModD, std::fmod(a.dbl(), b.dbl()))
-      RTAI_CMP_OPS(I, int64)
-      RTAI_CMP_OPS(D, dbl)
-      RTAI_CMP_OPS(S, str)
-      RTAI_CMP_OPS(B, boolean)
+        RTAI_INT_OP(kAddI, __builtin_add_overflow)
+        RTAI_INT_OP(kSubI, __builtin_sub_overflow)
+        RTAI_INT_OP(kMulI, __builtin_mul_overflow)
+        RTAI_INT_OP(kDivI, CheckedDiv)
+        RTAI_INT_OP(kModI, CheckedMod)
+        RTAI_DBL_OP(kAddD, a.dbl() + b.dbl())
+        RTAI_DBL_OP(kSubD, a.dbl() - b.dbl())
+        RTAI_DBL_OP(kMulD, a.dbl() * b.dbl())
+        RTAI_DBL_OP(kDivD, a.dbl() / b.dbl())
+        RTAI_DBL_OP(kModD, std::fmod(a.dbl(), b.dbl()))
+        RTAI_CMP_OPS(I, int64)
+        RTAI_CMP_OPS(D, dbl)
+        RTAI_CMP_OPS(S, str)
+        RTAI_CMP_OPS(B, boolean)
       default:
         ExecuteSlow(in);
     }
@@ -148,7 +150,7 @@ void Expression::ExecuteSlow(const Instr& in) {
   switch (in.op) {
     case Op::kNegI:
       out = (a.is_null() || a.int64() == INT64_MIN) ? Value::Null(in.type)
-                                                     : Value::Int64(-a.int64());
+                                                    : Value::Int64(-a.int64());
       return;
     case Op::kNegD:
       out = a.is_null() ? Value::Null(in.type) : Value::Double(-a.dbl());
@@ -156,24 +158,35 @@ void Expression::ExecuteSlow(const Instr& in) {
     case Op::kAnd: {
       const bool a_false = !a.is_null() && !a.boolean();
       const bool b_false = !b.is_null() && !b.boolean();
-      if (a_false || b_false) out = Value::Bool(false);
-      else if (a.is_null() || b.is_null()) out = Value::Null(TypeId::kBool);
-      else out = Value::Bool(true);
+      if (a_false || b_false)
+        out = Value::Bool(false);
+      else if (a.is_null() || b.is_null())
+        out = Value::Null(TypeId::kBool);
+      else
+        out = Value::Bool(true);
       return;
     }
     case Op::kOr: {
       const bool a_true = !a.is_null() && a.boolean();
       const bool b_true = !b.is_null() && b.boolean();
-      if (a_true || b_true) out = Value::Bool(true);
-      else if (a.is_null() || b.is_null()) out = Value::Null(TypeId::kBool);
-      else out = Value::Bool(false);
+      if (a_true || b_true)
+        out = Value::Bool(true);
+      else if (a.is_null() || b.is_null())
+        out = Value::Null(TypeId::kBool);
+      else
+        out = Value::Bool(false);
       return;
     }
     case Op::kNot:
-      out = a.is_null() ? Value::Null(TypeId::kBool) : Value::Bool(!a.boolean());
+      out =
+          a.is_null() ? Value::Null(TypeId::kBool) : Value::Bool(!a.boolean());
       return;
-    case Op::kIsNull: out = Value::Bool(a.is_null()); return;
-    case Op::kIsNotNull: out = Value::Bool(!a.is_null()); return;
+    case Op::kIsNull:
+      out = Value::Bool(a.is_null());
+      return;
+    case Op::kIsNotNull:
+      out = Value::Bool(!a.is_null());
+      return;
     case Op::kIf: {
       const Value& pick = (!a.is_null() && a.boolean()) ? b : R[in.c];
       out = pick.is_null() ? Value::Null(in.type) : pick;
@@ -199,8 +212,10 @@ void Expression::ExecuteSlow(const Instr& in) {
         const Value& v = R[args[i]];
         if (v.is_null()) {
           best = v;
-        } else if (is_int ? (is_min ? v.int64() < best.int64() : v.int64() > best.int64())
-                          : (is_min ? v.dbl() < best.dbl() : v.dbl() > best.dbl())) {
+        } else if (is_int ? (is_min ? v.int64() < best.int64()
+                                    : v.int64() > best.int64())
+                          : (is_min ? v.dbl() < best.dbl()
+                                    : v.dbl() > best.dbl())) {
           best = v;
         }
       }

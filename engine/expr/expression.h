@@ -27,7 +27,8 @@ class Expression {
   // Lexes, parses, type-checks and compiles. kInvalidArgument with the
   // source column on any error. `schema` need not outlive the Expression.
   static absl::StatusOr<std::unique_ptr<Expression>> Compile(
-      std::string_view source, const Schema& schema, const ExprLimits& limits = {});
+      std::string_view source, const Schema& schema,
+      const ExprLimits& limits = {});
 
   // The static type of the result (kNull if it is always null).
   TypeId result_type() const { return program_.result_type; }

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "base/check.h"
-
 #include "engine/expr/builtins.h"
 #include "engine/expr/expression.h"
 #include "engine/record/text_parse.h"
@@ -57,14 +56,19 @@ void Expression::ExecuteFunction(const Instr& in) {
     return;
   }
   switch (in.op) {
-    case Op::kLower: out = AsciiLower(a.str(), &arena_); return;
-    case Op::kUpper: out = AsciiUpper(a.str(), &arena_); return;
+    case Op::kLower:
+      out = AsciiLower(a.str(), &arena_);
+      return;
+    case Op::kUpper:
+      out = AsciiUpper(a.str(), &arena_);
+      return;
     case Op::kLength:
       out = Value::Int64(static_cast<int64_t>(
           a.type() == TypeId::kBytes ? a.str().size() : Utf8Length(a.str())));
       return;
     case Op::kSubstr:
-      out = Value::String(Substr(a.str(), b.int64(), has_c, has_c ? R[in.c].int64() : 0));
+      out = Value::String(
+          Substr(a.str(), b.int64(), has_c, has_c ? R[in.c].int64() : 0));
       return;
     case Op::kStartsWith:
       out = Value::Bool(a.str().substr(0, b.str().size()) == b.str());
@@ -73,22 +77,37 @@ void Expression::ExecuteFunction(const Instr& in) {
       out = Value::Bool(a.str().find(b.str()) != std::string_view::npos);
       return;
     case Op::kAbsI:
-      out = a.int64() == INT64_MIN ? Value::Null(TypeId::kInt64)
-                                   : Value::Int64(a.int64() < 0 ? -a.int64() : a.int64());
+      out = a.int64() == INT64_MIN
+                ? Value::Null(TypeId::kInt64)
+                : Value::Int64(a.int64() < 0 ? -a.int64() : a.int64());
       return;
-    case Op::kAbsD: out = Value::Double(std::fabs(a.dbl())); return;
-    case Op::kSqrt: out = MathResult(std::sqrt(a.dbl()), a.dbl()); return;
+    case Op::kAbsD:
+      out = Value::Double(std::fabs(a.dbl()));
+      return;
+    case Op::kSqrt:
+      out = MathResult(std::sqrt(a.dbl()), a.dbl());
+      return;
     case Op::kLog:
-      out = a.dbl() <= 0 ? Value::Null(TypeId::kDouble) : Value::Double(std::log(a.dbl()));
+      out = a.dbl() <= 0 ? Value::Null(TypeId::kDouble)
+                         : Value::Double(std::log(a.dbl()));
       return;
-    case Op::kExp: out = Value::Double(std::exp(a.dbl())); return;
-    case Op::kFloor: out = Value::Double(std::floor(a.dbl())); return;
-    case Op::kCeil: out = Value::Double(std::ceil(a.dbl())); return;
-    case Op::kRound: out = Value::Double(std::round(a.dbl())); return;
+    case Op::kExp:
+      out = Value::Double(std::exp(a.dbl()));
+      return;
+    case Op::kFloor:
+      out = Value::Double(std::floor(a.dbl()));
+      return;
+    case Op::kCeil:
+      out = Value::Double(std::ceil(a.dbl()));
+      return;
+    case Op::kRound:
+      out = Value::Double(std::round(a.dbl()));
+      return;
     case Op::kPow: {
       const double r = std::pow(a.dbl(), b.dbl());
       out = (std::isnan(r) && !std::isnan(a.dbl()) && !std::isnan(b.dbl()))
-                ? Value::Null(TypeId::kDouble) : Value::Double(r);
+                ? Value::Null(TypeId::kDouble)
+                : Value::Double(r);
       return;
     }
     default:

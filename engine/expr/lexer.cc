@@ -34,10 +34,12 @@ absl::StatusOr<Token> LexNumber(std::string_view src, size_t* i) {
     is_double = true;
     ++j;
     if (j < src.size() && (src[j] == '+' || src[j] == '-')) ++j;
-    if (j >= src.size() || !IsDigit(src[j])) return ErrorAt(pos, "malformed number");
+    if (j >= src.size() || !IsDigit(src[j]))
+      return ErrorAt(pos, "malformed number");
     while (j < src.size() && IsDigit(src[j])) ++j;
   }
-  if (j < src.size() && IsIdentStart(src[j])) return ErrorAt(pos, "malformed number");
+  if (j < src.size() && IsIdentStart(src[j]))
+    return ErrorAt(pos, "malformed number");
   *i = j;
   return Token{is_double ? TokenKind::kDouble : TokenKind::kInt,
                std::string(src.substr(pos, j - pos)), pos};
@@ -67,7 +69,8 @@ absl::StatusOr<Token> LexQuoted(std::string_view src, size_t* i) {
   }
   if (q == '`' && text.empty()) return ErrorAt(pos, "empty quoted identifier");
   *i = j;
-  return Token{q == '\'' ? TokenKind::kString : TokenKind::kQuotedIdent, std::move(text), pos};
+  return Token{q == '\'' ? TokenKind::kString : TokenKind::kQuotedIdent,
+               std::move(text), pos};
 }
 
 // Lexes an operator or punctuation; advances *i.
@@ -78,25 +81,44 @@ absl::StatusOr<Token> LexOperator(std::string_view src, size_t* i) {
   TokenKind kind;
   size_t len = 1;
   switch (c) {
-    case '(': kind = TokenKind::kLParen; break;
-    case ')': kind = TokenKind::kRParen; break;
-    case ',': kind = TokenKind::kComma; break;
-    case '+': kind = TokenKind::kPlus; break;
-    case '-': kind = TokenKind::kMinus; break;
-    case '*': kind = TokenKind::kStar; break;
-    case '/': kind = TokenKind::kSlash; break;
-    case '%': kind = TokenKind::kPercent; break;
+    case '(':
+      kind = TokenKind::kLParen;
+      break;
+    case ')':
+      kind = TokenKind::kRParen;
+      break;
+    case ',':
+      kind = TokenKind::kComma;
+      break;
+    case '+':
+      kind = TokenKind::kPlus;
+      break;
+    case '-':
+      kind = TokenKind::kMinus;
+      break;
+    case '*':
+      kind = TokenKind::kStar;
+      break;
+    case '/':
+      kind = TokenKind::kSlash;
+      break;
+    case '%':
+      kind = TokenKind::kPercent;
+      break;
     case '=':
       kind = TokenKind::kEq;
       if (next == '=') len = 2;
       break;
     case '!':
-      if (next != '=') return ErrorAt(pos, "unexpected character '!' (use `not` or !=)");
+      if (next != '=')
+        return ErrorAt(pos, "unexpected character '!' (use `not` or !=)");
       kind = TokenKind::kNe;
       len = 2;
       break;
     case '<':
-      kind = next == '=' ? TokenKind::kLe : next == '>' ? TokenKind::kNe : TokenKind::kLt;
+      kind = next == '='   ? TokenKind::kLe
+             : next == '>' ? TokenKind::kNe
+                           : TokenKind::kLt;
       if (next == '=' || next == '>') len = 2;
       break;
     case '>':
@@ -105,9 +127,11 @@ absl::StatusOr<Token> LexOperator(std::string_view src, size_t* i) {
       break;
     default: {
       const auto u = static_cast<unsigned char>(c);
-      return ErrorAt(pos, u >= 0x20 && u < 0x7F
-                              ? absl::StrCat("unexpected character '", std::string(1, c), "'")
-                              : absl::StrCat("unexpected byte 0x", absl::Hex(u)));
+      return ErrorAt(
+          pos,
+          u >= 0x20 && u < 0x7F
+              ? absl::StrCat("unexpected character '", std::string(1, c), "'")
+              : absl::StrCat("unexpected byte 0x", absl::Hex(u)));
     }
   }
   *i += len;
@@ -119,15 +143,15 @@ absl::StatusOr<Token> LexOperator(std::string_view src, size_t* i) {
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view src,
                                             const ExprLimits& limits) {
   if (src.size() > limits.max_source_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "expression of ", src.size(), " bytes exceeds the limit of ",
-        limits.max_source_bytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("expression of ", src.size(),
+                     " bytes exceeds the limit of ", limits.max_source_bytes));
   }
   std::vector<Token> out;
   size_t i = 0;
   while (true) {
-    while (i < src.size() && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' ||
-                              src[i] == '\r')) {
+    while (i < src.size() && (src[i] == ' ' || src[i] == '\t' ||
+                              src[i] == '\n' || src[i] == '\r')) {
       ++i;
     }
     const auto pos = static_cast<uint32_t>(i);

@@ -17,14 +17,25 @@ namespace rtai::engine::expr {
 
 enum class TokenKind : uint8_t {
   kEnd,
-  kInt,          // digits (text without sign)
-  kDouble,       // digits with '.' and/or exponent
-  kString,       // 'text' with '' for a quote; text holds the unescaped value
+  kInt,     // digits (text without sign)
+  kDouble,  // digits with '.' and/or exponent
+  kString,  // 'text' with '' for a quote; text holds the unescaped value
   kIdent,
   kQuotedIdent,  // `name`; text holds the name
-  kLParen, kRParen, kComma,
-  kPlus, kMinus, kStar, kSlash, kPercent,
-  kEq, kNe, kLt, kLe, kGt, kGe,
+  kLParen,
+  kRParen,
+  kComma,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kPercent,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
 };
 
 struct Token {

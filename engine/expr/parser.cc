@@ -11,8 +11,8 @@
 namespace rtai::engine::expr {
 namespace {
 
-constexpr int kPrecOr = 1, kPrecAnd = 2, kPrecNot = 3, kPrecCmp = 4, kPrecAdd = 5,
-              kPrecMul = 6;
+constexpr int kPrecOr = 1, kPrecAnd = 2, kPrecNot = 3, kPrecCmp = 4,
+              kPrecAdd = 5, kPrecMul = 6;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -23,7 +23,8 @@ std::string Lower(std::string_view s) {
 }
 
 bool IsKeyword(std::string_view lower) {
-  for (const char* k : {"and", "or", "not", "is", "null", "true", "false", "cast", "as"}) {
+  for (const char* k :
+       {"and", "or", "not", "is", "null", "true", "false", "cast", "as"}) {
     if (lower == k) return true;
   }
   return false;
@@ -81,24 +82,58 @@ class Parser {
 
   static bool BinaryOpOf(const Token& t, BinaryOp* op, int* prec) {
     switch (t.kind) {
-      case TokenKind::kPlus: *op = BinaryOp::kAdd; *prec = kPrecAdd; return true;
-      case TokenKind::kMinus: *op = BinaryOp::kSub; *prec = kPrecAdd; return true;
-      case TokenKind::kStar: *op = BinaryOp::kMul; *prec = kPrecMul; return true;
-      case TokenKind::kSlash: *op = BinaryOp::kDiv; *prec = kPrecMul; return true;
-      case TokenKind::kPercent: *op = BinaryOp::kMod; *prec = kPrecMul; return true;
-      case TokenKind::kEq: *op = BinaryOp::kEq; *prec = kPrecCmp; return true;
-      case TokenKind::kNe: *op = BinaryOp::kNe; *prec = kPrecCmp; return true;
-      case TokenKind::kLt: *op = BinaryOp::kLt; *prec = kPrecCmp; return true;
-      case TokenKind::kLe: *op = BinaryOp::kLe; *prec = kPrecCmp; return true;
-      case TokenKind::kGt: *op = BinaryOp::kGt; *prec = kPrecCmp; return true;
-      case TokenKind::kGe: *op = BinaryOp::kGe; *prec = kPrecCmp; return true;
+      case TokenKind::kPlus:
+        *op = BinaryOp::kAdd;
+        *prec = kPrecAdd;
+        return true;
+      case TokenKind::kMinus:
+        *op = BinaryOp::kSub;
+        *prec = kPrecAdd;
+        return true;
+      case TokenKind::kStar:
+        *op = BinaryOp::kMul;
+        *prec = kPrecMul;
+        return true;
+      case TokenKind::kSlash:
+        *op = BinaryOp::kDiv;
+        *prec = kPrecMul;
+        return true;
+      case TokenKind::kPercent:
+        *op = BinaryOp::kMod;
+        *prec = kPrecMul;
+        return true;
+      case TokenKind::kEq:
+        *op = BinaryOp::kEq;
+        *prec = kPrecCmp;
+        return true;
+      case TokenKind::kNe:
+        *op = BinaryOp::kNe;
+        *prec = kPrecCmp;
+        return true;
+      case TokenKind::kLt:
+        *op = BinaryOp::kLt;
+        *prec = kPrecCmp;
+        return true;
+      case TokenKind::kLe:
+        *op = BinaryOp::kLe;
+        *prec = kPrecCmp;
+        return true;
+      case TokenKind::kGt:
+        *op = BinaryOp::kGt;
+        *prec = kPrecCmp;
+        return true;
+      case TokenKind::kGe:
+        *op = BinaryOp::kGe;
+        *prec = kPrecCmp;
+        return true;
       case TokenKind::kIdent: {
         const std::string w = Lower(t.text);
         if (w == "and") return *op = BinaryOp::kAnd, *prec = kPrecAnd, true;
         if (w == "or") return *op = BinaryOp::kOr, *prec = kPrecOr, true;
         return false;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -111,11 +146,13 @@ class Parser {
         Next();
         const bool negated = PeekKeyword("not");
         if (negated) Next();
-        if (!PeekKeyword("null")) return ErrorAt(Peek().pos, "expected `null` after `is`");
+        if (!PeekKeyword("null"))
+          return ErrorAt(Peek().pos, "expected `null` after `is`");
         Next();
-        ASSIGN_OR_RETURN(lhs, Add(Node{negated ? NodeKind::kIsNotNull : NodeKind::kIsNull,
-                                       BinaryOp::kAdd, TypeId::kNull, t.pos},
-                                  {lhs}));
+        ASSIGN_OR_RETURN(
+            lhs, Add(Node{negated ? NodeKind::kIsNotNull : NodeKind::kIsNull,
+                          BinaryOp::kAdd, TypeId::kNull, t.pos},
+                     {lhs}));
         continue;
       }
       BinaryOp op;
@@ -129,8 +166,9 @@ class Parser {
       int next_prec;
       if (IsComparison(op) && BinaryOpOf(Peek(), &next_op, &next_prec) &&
           IsComparison(next_op)) {
-        return ErrorAt(Peek().pos,
-                       "comparisons cannot be chained; combine them with `and`");
+        return ErrorAt(
+            Peek().pos,
+            "comparisons cannot be chained; combine them with `and`");
       }
     }
   }
@@ -139,10 +177,12 @@ class Parser {
     if (depth > limits_.max_depth) return TooDeep(Peek().pos);
     const Token& t = Peek();
     if (PeekKeyword("not")) {
-      if (min_prec > kPrecNot) return ErrorAt(t.pos, "`not` needs parentheses here");
+      if (min_prec > kPrecNot)
+        return ErrorAt(t.pos, "`not` needs parentheses here");
       Next();
       ASSIGN_OR_RETURN(uint32_t operand, ParseExpr(kPrecNot, depth + 1));
-      return Add(Node{NodeKind::kNot, BinaryOp::kAdd, TypeId::kNull, t.pos}, {operand});
+      return Add(Node{NodeKind::kNot, BinaryOp::kAdd, TypeId::kNull, t.pos},
+                 {operand});
     }
     if (t.kind == TokenKind::kMinus) {
       Next();
@@ -152,7 +192,8 @@ class Parser {
         return Literal(lit, t.pos, /*negate=*/true);
       }
       ASSIGN_OR_RETURN(uint32_t operand, ParseUnary(kPrecMul + 1, depth + 1));
-      return Add(Node{NodeKind::kNeg, BinaryOp::kAdd, TypeId::kNull, t.pos}, {operand});
+      return Add(Node{NodeKind::kNeg, BinaryOp::kAdd, TypeId::kNull, t.pos},
+                 {operand});
     }
     return ParsePrimary(depth);
   }
@@ -162,11 +203,13 @@ class Parser {
     const std::string text = negate ? "-" + t.text : t.text;
     if (t.kind == TokenKind::kInt) {
       int64_t v;
-      if (!ParseInt64Text(text, &v)) return ErrorAt(pos, "integer literal out of range");
+      if (!ParseInt64Text(text, &v))
+        return ErrorAt(pos, "integer literal out of range");
       n.literal = Value::Int64(v);
     } else {
       double d;
-      if (!ParseDoubleText(text, &d)) return ErrorAt(pos, "double literal out of range");
+      if (!ParseDoubleText(text, &d))
+        return ErrorAt(pos, "double literal out of range");
       n.literal = Value::Double(d);
     }
     return Add(std::move(n), {});
@@ -189,7 +232,8 @@ class Parser {
         return Add(std::move(n), {});
       case TokenKind::kLParen: {
         ASSIGN_OR_RETURN(uint32_t e, ParseExpr(0, depth + 1));
-        if (Next().kind != TokenKind::kRParen) return ErrorAt(t.pos, "unbalanced `(`");
+        if (Next().kind != TokenKind::kRParen)
+          return ErrorAt(t.pos, "unbalanced `(`");
         return e;
       }
       case TokenKind::kIdent:
@@ -210,22 +254,28 @@ class Parser {
     }
     if (w == "null") return Add(std::move(n), {});
     if (w == "cast") {
-      if (Next().kind != TokenKind::kLParen) return ErrorAt(t.pos, "expected `(` after cast");
+      if (Next().kind != TokenKind::kLParen)
+        return ErrorAt(t.pos, "expected `(` after cast");
       ASSIGN_OR_RETURN(uint32_t e, ParseExpr(0, depth + 1));
-      if (!PeekKeyword("as")) return ErrorAt(Peek().pos, "expected `as` in cast");
+      if (!PeekKeyword("as"))
+        return ErrorAt(Peek().pos, "expected `as` in cast");
       Next();
       const Token& type_tok = Next();
-      auto type = type_tok.kind == TokenKind::kIdent ? ParseTypeName(type_tok.text)
-                                                      : std::nullopt;
+      auto type = type_tok.kind == TokenKind::kIdent
+                      ? ParseTypeName(type_tok.text)
+                      : std::nullopt;
       if (!type) {
-        return ErrorAt(type_tok.pos, absl::StrCat("unknown type `", type_tok.text, "`"));
+        return ErrorAt(type_tok.pos,
+                       absl::StrCat("unknown type `", type_tok.text, "`"));
       }
-      if (Next().kind != TokenKind::kRParen) return ErrorAt(t.pos, "unbalanced `(` in cast");
+      if (Next().kind != TokenKind::kRParen)
+        return ErrorAt(t.pos, "unbalanced `(` in cast");
       n.kind = NodeKind::kCast;
       n.cast_to = *type;
       return Add(std::move(n), {e});
     }
-    if (IsKeyword(w)) return ErrorAt(t.pos, absl::StrCat("unexpected keyword `", w, "`"));
+    if (IsKeyword(w))
+      return ErrorAt(t.pos, absl::StrCat("unexpected keyword `", w, "`"));
     if (Peek().kind != TokenKind::kLParen) {
       n.kind = NodeKind::kColumn;
       n.name = t.text;
@@ -238,14 +288,16 @@ class Parser {
     } else {
       while (true) {
         if (args.size() >= limits_.max_args) {
-          return ErrorAt(t.pos, absl::StrCat("more than ", limits_.max_args, " arguments"));
+          return ErrorAt(t.pos, absl::StrCat("more than ", limits_.max_args,
+                                             " arguments"));
         }
         ASSIGN_OR_RETURN(uint32_t a, ParseExpr(0, depth + 1));
         args.push_back(a);
         const Token& sep = Next();
         if (sep.kind == TokenKind::kRParen) break;
         if (sep.kind != TokenKind::kComma) {
-          return ErrorAt(sep.pos, absl::StrCat("expected `,` or `)` in call to ", w));
+          return ErrorAt(sep.pos,
+                         absl::StrCat("expected `,` or `)` in call to ", w));
         }
       }
     }
@@ -264,8 +316,8 @@ class Parser {
 }  // namespace
 
 const char* BinaryOpName(BinaryOp op) {
-  static constexpr const char* kNames[] = {"+", "-", "*", "/", "%", "=", "!=",
-                                           "<", "<=", ">", ">=", "and", "or"};
+  static constexpr const char* kNames[] = {
+      "+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "and", "or"};
   return kNames[static_cast<int>(op)];
 }
 

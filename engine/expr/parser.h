@@ -29,6 +29,7 @@
 namespace rtai::engine::expr {
 
 // Parses `source` into an AST. Errors are kInvalidArgument "column N: ...".
-absl::StatusOr<Ast> Parse(std::string_view source, const ExprLimits& limits = {});
+absl::StatusOr<Ast> Parse(std::string_view source,
+                          const ExprLimits& limits = {});
 
 }  // namespace rtai::engine::expr

@@ -21,24 +21,72 @@ enum class Op : uint8_t {
   kLoadColumn,  // dst = row[a]
   kMove,        // dst = a
   kToDouble,    // dst = double(a)
-  kNegI, kNegD,
-  kAddI, kSubI, kMulI, kDivI, kModI,  // int64/timestamp; overflow, /0 -> null
-  kAddD, kSubD, kMulD, kDivD, kModD,  // IEEE 754
+  kNegI,
+  kNegD,
+  kAddI,
+  kSubI,
+  kMulI,
+  kDivI,
+  kModI,  // int64/timestamp; overflow, /0 -> null
+  kAddD,
+  kSubD,
+  kMulD,
+  kDivD,
+  kModD,  // IEEE 754
   // Comparisons, one opcode per (operator, operand class), in BinaryOp
   // order (= != < <= > >=) so the compiler can add the operator's offset.
-  kEqI, kNeI, kLtI, kLeI, kGtI, kGeI,  // int64, timestamp
-  kEqD, kNeD, kLtD, kLeD, kGtD, kGeD,  // double
-  kEqS, kNeS, kLtS, kLeS, kGtS, kGeS,  // string, bytes (bytewise)
-  kEqB, kNeB, kLtB, kLeB, kGtB, kGeB,  // bool
-  kAnd, kOr, kNot, kIsNull, kIsNotNull,
+  kEqI,
+  kNeI,
+  kLtI,
+  kLeI,
+  kGtI,
+  kGeI,  // int64, timestamp
+  kEqD,
+  kNeD,
+  kLtD,
+  kLeD,
+  kGtD,
+  kGeD,  // double
+  kEqS,
+  kNeS,
+  kLtS,
+  kLeS,
+  kGtS,
+  kGeS,  // string, bytes (bytewise)
+  kEqB,
+  kNeB,
+  kLtB,
+  kLeB,
+  kGtB,
+  kGeB,  // bool
+  kAnd,
+  kOr,
+  kNot,
+  kIsNull,
+  kIsNotNull,
   kIf,        // dst = a ? b : c (null condition -> c)
   kCoalesce,  // args arg_regs[a .. a+b)
-  kLower, kUpper, kLength, kSubstr,  // substr: c = length register or kNoReg
-  kConcat,    // args arg_regs[a .. a+b)
-  kStartsWith, kContains,
-  kAbsI, kAbsD, kSqrt, kLog, kExp, kFloor, kCeil, kRound, kPow,
-  kMinI, kMaxI, kMinD, kMaxD,  // args arg_regs[a .. a+b)
-  kCast,      // aux = target TypeId
+  kLower,
+  kUpper,
+  kLength,
+  kSubstr,  // substr: c = length register or kNoReg
+  kConcat,  // args arg_regs[a .. a+b)
+  kStartsWith,
+  kContains,
+  kAbsI,
+  kAbsD,
+  kSqrt,
+  kLog,
+  kExp,
+  kFloor,
+  kCeil,
+  kRound,
+  kPow,
+  kMinI,
+  kMaxI,
+  kMinD,
+  kMaxD,  // args arg_regs[a .. a+b)
+  kCast,  // aux = target TypeId
 };
 
 inline constexpr uint16_t kNoReg = 0xFFFF;

@@ -15,15 +15,24 @@ struct FunctionInfo {
   uint32_t min_args, max_args;
 };
 constexpr std::array<FunctionInfo, 19> kFunctions = {{
-    {"if", Function::kIf, 3, 3},          {"coalesce", Function::kCoalesce, 1, 64},
-    {"lower", Function::kLower, 1, 1},    {"upper", Function::kUpper, 1, 1},
-    {"length", Function::kLength, 1, 1},  {"substr", Function::kSubstr, 2, 3},
-    {"concat", Function::kConcat, 1, 64}, {"starts_with", Function::kStartsWith, 2, 2},
-    {"contains", Function::kContains, 2, 2}, {"abs", Function::kAbs, 1, 1},
-    {"sqrt", Function::kSqrt, 1, 1},      {"log", Function::kLog, 1, 1},
-    {"exp", Function::kExp, 1, 1},        {"floor", Function::kFloor, 1, 1},
-    {"ceil", Function::kCeil, 1, 1},      {"round", Function::kRound, 1, 1},
-    {"min", Function::kMin, 2, 64},       {"max", Function::kMax, 2, 64},
+    {"if", Function::kIf, 3, 3},
+    {"coalesce", Function::kCoalesce, 1, 64},
+    {"lower", Function::kLower, 1, 1},
+    {"upper", Function::kUpper, 1, 1},
+    {"length", Function::kLength, 1, 1},
+    {"substr", Function::kSubstr, 2, 3},
+    {"concat", Function::kConcat, 1, 64},
+    {"starts_with", Function::kStartsWith, 2, 2},
+    {"contains", Function::kContains, 2, 2},
+    {"abs", Function::kAbs, 1, 1},
+    {"sqrt", Function::kSqrt, 1, 1},
+    {"log", Function::kLog, 1, 1},
+    {"exp", Function::kExp, 1, 1},
+    {"floor", Function::kFloor, 1, 1},
+    {"ceil", Function::kCeil, 1, 1},
+    {"round", Function::kRound, 1, 1},
+    {"min", Function::kMin, 2, 64},
+    {"max", Function::kMax, 2, 64},
     {"pow", Function::kPow, 2, 2},
 }};
 
@@ -35,8 +44,8 @@ bool Is(TypeId t, TypeId want) { return t == want || t == TypeId::kNull; }
 absl::StatusOr<TypeId> CheckCall(const Node& n, const FunctionInfo& f,
                                  const std::vector<TypeId>& at) {
   auto bad_arg = [&](size_t i, const char* want) {
-    return ErrorAt(n.pos, absl::StrCat("argument ", i + 1, " of ", f.name, " must be ",
-                                       want, ", got ", Tn(at[i])));
+    return ErrorAt(n.pos, absl::StrCat("argument ", i + 1, " of ", f.name,
+                                       " must be ", want, ", got ", Tn(at[i])));
   };
   auto unify_all = [&](size_t from) -> absl::StatusOr<TypeId> {
     TypeId t = at[from];
@@ -44,8 +53,8 @@ absl::StatusOr<TypeId> CheckCall(const Node& n, const FunctionInfo& f,
       auto u = UnifyTypes(t, at[i]);
       if (!u) {
         return ErrorAt(n.pos, absl::StrCat("arguments of ", f.name,
-                                           " have incompatible types ", Tn(t), " and ",
-                                           Tn(at[i])));
+                                           " have incompatible types ", Tn(t),
+                                           " and ", Tn(at[i])));
       }
       t = *u;
     }
@@ -137,7 +146,8 @@ std::optional<TypeId> ArithmeticType(BinaryOp op, TypeId l, TypeId r) {
   }
   if (l == TypeId::kNull) return r;
   if (r == TypeId::kNull) return l;
-  return l == TypeId::kInt64 && r == TypeId::kInt64 ? TypeId::kInt64 : TypeId::kDouble;
+  return l == TypeId::kInt64 && r == TypeId::kInt64 ? TypeId::kInt64
+                                                    : TypeId::kDouble;
 }
 
 bool Comparable(TypeId l, TypeId r) {
@@ -152,75 +162,89 @@ bool CastAllowed(TypeId from, TypeId to) {
   auto pair = [&](TypeId a, TypeId b) {
     return (from == a && to == b) || (from == b && to == a);
   };
-  return pair(TypeId::kInt64, TypeId::kDouble) || pair(TypeId::kInt64, TypeId::kTimestamp) ||
+  return pair(TypeId::kInt64, TypeId::kDouble) ||
+         pair(TypeId::kInt64, TypeId::kTimestamp) ||
          pair(TypeId::kInt64, TypeId::kBool);
 }
 
 namespace {
 
-absl::StatusOr<TypeId> CheckBinary(const Node& node, const std::vector<TypeId>& at) {
+absl::StatusOr<TypeId> CheckBinary(const Node& node,
+                                   const std::vector<TypeId>& at) {
   const BinaryOp op = node.op;
   if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
     if (!Is(at[0], TypeId::kBool) || !Is(at[1], TypeId::kBool)) {
       return ErrorAt(node.pos, absl::StrCat("`", BinaryOpName(op),
-                                            "` expects bool operands, got ", Tn(at[0]),
-                                            " and ", Tn(at[1])));
+                                            "` expects bool operands, got ",
+                                            Tn(at[0]), " and ", Tn(at[1])));
     }
     return TypeId::kBool;
   }
   if (IsComparison(op)) {
     if (!Comparable(at[0], at[1])) {
-      return ErrorAt(node.pos, absl::StrCat("cannot compare ", Tn(at[0]), " and ", Tn(at[1]),
-                                            " with `", BinaryOpName(op), "`"));
+      return ErrorAt(node.pos,
+                     absl::StrCat("cannot compare ", Tn(at[0]), " and ",
+                                  Tn(at[1]), " with `", BinaryOpName(op), "`"));
     }
     return TypeId::kBool;
   }
   auto r = ArithmeticType(op, at[0], at[1]);
   if (!r) {
-    return ErrorAt(node.pos, absl::StrCat("cannot apply `", BinaryOpName(op), "` to ",
-                                          Tn(at[0]), " and ", Tn(at[1])));
+    return ErrorAt(node.pos,
+                   absl::StrCat("cannot apply `", BinaryOpName(op), "` to ",
+                                Tn(at[0]), " and ", Tn(at[1])));
   }
   return *r;
 }
 
-absl::StatusOr<TypeId> CheckCallNode(const Node& node, const std::vector<TypeId>& at,
+absl::StatusOr<TypeId> CheckCallNode(const Node& node,
+                                     const std::vector<TypeId>& at,
                                      Function* fn) {
   const FunctionInfo* info = nullptr;
   for (const FunctionInfo& f : kFunctions) {
     if (node.name == f.name) info = &f;
   }
   if (info == nullptr) {
-    return ErrorAt(node.pos, absl::StrCat("unknown function `", node.name, "`"));
+    return ErrorAt(node.pos,
+                   absl::StrCat("unknown function `", node.name, "`"));
   }
   if (node.num_args < info->min_args || node.num_args > info->max_args) {
     const std::string expected =
         info->min_args == info->max_args
-            ? absl::StrCat(info->min_args, " argument", info->min_args == 1 ? "" : "s")
-            : absl::StrCat(info->min_args, " to ", info->max_args, " arguments");
-    return ErrorAt(node.pos, absl::StrCat("function ", info->name, " expects ", expected,
-                                          ", got ", node.num_args));
+            ? absl::StrCat(info->min_args, " argument",
+                           info->min_args == 1 ? "" : "s")
+            : absl::StrCat(info->min_args, " to ", info->max_args,
+                           " arguments");
+    return ErrorAt(node.pos, absl::StrCat("function ", info->name, " expects ",
+                                          expected, ", got ", node.num_args));
   }
   *fn = info->fn;
   return CheckCall(node, *info, at);
 }
 
 // The type of node `i`, whose arguments have types `at`.
-absl::StatusOr<TypeId> CheckNode(const Node& node, const std::vector<TypeId>& at,
-                                 const Schema& schema, int* column, Function* fn) {
+absl::StatusOr<TypeId> CheckNode(const Node& node,
+                                 const std::vector<TypeId>& at,
+                                 const Schema& schema, int* column,
+                                 Function* fn) {
   switch (node.kind) {
     case NodeKind::kLiteral:
       return node.literal.type();
     case NodeKind::kColumn: {
       *column = schema.FindField(node.name);
-      if (*column < 0) return ErrorAt(node.pos, absl::StrCat("unknown column `", node.name, "`"));
+      if (*column < 0)
+        return ErrorAt(node.pos,
+                       absl::StrCat("unknown column `", node.name, "`"));
       return schema.field(*column).type;
     }
     case NodeKind::kNeg:
-      if (!NumOrNull(at[0])) return ErrorAt(node.pos, absl::StrCat("cannot negate ", Tn(at[0])));
+      if (!NumOrNull(at[0]))
+        return ErrorAt(node.pos, absl::StrCat("cannot negate ", Tn(at[0])));
       return at[0];
     case NodeKind::kNot:
       if (!Is(at[0], TypeId::kBool)) {
-        return ErrorAt(node.pos, absl::StrCat("`not` expects bool, got ", Tn(at[0])));
+        return ErrorAt(node.pos,
+                       absl::StrCat("`not` expects bool, got ", Tn(at[0])));
       }
       return TypeId::kBool;
     case NodeKind::kIsNull:
@@ -252,7 +276,8 @@ absl::StatusOr<CheckedAst> TypeCheck(const Ast& ast, const Schema& schema) {
   for (size_t i = 0; i < n; ++i) {
     const Node& node = ast.nodes[i];
     at.clear();
-    for (uint32_t a = 0; a < node.num_args; ++a) at.push_back(out.types[ast.arg(node, a)]);
+    for (uint32_t a = 0; a < node.num_args; ++a)
+      at.push_back(out.types[ast.arg(node, a)]);
     auto t = CheckNode(node, at, schema, &out.columns[i], &out.functions[i]);
     if (!t.ok()) return t.status();
     out.types[i] = *t;

@@ -18,15 +18,32 @@
 namespace rtai::engine::expr {
 
 enum class Function : uint8_t {
-  kNone, kIf, kCoalesce,
-  kLower, kUpper, kLength, kSubstr, kConcat, kStartsWith, kContains,
-  kAbs, kSqrt, kLog, kExp, kFloor, kCeil, kRound, kMin, kMax, kPow,
+  kNone,
+  kIf,
+  kCoalesce,
+  kLower,
+  kUpper,
+  kLength,
+  kSubstr,
+  kConcat,
+  kStartsWith,
+  kContains,
+  kAbs,
+  kSqrt,
+  kLog,
+  kExp,
+  kFloor,
+  kCeil,
+  kRound,
+  kMin,
+  kMax,
+  kPow,
 };
 
 struct CheckedAst {
-  std::vector<TypeId> types;       // per node; kNull = always null
-  std::vector<int> columns;        // per node: schema index for kColumn, else -1
-  std::vector<Function> functions; // per node: resolved kCall, else kNone
+  std::vector<TypeId> types;  // per node; kNull = always null
+  std::vector<int> columns;   // per node: schema index for kColumn, else -1
+  std::vector<Function> functions;  // per node: resolved kCall, else kNone
 };
 
 absl::StatusOr<CheckedAst> TypeCheck(const Ast& ast, const Schema& schema);

@@ -28,7 +28,8 @@ absl::Status CsvRowDecoder::Decode(std::string_view input, Row* out) {
   return DecodeInto(input, out->writer());
 }
 
-absl::Status CsvRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch) {
+absl::Status CsvRowDecoder::DecodeAppend(std::string_view input,
+                                         RowBatch* batch) {
   CHECK(&batch->schema() == schema_ || batch->schema() == *schema_);
   Value* row = batch->AddRow();
   absl::Status s = DecodeInto(input, RowWriter{row, &batch->arena()});
@@ -39,9 +40,9 @@ absl::Status CsvRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch
 absl::Status CsvRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
   const size_t n = schema_->num_fields();
   if (input.size() > options_.max_input_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "csv: input of ", input.size(), " bytes exceeds the limit of ",
-        options_.max_input_bytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("csv: input of ", input.size(),
+                     " bytes exceeds the limit of ", options_.max_input_bytes));
   }
   if (input.size() >= 2 && input.substr(input.size() - 2) == "\r\n") {
     input.remove_suffix(2);
@@ -52,8 +53,8 @@ absl::Status CsvRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
   size_t pos = 0, field = 0;
   while (true) {
     if (field >= n) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "csv: more than the ", n, " fields of the schema"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("csv: more than the ", n, " fields of the schema"));
     }
     bool quoted = false;
     std::string_view text;
@@ -64,8 +65,8 @@ absl::Status CsvRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
       while (true) {
         if (pos >= input.size()) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "csv: field `", schema_->field(field).name, "` (column ", field + 1,
-              "): unterminated quoted field"));
+              "csv: field `", schema_->field(field).name, "` (column ",
+              field + 1, "): unterminated quoted field"));
         }
         if (input[pos] == '"') {
           if (pos + 1 < input.size() && input[pos + 1] == '"') {
@@ -86,8 +87,9 @@ absl::Status CsvRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
       text = unquoted_;
     } else {
       const size_t end = input.find(delim, pos);
-      text = input.substr(pos, end == std::string_view::npos ? std::string_view::npos
-                                                             : end - pos);
+      text = input.substr(pos, end == std::string_view::npos
+                                   ? std::string_view::npos
+                                   : end - pos);
       if (text.find('"') != std::string_view::npos) {
         return absl::InvalidArgumentError(absl::StrCat(
             "csv: field `", schema_->field(field).name, "` (column ", field + 1,

@@ -41,7 +41,8 @@ class CsvRowDecoder {
 
  private:
   absl::Status DecodeInto(std::string_view input, RowWriter out);
-  absl::Status SetField(size_t idx, std::string_view text, bool quoted, RowWriter out);
+  absl::Status SetField(size_t idx, std::string_view text, bool quoted,
+                        RowWriter out);
 
   const Schema* schema_;
   CsvDecodeOptions options_;

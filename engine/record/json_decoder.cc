@@ -10,13 +10,15 @@
 namespace rtai::engine {
 namespace {
 
-absl::Status FieldError(const JsonReader& r, const Field& f, std::string_view what) {
+absl::Status FieldError(const JsonReader& r, const Field& f,
+                        std::string_view what) {
   return r.Error(absl::StrCat("field `", f.name, "`: ", std::string(what)));
 }
 
 absl::Status Mismatch(const JsonReader& r, const Field& f, JsonKind got) {
-  return FieldError(r, f, absl::StrCat("expected ", std::string(TypeName(f.type)),
-                                       ", got ", std::string(JsonKindName(got))));
+  return FieldError(r, f,
+                    absl::StrCat("expected ", std::string(TypeName(f.type)),
+                                 ", got ", std::string(JsonKindName(got))));
 }
 
 }  // namespace
@@ -26,7 +28,8 @@ absl::Status JsonRowDecoder::Decode(std::string_view input, Row* out) {
   return DecodeInto(input, out->writer());
 }
 
-absl::Status JsonRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch) {
+absl::Status JsonRowDecoder::DecodeAppend(std::string_view input,
+                                          RowBatch* batch) {
   CHECK(&batch->schema() == schema_ || batch->schema() == *schema_);
   Value* row = batch->AddRow();
   absl::Status s = DecodeInto(input, RowWriter{row, &batch->arena()});
@@ -37,9 +40,9 @@ absl::Status JsonRowDecoder::DecodeAppend(std::string_view input, RowBatch* batc
 absl::Status JsonRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
   const Schema& schema = *schema_;
   if (input.size() > options_.max_input_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "json: input of ", input.size(), " bytes exceeds the limit of ",
-        options_.max_input_bytes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("json: input of ", input.size(),
+                     " bytes exceeds the limit of ", options_.max_input_bytes));
   }
   for (size_t i = 0; i < schema.num_fields(); ++i) {
     out[i] = Value::Null(schema.field(i).type);
@@ -56,13 +59,15 @@ absl::Status JsonRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
       if (!r.Consume(':')) return r.Error("expected ':'");
       // Producers usually write members in schema order: try the next
       // column's name before hashing.
-      int idx = next_hint < schema.num_fields() && schema.field(next_hint).name == key
-                    ? static_cast<int>(next_hint)
-                    : schema.FindField(key);
+      int idx =
+          next_hint < schema.num_fields() && schema.field(next_hint).name == key
+              ? static_cast<int>(next_hint)
+              : schema.FindField(key);
       if (idx >= 0) next_hint = static_cast<size_t>(idx) + 1;
       if (idx < 0) {
         if (!options_.ignore_unknown_fields) {
-          return r.Error(absl::StrCat("unknown field `", std::string(key), "`"));
+          return r.Error(
+              absl::StrCat("unknown field `", std::string(key), "`"));
         }
         s = r.SkipValue();
         if (!s.ok()) return s;
@@ -70,7 +75,8 @@ absl::Status JsonRowDecoder::DecodeInto(std::string_view input, RowWriter out) {
         uint64_t& word = seen[idx / 64];
         const uint64_t bit = uint64_t{1} << (idx % 64);
         if (word & bit) {
-          return r.Error(absl::StrCat("field `", std::string(key), "` appears twice"));
+          return r.Error(
+              absl::StrCat("field `", std::string(key), "` appears twice"));
         }
         word |= bit;
         s = DecodeField(r, schema.field(idx), idx, out);
@@ -91,7 +97,8 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
   const JsonKind kind = r.PeekKind();
   if (kind == JsonKind::kNull) return r.ReadNull();
   if (kind == JsonKind::kInvalid) {
-    return FieldError(r, f, r.AtEnd() ? "unexpected end of input" : "invalid value");
+    return FieldError(r, f,
+                      r.AtEnd() ? "unexpected end of input" : "invalid value");
   }
   switch (f.type) {
     case TypeId::kInt64:
@@ -102,13 +109,16 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
       RETURN_IF_ERROR(r.ReadNumber(&text, &is_integer));
       if (f.type == TypeId::kDouble) {
         double d;
-        if (!ParseDoubleText(text, &d)) return FieldError(r, f, "number out of range");
+        if (!ParseDoubleText(text, &d))
+          return FieldError(r, f, "number out of range");
         out[idx] = Value::Double(d);
         return absl::OkStatus();
       }
       int64_t v;
-      if (!is_integer) return FieldError(r, f, "expected int64, got a fractional number");
-      if (!ParseInt64Text(text, &v)) return FieldError(r, f, "integer out of int64 range");
+      if (!is_integer)
+        return FieldError(r, f, "expected int64, got a fractional number");
+      if (!ParseInt64Text(text, &v))
+        return FieldError(r, f, "integer out of int64 range");
       out[idx] = Value::Int64(v);
       return absl::OkStatus();
     }
@@ -131,7 +141,8 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
       }
       int64_t ms;
       if (!ParseTimestampText(text, &ms)) {
-        return FieldError(r, f, "expected integer milliseconds or an RFC 3339 time");
+        return FieldError(r, f,
+                          "expected integer milliseconds or an RFC 3339 time");
       }
       out[idx] = Value::Timestamp(ms);
       return absl::OkStatus();
@@ -145,11 +156,13 @@ absl::Status JsonRowDecoder::DecodeField(JsonReader& r, const Field& f, int idx,
         out.SetString(idx, text);
         return absl::OkStatus();
       }
-      if (!DecodeBase64Text(text, &scratch2_)) return FieldError(r, f, "invalid base64");
+      if (!DecodeBase64Text(text, &scratch2_))
+        return FieldError(r, f, "invalid base64");
       out.SetBytes(idx, scratch2_);
       return absl::OkStatus();
     }
-    case TypeId::kNull: break;
+    case TypeId::kNull:
+      break;
   }
   return FieldError(r, f, "invalid column type");
 }

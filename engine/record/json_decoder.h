@@ -46,7 +46,8 @@ class JsonRowDecoder {
  private:
   // Fills out.values[0..width) (typed nulls first).
   absl::Status DecodeInto(std::string_view input, RowWriter out);
-  absl::Status DecodeField(JsonReader& r, const Field& f, int idx, RowWriter out);
+  absl::Status DecodeField(JsonReader& r, const Field& f, int idx,
+                           RowWriter out);
 
   const Schema* schema_;
   JsonDecodeOptions options_;

@@ -38,14 +38,16 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 // Advances over string bytes that need no attention (not '"', '\\' or a
 // control character), 8 at a time (SWAR), and returns the new position.
 size_t SkipPlainStringBytes(std::string_view in, size_t pos) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  constexpr uint64_t kOnes = 0x0101010101010101ull,
+                     kHighs = 0x8080808080808080ull;
   while (in.size() - pos >= 8) {
     uint64_t w;
     std::memcpy(&w, in.data() + pos, 8);
     const uint64_t quote = w ^ (kOnes * '"');
     const uint64_t backslash = w ^ (kOnes * '\\');
     // A byte is "special" if it is zero in quote/backslash or below 0x20.
-    const uint64_t special = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+    const uint64_t special = ((quote - kOnes) & ~quote) |
+                             ((backslash - kOnes) & ~backslash) |
                              ((w - kOnes * 0x20) & ~w);
     if (special & kHighs) break;
     pos += 8;
@@ -57,13 +59,20 @@ size_t SkipPlainStringBytes(std::string_view in, size_t pos) {
 
 std::string_view JsonKindName(JsonKind kind) {
   switch (kind) {
-    case JsonKind::kObject: return "object";
-    case JsonKind::kArray: return "array";
-    case JsonKind::kString: return "string";
-    case JsonKind::kNumber: return "number";
-    case JsonKind::kBool: return "bool";
-    case JsonKind::kNull: return "null";
-    case JsonKind::kInvalid: return "invalid";
+    case JsonKind::kObject:
+      return "object";
+    case JsonKind::kArray:
+      return "array";
+    case JsonKind::kString:
+      return "string";
+    case JsonKind::kNumber:
+      return "number";
+    case JsonKind::kBool:
+      return "bool";
+    case JsonKind::kNull:
+      return "null";
+    case JsonKind::kInvalid:
+      return "invalid";
   }
   return "invalid";
 }
@@ -108,16 +117,34 @@ absl::Status JsonReader::ReadEscape(std::string* scratch) {
   if (pos_ >= in_.size()) return Error("unterminated escape");
   const char e = in_[pos_++];
   switch (e) {
-    case '"': scratch->push_back('"'); return absl::OkStatus();
-    case '\\': scratch->push_back('\\'); return absl::OkStatus();
-    case '/': scratch->push_back('/'); return absl::OkStatus();
-    case 'b': scratch->push_back('\b'); return absl::OkStatus();
-    case 'f': scratch->push_back('\f'); return absl::OkStatus();
-    case 'n': scratch->push_back('\n'); return absl::OkStatus();
-    case 'r': scratch->push_back('\r'); return absl::OkStatus();
-    case 't': scratch->push_back('\t'); return absl::OkStatus();
-    case 'u': break;
-    default: return Error("invalid escape");
+    case '"':
+      scratch->push_back('"');
+      return absl::OkStatus();
+    case '\\':
+      scratch->push_back('\\');
+      return absl::OkStatus();
+    case '/':
+      scratch->push_back('/');
+      return absl::OkStatus();
+    case 'b':
+      scratch->push_back('\b');
+      return absl::OkStatus();
+    case 'f':
+      scratch->push_back('\f');
+      return absl::OkStatus();
+    case 'n':
+      scratch->push_back('\n');
+      return absl::OkStatus();
+    case 'r':
+      scratch->push_back('\r');
+      return absl::OkStatus();
+    case 't':
+      scratch->push_back('\t');
+      return absl::OkStatus();
+    case 'u':
+      break;
+    default:
+      return Error("invalid escape");
   }
   auto read_hex4 = [&](uint32_t* cp) {
     if (in_.size() - pos_ < 4) return false;
@@ -146,7 +173,8 @@ absl::Status JsonReader::ReadEscape(std::string* scratch) {
   return absl::OkStatus();
 }
 
-absl::Status JsonReader::ReadString(std::string* scratch, std::string_view* out) {
+absl::Status JsonReader::ReadString(std::string* scratch,
+                                    std::string_view* out) {
   SkipWhitespace();
   if (pos_ >= in_.size() || in_[pos_] != '"') return Error("expected string");
   const size_t start = ++pos_;
@@ -156,7 +184,8 @@ absl::Status JsonReader::ReadString(std::string* scratch, std::string_view* out)
     if (pos_ >= in_.size()) return Error("unterminated string");
     const char c = in_[pos_];
     if (c == '"') break;
-    if (static_cast<unsigned char>(c) < 0x20) return Error("unescaped control character in string");
+    if (static_cast<unsigned char>(c) < 0x20)
+      return Error("unescaped control character in string");
     if (c == '\\') {
       if (!escaped) scratch->assign(in_.data() + start, pos_ - start);
       escaped = true;
@@ -233,7 +262,8 @@ absl::Status JsonReader::SkipValue() {
       case JsonKind::kObject:
       case JsonKind::kArray: {
         const bool is_object = in_[pos_] == '{';
-        if (depth >= max_depth_ || depth >= 64) return Error("nesting too deep");
+        if (depth >= max_depth_ || depth >= 64)
+          return Error("nesting too deep");
         ++pos_;
         stack = (stack << 1) | (is_object ? 1 : 0);
         ++depth;
@@ -272,7 +302,8 @@ absl::Status JsonReader::SkipValue() {
         break;
       }
       case JsonKind::kInvalid:
-        return Error(AtEnd() ? "unexpected end of input" : "unexpected character");
+        return Error(AtEnd() ? "unexpected end of input"
+                             : "unexpected character");
     }
     // A value is complete: close containers or move to the next element.
     while (depth > 0) {
@@ -285,7 +316,8 @@ absl::Status JsonReader::SkipValue() {
         }
         break;
       }
-      if (!Consume(in_object ? '}' : ']')) return Error("expected ',' or closing bracket");
+      if (!Consume(in_object ? '}' : ']'))
+        return Error("expected ',' or closing bracket");
       stack >>= 1;
       --depth;
     }

@@ -15,7 +15,15 @@
 
 namespace rtai::engine {
 
-enum class JsonKind { kObject, kArray, kString, kNumber, kBool, kNull, kInvalid };
+enum class JsonKind {
+  kObject,
+  kArray,
+  kString,
+  kNumber,
+  kBool,
+  kNull,
+  kInvalid
+};
 
 // "object", "array", "string", "number", "bool", "null", "invalid".
 std::string_view JsonKindName(JsonKind kind);

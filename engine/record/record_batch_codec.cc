@@ -122,11 +122,13 @@ absl::StatusOr<const fb::RecordBatch*> Verify(std::string_view bytes,
 
 absl::StatusOr<Schema> SchemaOf(const fb::RecordBatch* root) {
   std::vector<Field> fields;
-  if (root->fields()->size() > Schema::kMaxFields) return Corrupt("too many fields");
+  if (root->fields()->size() > Schema::kMaxFields)
+    return Corrupt("too many fields");
   for (const fb::Field* f : *root->fields()) {
     const int t = static_cast<int>(f->type());
     if (t < 1 || t > kMaxTypeId) {
-      return Corrupt(absl::StrCat("field `", f->name()->str(), "` has type ", t));
+      return Corrupt(
+          absl::StrCat("field `", f->name()->str(), "` has type ", t));
     }
     fields.push_back(Field{f->name()->str(), static_cast<TypeId>(t)});
   }
@@ -147,13 +149,16 @@ absl::Status CheckColumn(const fb::Column* c, TypeId type, size_t n,
   switch (type) {
     case TypeId::kInt64:
     case TypeId::kTimestamp:
-      if (c->ints() == nullptr || c->ints()->size() != n) return bad("ints length");
+      if (c->ints() == nullptr || c->ints()->size() != n)
+        return bad("ints length");
       return absl::OkStatus();
     case TypeId::kDouble:
-      if (c->doubles() == nullptr || c->doubles()->size() != n) return bad("doubles length");
+      if (c->doubles() == nullptr || c->doubles()->size() != n)
+        return bad("doubles length");
       return absl::OkStatus();
     case TypeId::kBool:
-      if (c->bools() == nullptr || c->bools()->size() != n) return bad("bools length");
+      if (c->bools() == nullptr || c->bools()->size() != n)
+        return bad("bools length");
       return absl::OkStatus();
     case TypeId::kString:
     case TypeId::kBytes: {
@@ -163,14 +168,18 @@ absl::Status CheckColumn(const fb::Column* c, TypeId type, size_t n,
       }
       uint32_t prev = 0;
       for (size_t i = 0; i <= n; ++i) {
-        const uint32_t o = c->offsets()->Get(static_cast<flatbuffers::uoffset_t>(i));
-        if (o < prev || (i == 0 && o != 0)) return bad("offsets not increasing");
+        const uint32_t o =
+            c->offsets()->Get(static_cast<flatbuffers::uoffset_t>(i));
+        if (o < prev || (i == 0 && o != 0))
+          return bad("offsets not increasing");
         prev = o;
       }
-      if (prev != c->data()->size()) return bad("offsets do not end at data size");
+      if (prev != c->data()->size())
+        return bad("offsets do not end at data size");
       return absl::OkStatus();
     }
-    case TypeId::kNull: break;
+    case TypeId::kNull:
+      break;
   }
   return bad("invalid type");
 }
@@ -187,19 +196,29 @@ void ReadColumn(const fb::Column* c, TypeId type, size_t col, size_t first_row,
     }
     const auto i = static_cast<flatbuffers::uoffset_t>(r);
     switch (type) {
-      case TypeId::kInt64: v = Value::Int64(c->ints()->Get(i)); break;
-      case TypeId::kTimestamp: v = Value::Timestamp(c->ints()->Get(i)); break;
-      case TypeId::kDouble: v = Value::Double(c->doubles()->Get(i)); break;
-      case TypeId::kBool: v = Value::Bool(c->bools()->Get(i) != 0); break;
+      case TypeId::kInt64:
+        v = Value::Int64(c->ints()->Get(i));
+        break;
+      case TypeId::kTimestamp:
+        v = Value::Timestamp(c->ints()->Get(i));
+        break;
+      case TypeId::kDouble:
+        v = Value::Double(c->doubles()->Get(i));
+        break;
+      case TypeId::kBool:
+        v = Value::Bool(c->bools()->Get(i) != 0);
+        break;
       case TypeId::kString:
       case TypeId::kBytes: {
         const uint32_t b = c->offsets()->Get(i), e = c->offsets()->Get(i + 1);
-        std::string_view s(reinterpret_cast<const char*>(c->data()->data()) + b, e - b);
+        std::string_view s(reinterpret_cast<const char*>(c->data()->data()) + b,
+                           e - b);
         s = out->CopyBytes(s);
         v = type == TypeId::kString ? Value::String(s) : Value::Bytes(s);
         break;
       }
-      case TypeId::kNull: break;
+      case TypeId::kNull:
+        break;
     }
   }
 }
@@ -215,18 +234,19 @@ std::string EncodeRecordBatch(const RowBatch& batch) {
   }
   std::vector<Offset<fb::Field>> fields;
   for (const Field& f : batch.schema().fields()) {
-    fields.push_back(fb::CreateField(fbb, fbb.CreateString(f.name), ToFb(f.type)));
+    fields.push_back(
+        fb::CreateField(fbb, fbb.CreateString(f.name), ToFb(f.type)));
   }
-  auto root = fb::CreateRecordBatch(fbb, /*version=*/1,
-                                    static_cast<uint32_t>(batch.num_rows()),
-                                    fbb.CreateVector(fields), fbb.CreateVector(columns));
+  auto root = fb::CreateRecordBatch(
+      fbb, /*version=*/1, static_cast<uint32_t>(batch.num_rows()),
+      fbb.CreateVector(fields), fbb.CreateVector(columns));
   fb::FinishRecordBatchBuffer(fbb, root);
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()),
                      fbb.GetSize());
 }
 
-absl::StatusOr<Schema> DecodeRecordBatchSchema(std::string_view bytes,
-                                               const RecordBatchLimits& limits) {
+absl::StatusOr<Schema> DecodeRecordBatchSchema(
+    std::string_view bytes, const RecordBatchLimits& limits) {
   auto root = Verify(bytes, limits);
   if (!root.ok()) return root.status();
   return SchemaOf(*root);
@@ -240,9 +260,9 @@ absl::Status DecodeRecordBatch(std::string_view bytes, RowBatch* out,
   auto schema = SchemaOf(root);
   if (!schema.ok()) return Corrupt(std::string(schema.status().message()));
   if (!(*schema == out->schema())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("record batch schema (", schema->DebugString(),
-                     ") differs from the expected (", out->schema().DebugString(), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "record batch schema (", schema->DebugString(),
+        ") differs from the expected (", out->schema().DebugString(), ")"));
   }
   if (root->columns()->size() != schema->num_fields()) {
     return Corrupt("column count differs from field count");
@@ -256,7 +276,8 @@ absl::Status DecodeRecordBatch(std::string_view bytes, RowBatch* out,
   const size_t first = out->num_rows();
   for (size_t r = 0; r < n; ++r) out->AddRow();
   for (size_t c = 0; c < schema->num_fields(); ++c) {
-    ReadColumn(root->columns()->Get(c), schema->field(c).type, c, first, n, out);
+    ReadColumn(root->columns()->Get(c), schema->field(c).type, c, first, n,
+               out);
   }
   return absl::OkStatus();
 }

@@ -21,8 +21,8 @@ bool ParseInt64Text(std::string_view s, int64_t* out) {
 bool ParseDoubleText(std::string_view s, double* out) {
   if (s.empty() || s.size() > 400) return false;
   for (char c : s) {
-    const bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
-                    c == 'e' || c == 'E';
+    const bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' ||
+                    c == '.' || c == 'e' || c == 'E';
     if (!ok) return false;  // rejects nan, inf, hex
   }
   if (s[0] == '+') return false;
@@ -80,10 +80,14 @@ bool IsValidUtf8(std::string_view s) {
     }
     int n;
     uint32_t cp;
-    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
-    else return false;
+    if ((c & 0xE0) == 0xC0)
+      n = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      n = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      n = 3, cp = c & 0x07;
+    else
+      return false;
     if (end - p <= n) return false;
     for (int i = 1; i <= n; ++i) {
       if ((p[i] & 0xC0) != 0x80) return false;

@@ -18,7 +18,8 @@ namespace rtai::engine {
 class Value {
  public:
   // A null of type kNull.
-  constexpr Value() : i64_(0), size_(0), type_(TypeId::kNull), null_(true), reserved_(0) {}
+  constexpr Value()
+      : i64_(0), size_(0), type_(TypeId::kNull), null_(true), reserved_(0) {}
 
   static constexpr Value Null(TypeId type = TypeId::kNull) {
     Value v;
@@ -40,7 +41,9 @@ class Value {
     return v;
   }
   // Borrows `s`: the caller keeps the bytes alive while the Value is used.
-  static Value String(std::string_view s) { return FromView(TypeId::kString, s); }
+  static Value String(std::string_view s) {
+    return FromView(TypeId::kString, s);
+  }
   static Value Bytes(std::string_view s) { return FromView(TypeId::kBytes, s); }
 
   TypeId type() const { return type_; }

@@ -61,7 +61,9 @@ struct MinAgg {
   void Merge(const MinAgg& o) {
     if (o.has) Add(o.value);
   }
-  std::optional<T> Result() const { return has ? std::optional<T>(value) : std::nullopt; }
+  std::optional<T> Result() const {
+    return has ? std::optional<T>(value) : std::nullopt;
+  }
 };
 
 template <typename T>
@@ -74,7 +76,9 @@ struct MaxAgg {
   void Merge(const MaxAgg& o) {
     if (o.has) Add(o.value);
   }
-  std::optional<T> Result() const { return has ? std::optional<T>(value) : std::nullopt; }
+  std::optional<T> Result() const {
+    return has ? std::optional<T>(value) : std::nullopt;
+  }
 };
 
 struct AvgAgg {
@@ -83,7 +87,8 @@ struct AvgAgg {
   void Add(double x) { sum += x, ++n; }
   void Merge(const AvgAgg& o) { sum += o.sum, n += o.n; }
   std::optional<double> Result() const {
-    return n == 0 ? std::nullopt : std::optional<double>(sum / static_cast<double>(n));
+    return n == 0 ? std::nullopt
+                  : std::optional<double>(sum / static_cast<double>(n));
   }
 };
 
@@ -108,7 +113,8 @@ struct StddevAgg {
     const double total = static_cast<double>(n + o.n);
     const double delta = o.mean - mean;
     mean += delta * static_cast<double>(o.n) / total;
-    m2 += o.m2 + delta * delta * static_cast<double>(n) * static_cast<double>(o.n) / total;
+    m2 += o.m2 + delta * delta * static_cast<double>(n) *
+                     static_cast<double>(o.n) / total;
     n += o.n;
   }
   // Population standard deviation (divide by n).
@@ -117,7 +123,8 @@ struct StddevAgg {
   }
   // Sample standard deviation (divide by n - 1); null below 2 inputs.
   std::optional<double> SampleResult() const {
-    return n < 2 ? std::nullopt : std::optional<double>(std::sqrt(m2 / (n - 1)));
+    return n < 2 ? std::nullopt
+                 : std::optional<double>(std::sqrt(m2 / (n - 1)));
   }
 };
 
@@ -131,12 +138,15 @@ struct FirstAgg {
   int64_t seq = std::numeric_limits<int64_t>::max();
   bool has = false;
   void Add(T x, int64_t t, int64_t s) {
-    if (!has || t < ts || (t == ts && s < seq)) value = x, ts = t, seq = s, has = true;
+    if (!has || t < ts || (t == ts && s < seq))
+      value = x, ts = t, seq = s, has = true;
   }
   void Merge(const FirstAgg& o) {
     if (o.has) Add(o.value, o.ts, o.seq);
   }
-  std::optional<T> Result() const { return has ? std::optional<T>(value) : std::nullopt; }
+  std::optional<T> Result() const {
+    return has ? std::optional<T>(value) : std::nullopt;
+  }
 };
 
 template <typename T>
@@ -146,12 +156,15 @@ struct LastAgg {
   int64_t seq = std::numeric_limits<int64_t>::min();
   bool has = false;
   void Add(T x, int64_t t, int64_t s) {
-    if (!has || t > ts || (t == ts && s > seq)) value = x, ts = t, seq = s, has = true;
+    if (!has || t > ts || (t == ts && s > seq))
+      value = x, ts = t, seq = s, has = true;
   }
   void Merge(const LastAgg& o) {
     if (o.has) Add(o.value, o.ts, o.seq);
   }
-  std::optional<T> Result() const { return has ? std::optional<T>(value) : std::nullopt; }
+  std::optional<T> Result() const {
+    return has ? std::optional<T>(value) : std::nullopt;
+  }
 };
 
 }  // namespace rtai::engine::window

@@ -32,10 +32,12 @@ void HyperLogLog::AddHash(uint64_t hash) {
 
 absl::Status HyperLogLog::Merge(const HyperLogLog& other) {
   if (other.precision_ != precision_) {
-    return absl::InvalidArgumentError("cannot merge HyperLogLogs of different precision");
+    return absl::InvalidArgumentError(
+        "cannot merge HyperLogLogs of different precision");
   }
   for (size_t i = 0; i < registers_.size(); ++i) {
-    if (other.registers_[i] > registers_[i]) registers_[i] = other.registers_[i];
+    if (other.registers_[i] > registers_[i])
+      registers_[i] = other.registers_[i];
   }
   return absl::OkStatus();
 }
@@ -65,23 +67,27 @@ std::string HyperLogLog::Serialize() const {
   std::string out;
   out.reserve(1 + registers_.size());
   out.push_back(static_cast<char>(precision_));
-  out.append(reinterpret_cast<const char*>(registers_.data()), registers_.size());
+  out.append(reinterpret_cast<const char*>(registers_.data()),
+             registers_.size());
   return out;
 }
 
 absl::StatusOr<HyperLogLog> HyperLogLog::Deserialize(std::string_view bytes) {
-  if (bytes.empty()) return absl::InvalidArgumentError("hyperloglog: empty buffer");
+  if (bytes.empty())
+    return absl::InvalidArgumentError("hyperloglog: empty buffer");
   const int p = static_cast<uint8_t>(bytes[0]);
   if (p < kMinPrecision || p > kMaxPrecision) {
     return absl::InvalidArgumentError("hyperloglog: bad precision");
   }
   if (bytes.size() != 1 + (size_t{1} << p)) {
-    return absl::InvalidArgumentError("hyperloglog: wrong size for its precision");
+    return absl::InvalidArgumentError(
+        "hyperloglog: wrong size for its precision");
   }
   HyperLogLog h(p);
   for (size_t i = 0; i < h.registers_.size(); ++i) {
     const auto r = static_cast<uint8_t>(bytes[1 + i]);
-    if (r > 64 - p + 1) return absl::InvalidArgumentError("hyperloglog: register out of range");
+    if (r > 64 - p + 1)
+      return absl::InvalidArgumentError("hyperloglog: register out of range");
     h.registers_[i] = r;
   }
   return h;

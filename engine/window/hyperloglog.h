@@ -20,7 +20,8 @@ class HyperLogLog {
   static constexpr int kMinPrecision = 4;
   static constexpr int kMaxPrecision = 16;
 
-  // precision in [kMinPrecision, kMaxPrecision] (CHECKed: a programming choice).
+  // precision in [kMinPrecision, kMaxPrecision] (CHECKed: a programming
+  // choice).
   explicit HyperLogLog(int precision = 12);
 
   // Adds a value by its bytes (hashed with XXH3-64).

@@ -23,11 +23,14 @@ absl::StatusOr<MergingWindowSet::AddResult> MergingWindowSet::Add(int64_t ts) {
     it = by_start_.erase(it);
   }
   if (result.merged.empty() && by_start_.size() >= max_sessions_) {
-    return absl::ResourceExhaustedError("too many open session windows for one key");
+    return absl::ResourceExhaustedError(
+        "too many open session windows for one key");
   }
   // A record inside one existing session leaves it unchanged: not a merge.
-  if (result.merged.size() == 1 && result.merged[0] == w) result.merged.clear();
-  else result.is_new = result.merged.empty();
+  if (result.merged.size() == 1 && result.merged[0] == w)
+    result.merged.clear();
+  else
+    result.is_new = result.merged.empty();
   by_start_[w.start_ms] = w.end_ms;
   result.session = w;
   return result;
@@ -43,7 +46,8 @@ bool MergingWindowSet::Remove(const TimeWindow& session) {
 std::vector<TimeWindow> MergingWindowSet::Sessions() const {
   std::vector<TimeWindow> out;
   out.reserve(by_start_.size());
-  for (const auto& [start, end] : by_start_) out.push_back(TimeWindow{start, end});
+  for (const auto& [start, end] : by_start_)
+    out.push_back(TimeWindow{start, end});
   return out;
 }
 

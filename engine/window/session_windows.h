@@ -20,9 +20,9 @@ namespace rtai::engine::window {
 class MergingWindowSet {
  public:
   struct AddResult {
-    TimeWindow session;                 // the session now holding the record
-    std::vector<TimeWindow> merged;     // previous sessions folded into it
-    bool is_new = false;                // no previous session was touched
+    TimeWindow session;              // the session now holding the record
+    std::vector<TimeWindow> merged;  // previous sessions folded into it
+    bool is_new = false;             // no previous session was touched
   };
 
   // gap_ms > 0. Default: at most 10000 open sessions per key.

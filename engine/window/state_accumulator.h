@@ -24,7 +24,8 @@ namespace rtai::engine::window {
 
 template <typename Acc, typename In>
 class PodStateAggregator final : public state::StateAggregator {
-  static_assert(std::is_trivially_copyable_v<Acc> && std::is_trivially_copyable_v<In>);
+  static_assert(std::is_trivially_copyable_v<Acc> &&
+                std::is_trivially_copyable_v<In>);
 
  public:
   using AddFn = void (*)(Acc& acc, const In& input);
@@ -47,7 +48,8 @@ class PodStateAggregator final : public state::StateAggregator {
     return std::string(reinterpret_cast<const char*>(&acc), sizeof(Acc));
   }
   absl::Status Add(std::string_view input, std::string* acc) const override {
-    if (input.size() != sizeof(In)) return absl::InvalidArgumentError("bad input size");
+    if (input.size() != sizeof(In))
+      return absl::InvalidArgumentError("bad input size");
     auto a = Decode(*acc);
     if (!a.ok()) return a.status();
     In in;
@@ -65,8 +67,10 @@ class PodStateAggregator final : public state::StateAggregator {
     std::memcpy(acc->data(), &*a, sizeof(Acc));
     return absl::OkStatus();
   }
-  absl::Status GetResult(std::string_view acc, std::string* result) const override {
-    if (acc.size() != sizeof(Acc)) return absl::DataLossError("window accumulator has the wrong size");
+  absl::Status GetResult(std::string_view acc,
+                         std::string* result) const override {
+    if (acc.size() != sizeof(Acc))
+      return absl::DataLossError("window accumulator has the wrong size");
     result->assign(acc.data(), acc.size());
     return absl::OkStatus();
   }
@@ -79,8 +83,10 @@ class PodStateAggregator final : public state::StateAggregator {
 // sign bit flipped, so namespaces sort by window start.
 inline std::string EncodeWindowNamespace(const TimeWindow& w) {
   std::string ns(16, '\0');
-  StoreBigEndian<uint64_t>(ns.data(), static_cast<uint64_t>(w.start_ms) ^ (1ull << 63));
-  StoreBigEndian<uint64_t>(ns.data() + 8, static_cast<uint64_t>(w.end_ms) ^ (1ull << 63));
+  StoreBigEndian<uint64_t>(ns.data(),
+                           static_cast<uint64_t>(w.start_ms) ^ (1ull << 63));
+  StoreBigEndian<uint64_t>(ns.data() + 8,
+                           static_cast<uint64_t>(w.end_ms) ^ (1ull << 63));
   return ns;
 }
 

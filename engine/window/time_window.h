@@ -24,13 +24,16 @@ struct TimeWindow {
     return TimeWindow{start_ms < o.start_ms ? start_ms : o.start_ms,
                       end_ms > o.end_ms ? end_ms : o.end_ms};
   }
-  std::string DebugString() const { return absl::StrCat("[", start_ms, ",", end_ms, ")"); }
+  std::string DebugString() const {
+    return absl::StrCat("[", start_ms, ",", end_ms, ")");
+  }
 
   friend bool operator==(const TimeWindow& a, const TimeWindow& b) {
     return a.start_ms == b.start_ms && a.end_ms == b.end_ms;
   }
   friend bool operator<(const TimeWindow& a, const TimeWindow& b) {
-    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms : a.end_ms < b.end_ms;
+    return a.start_ms != b.start_ms ? a.start_ms < b.start_ms
+                                    : a.end_ms < b.end_ms;
   }
 };
 

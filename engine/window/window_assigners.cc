@@ -5,26 +5,33 @@
 
 namespace rtai::engine::window {
 
-absl::StatusOr<TumblingWindows> TumblingWindows::Create(int64_t size_ms, int64_t offset_ms) {
-  if (size_ms <= 0) return absl::InvalidArgumentError("tumbling window size must be > 0");
+absl::StatusOr<TumblingWindows> TumblingWindows::Create(int64_t size_ms,
+                                                        int64_t offset_ms) {
+  if (size_ms <= 0)
+    return absl::InvalidArgumentError("tumbling window size must be > 0");
   if (offset_ms < 0 || offset_ms >= size_ms) {
-    return absl::InvalidArgumentError("tumbling window offset must be in [0, size)");
+    return absl::InvalidArgumentError(
+        "tumbling window offset must be in [0, size)");
   }
   return TumblingWindows(size_ms, offset_ms);
 }
 
-absl::StatusOr<SlidingWindows> SlidingWindows::Create(int64_t size_ms, int64_t slide_ms,
+absl::StatusOr<SlidingWindows> SlidingWindows::Create(int64_t size_ms,
+                                                      int64_t slide_ms,
                                                       int64_t offset_ms) {
   if (size_ms <= 0 || slide_ms <= 0) {
-    return absl::InvalidArgumentError("sliding window size and slide must be > 0");
+    return absl::InvalidArgumentError(
+        "sliding window size and slide must be > 0");
   }
   if (offset_ms < 0 || offset_ms >= slide_ms) {
-    return absl::InvalidArgumentError("sliding window offset must be in [0, slide)");
+    return absl::InvalidArgumentError(
+        "sliding window offset must be in [0, slide)");
   }
   const int64_t slice = std::gcd(size_ms, slide_ms);
   if (size_ms / slice > kMaxSlicesPerWindow) {
     return absl::InvalidArgumentError(
-        "sliding window needs too many slices (size / gcd(size, slide) > 100000)");
+        "sliding window needs too many slices (size / gcd(size, slide) > "
+        "100000)");
   }
   return SlidingWindows(size_ms, slide_ms, offset_ms, slice);
 }
@@ -49,7 +56,8 @@ void SlidingWindows::SlicesOfWindow(const TimeWindow& window,
 }
 
 absl::StatusOr<CountWindows> CountWindows::Create(uint64_t size) {
-  if (size == 0) return absl::InvalidArgumentError("count window size must be > 0");
+  if (size == 0)
+    return absl::InvalidArgumentError("count window size must be > 0");
   return CountWindows(size);
 }
 

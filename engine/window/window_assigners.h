@@ -20,7 +20,8 @@ namespace rtai::engine::window {
 class TumblingWindows {
  public:
   // size_ms > 0, 0 <= offset_ms < size_ms.
-  static absl::StatusOr<TumblingWindows> Create(int64_t size_ms, int64_t offset_ms = 0);
+  static absl::StatusOr<TumblingWindows> Create(int64_t size_ms,
+                                                int64_t offset_ms = 0);
   TimeWindow WindowFor(int64_t ts) const {
     const int64_t start = AlignDown(ts, size_ms_, offset_ms_);
     return TimeWindow{start, start + size_ms_};
@@ -28,7 +29,8 @@ class TumblingWindows {
   int64_t size_ms() const { return size_ms_; }
 
  private:
-  TumblingWindows(int64_t size, int64_t offset) : size_ms_(size), offset_ms_(offset) {}
+  TumblingWindows(int64_t size, int64_t offset)
+      : size_ms_(size), offset_ms_(offset) {}
   int64_t size_ms_, offset_ms_;
 };
 
@@ -39,7 +41,8 @@ class SlidingWindows {
 
   // size_ms > 0, slide_ms > 0, 0 <= offset_ms < slide_ms, and at most
   // kMaxSlicesPerWindow slices per window.
-  static absl::StatusOr<SlidingWindows> Create(int64_t size_ms, int64_t slide_ms,
+  static absl::StatusOr<SlidingWindows> Create(int64_t size_ms,
+                                               int64_t slide_ms,
                                                int64_t offset_ms = 0);
 
   int64_t slice_ms() const { return slice_ms_; }
@@ -49,9 +52,11 @@ class SlidingWindows {
     return TimeWindow{start, start + slice_ms_};
   }
   // The windows containing `slice`, by ascending start (appended to *out).
-  void WindowsOfSlice(const TimeWindow& slice, std::vector<TimeWindow>* out) const;
+  void WindowsOfSlice(const TimeWindow& slice,
+                      std::vector<TimeWindow>* out) const;
   // The slices that make up `window`, by ascending start (appended to *out).
-  void SlicesOfWindow(const TimeWindow& window, std::vector<TimeWindow>* out) const;
+  void SlicesOfWindow(const TimeWindow& window,
+                      std::vector<TimeWindow>* out) const;
   // All windows containing `ts` (what a non-slicing assigner would return).
   void WindowsFor(int64_t ts, std::vector<TimeWindow>* out) const {
     WindowsOfSlice(SliceFor(ts), out);
@@ -59,7 +64,10 @@ class SlidingWindows {
 
  private:
   SlidingWindows(int64_t size, int64_t slide, int64_t offset, int64_t slice)
-      : size_ms_(size), slide_ms_(slide), offset_ms_(offset), slice_ms_(slice) {}
+      : size_ms_(size),
+        slide_ms_(slide),
+        offset_ms_(offset),
+        slice_ms_(slice) {}
   int64_t size_ms_, slide_ms_, offset_ms_, slice_ms_;
 };
 
@@ -68,7 +76,9 @@ class SlidingWindows {
 class CountWindows {
  public:
   static absl::StatusOr<CountWindows> Create(uint64_t size);
-  uint64_t WindowFor(uint64_t element_index) const { return element_index / size_; }
+  uint64_t WindowFor(uint64_t element_index) const {
+    return element_index / size_;
+  }
   bool CompletesWindow(uint64_t element_index) const {
     return element_index % size_ == size_ - 1;
   }

@@ -17,17 +17,22 @@ namespace {
 // Sums 8-byte big-endian int64 inputs.
 class SumAggregator : public StateAggregator {
  public:
-  std::string CreateAccumulator() const override { return std::string(8, '\0'); }
+  std::string CreateAccumulator() const override {
+    return std::string(8, '\0');
+  }
   absl::Status Add(std::string_view input, std::string* acc) const override {
-    if (input.size() != 8 || acc->size() != 8) return absl::InvalidArgumentError("size");
-    StoreBigEndian<int64_t>(acc->data(), LoadBigEndian<int64_t>(acc->data()) +
-                                             LoadBigEndian<int64_t>(input.data()));
+    if (input.size() != 8 || acc->size() != 8)
+      return absl::InvalidArgumentError("size");
+    StoreBigEndian<int64_t>(acc->data(),
+                            LoadBigEndian<int64_t>(acc->data()) +
+                                LoadBigEndian<int64_t>(input.data()));
     return absl::OkStatus();
   }
   absl::Status Merge(std::string_view other, std::string* acc) const override {
     return Add(other, acc);
   }
-  absl::Status GetResult(std::string_view acc, std::string* result) const override {
+  absl::Status GetResult(std::string_view acc,
+                         std::string* result) const override {
     *result = std::string(acc);
     return absl::OkStatus();
   }
@@ -41,7 +46,8 @@ std::string I64(int64_t v) {
 
 class KeyedStateBackendTest : public ::testing::Test {
  protected:
-  std::unique_ptr<KeyedStateBackend> Open(const std::string& dir, uint32_t max_p = 128) {
+  std::unique_ptr<KeyedStateBackend> Open(const std::string& dir,
+                                          uint32_t max_p = 128) {
     KeyedStateOptions o;
     o.dir = dir;
     o.max_parallelism = max_p;
@@ -50,7 +56,8 @@ class KeyedStateBackendTest : public ::testing::Test {
     EXPECT_TRUE(b.ok()) << b.status();
     return b.ok() ? std::move(*b) : nullptr;
   }
-  static std::string Get(ValueState& s, std::string_view key, std::string_view ns) {
+  static std::string Get(ValueState& s, std::string_view key,
+                         std::string_view ns) {
     std::string v;
     auto found = s.Get(key, ns, &v);
     EXPECT_TRUE(found.ok()) << found.status();
@@ -88,7 +95,8 @@ TEST_F(KeyedStateBackendTest, ListStateAppendsInOrder) {
   ASSERT_TRUE(s.ok());
   ListState& l = **s;
   EXPECT_TRUE(l.Get("k", "w")->empty());
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(l.Add("k", "w", "e" + std::to_string(i)).ok());
+  for (int i = 0; i < 100; ++i)
+    ASSERT_TRUE(l.Add("k", "w", "e" + std::to_string(i)).ok());
   ASSERT_TRUE(l.AddAll("k", "w", {"x", "", "y"}).ok());
   ASSERT_TRUE(l.Add("k", "other", "z").ok());
   auto got = l.Get("k", "w");
@@ -122,10 +130,11 @@ TEST_F(KeyedStateBackendTest, MapStateIteratesItsOwnEntriesInOrder) {
   EXPECT_EQ(v, "1");
   EXPECT_FALSE(*m.Get("k", "w", "zz", &v));
   std::vector<std::string> seen;
-  ASSERT_TRUE(m.ForEach("k", "w", [&](std::string_view uk, std::string_view val) {
-                 seen.push_back(std::string(uk) + "=" + std::string(val));
-                 return true;
-               }).ok());
+  ASSERT_TRUE(
+      m.ForEach("k", "w", [&](std::string_view uk, std::string_view val) {
+         seen.push_back(std::string(uk) + "=" + std::string(val));
+         return true;
+       }).ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"a=1", "b=2", "\xff\xff=3"}));
   ASSERT_TRUE(m.Remove("k", "w", "b").ok());
   seen.clear();
@@ -146,7 +155,8 @@ TEST_F(KeyedStateBackendTest, MapStateIteratesItsOwnEntriesInOrder) {
 TEST_F(KeyedStateBackendTest, MapStateClearsLargeMapsInBatches) {
   auto backend = Open(tmp_.Sub("db"));
   auto m = std::move(*backend->GetMapState("op", {"m"}));
-  for (int i = 0; i < 3000; ++i) ASSERT_TRUE(m->Put("k", "", std::to_string(i), "v").ok());
+  for (int i = 0; i < 3000; ++i)
+    ASSERT_TRUE(m->Put("k", "", std::to_string(i), "v").ok());
   ASSERT_TRUE(m->Put("k2", "", "x", "v").ok());
   ASSERT_TRUE(m->Clear("k", "").ok());
   EXPECT_TRUE(*m->IsEmpty("k", ""));
@@ -297,20 +307,25 @@ TEST_F(KeyedStateBackendTest, MaxParallelismIsFixedPerInstance) {
   o.clock = &clock_;
   auto b = KeyedStateBackend::Open(o);
   EXPECT_EQ(b.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(b.status().message().find("max_parallelism 128"), absl::string_view::npos);
+  EXPECT_NE(b.status().message().find("max_parallelism 128"),
+            absl::string_view::npos);
 }
 
 TEST_F(KeyedStateBackendTest, OptionsAndNamesAreValidated) {
   KeyedStateOptions o;
-  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(),
+            absl::StatusCode::kInvalidArgument);
   o.dir = tmp_.Sub("db");
   o.max_parallelism = 0;
-  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(),
+            absl::StatusCode::kInvalidArgument);
   o.max_parallelism = 32769;
-  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(),
+            absl::StatusCode::kInvalidArgument);
   o.max_parallelism = 128;
   o.sync_writes = true;  // without use_wal
-  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(KeyedStateBackend::Open(o).status().code(),
+            absl::StatusCode::kInvalidArgument);
   o.use_wal = true;
   EXPECT_TRUE(KeyedStateBackend::Open(o).ok());
   auto backend = Open(tmp_.Sub("db2"));

@@ -26,13 +26,16 @@ int main() {
     auto time = [](auto&& f) {
       const auto start = std::chrono::steady_clock::now();
       f();
-      return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
-                 .count() / kN;
+      return std::chrono::duration<double, std::nano>(
+                 std::chrono::steady_clock::now() - start)
+                 .count() /
+             kN;
     };
     std::string out;
     results[0] = time([&] {
       for (int i = 0; i < kN; ++i) {
-        if (!v->Put("key" + std::to_string(i % 10000), "w", "value-bytes").ok()) abort();
+        if (!v->Put("key" + std::to_string(i % 10000), "w", "value-bytes").ok())
+          abort();
       }
     });
     results[1] = time([&] {
@@ -42,7 +45,8 @@ int main() {
     });
     results[2] = time([&] {
       for (int i = 0; i < kN; ++i) {
-        if (!l->Add("key" + std::to_string(i % 10000), "w", "element").ok()) abort();
+        if (!l->Add("key" + std::to_string(i % 10000), "w", "element").ok())
+          abort();
       }
     });
     results[3] = time([&] {
@@ -52,7 +56,9 @@ int main() {
     });
   }
   (void)rtai::DefaultFileSystem()->DeleteDirRecursive(dir);
-  std::printf("ValueState put %.0f ns, get %.0f ns; ListState add %.0f ns, get (20 elements) %.0f ns\n",
-              results[0], results[1], results[2], results[3]);
+  std::printf(
+      "ValueState put %.0f ns, get %.0f ns; ListState add %.0f ns, get (20 "
+      "elements) %.0f ns\n",
+      results[0], results[1], results[2], results[3]);
   return 0;
 }

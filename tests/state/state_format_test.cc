@@ -24,7 +24,8 @@ TEST(StateFormatTest, KeyStartsWithBigEndianKeyGroupThenStateId) {
 }
 
 TEST(StateFormatTest, KeysOfDifferentTuplesNeverPrefixEachOther) {
-  // (key "a", ns "bc") vs (key "ab", ns "c") vs (key "a", ns "b" + map key "c").
+  // (key "a", ns "bc") vs (key "ab", ns "c") vs (key "a", ns "b" + map key
+  // "c").
   std::string x, y, z;
   AppendStateKey(1, 1, "a", "bc", &x);
   AppendStateKey(1, 1, "ab", "c", &y);
@@ -36,14 +37,19 @@ TEST(StateFormatTest, KeysOfDifferentTuplesNeverPrefixEachOther) {
 TEST(StateFormatTest, MalformedKeysAndValuesAreRejected) {
   ParsedStateKey p;
   EXPECT_FALSE(ParseStateKey("", &p));
-  EXPECT_FALSE(ParseStateKey(std::string("\x00\x01\x00\x01\x09key", 8), &p));  // len too big
+  EXPECT_FALSE(ParseStateKey(std::string("\x00\x01\x00\x01\x09key", 8),
+                             &p));  // len too big
   EXPECT_FALSE(ParseStateKey(MetadataKey("abc"), &p));
   EXPECT_TRUE(IsMetadataKey(MetadataKey("abc")));
   StoredValue v;
   EXPECT_FALSE(ParseSingleValue("", &v));
-  EXPECT_FALSE(ParseSingleValue(std::string("\x01\x00\x00", 3), &v));  // short expiry
-  EXPECT_FALSE(ParseSingleValue(std::string("\x07xyz", 4), &v));       // bad tag
-  std::string_view in("\x02\x05" "ab", 4);  // frame claims 5 bytes, has 2
+  EXPECT_FALSE(
+      ParseSingleValue(std::string("\x01\x00\x00", 3), &v));  // short expiry
+  EXPECT_FALSE(ParseSingleValue(std::string("\x07xyz", 4), &v));  // bad tag
+  std::string_view in(
+      "\x02\x05"
+      "ab",
+      4);  // frame claims 5 bytes, has 2
   EXPECT_FALSE(NextListFrame(&in, &v));
 }
 

@@ -20,7 +20,9 @@ class TempDir {
   }
   ~TempDir() { (void)DefaultFileSystem()->DeleteDirRecursive(path_); }
   const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return JoinPath(path_, name); }
+  std::string Sub(const std::string& name) const {
+    return JoinPath(path_, name);
+  }
 
  private:
   std::string path_;

@@ -32,7 +32,7 @@ TEST_F(StateTtlTest, ValueExpiresExactlyAtTtlAndRewriteExtends) {
   clock_.AdvanceMillis(999);
   EXPECT_TRUE(*v->Get("k", "", &out));
   clock_.AdvanceMillis(1);
-  EXPECT_FALSE(*v->Get("k", "", &out));  // expired: invisible
+  EXPECT_FALSE(*v->Get("k", "", &out));    // expired: invisible
   ASSERT_TRUE(v->Put("k", "", "y").ok());  // a write starts a new lifetime
   clock_.AdvanceMillis(999);
   ASSERT_TRUE(*v->Get("k", "", &out));
@@ -82,11 +82,13 @@ TEST_F(StateTtlTest, CompactionDropsExpiredEntriesAndTrimsLists) {
   auto keep = std::move(*backend_->GetValueState("op", {"keep"}));
   auto l = std::move(*backend_->GetListState("op", {"l", 1000}));
   auto l2 = std::move(*backend_->GetListState("op", {"l2", 1000}));
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(v->Put("k" + std::to_string(i), "", "x").ok());
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(v->Put("k" + std::to_string(i), "", "x").ok());
   ASSERT_TRUE(keep->Put("k", "", "x").ok());
   ASSERT_TRUE(l->Add("k", "", "old").ok());
   ASSERT_TRUE(l2->Add("k", "", "gone").ok());
-  ASSERT_TRUE(backend_->CompactAll().ok());  // l's first frame becomes a base value
+  ASSERT_TRUE(
+      backend_->CompactAll().ok());  // l's first frame becomes a base value
   clock_.AdvanceMillis(500);
   ASSERT_TRUE(l->Add("k", "", "new").ok());  // a merge operand
   // 4 metadata + 20 values + keep + l + l2.
@@ -120,10 +122,12 @@ TEST_F(StateTtlTest, CompactionRewritesPartlyExpiredListsOnDisk) {
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator({}, handles[1]));
   std::vector<std::string> frames;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (IsMetadataKey(std::string_view(it->key().data(), it->key().size()))) continue;
+    if (IsMetadataKey(std::string_view(it->key().data(), it->key().size())))
+      continue;
     std::string_view rest(it->value().data(), it->value().size());
     StoredValue f;
-    while (!rest.empty() && NextListFrame(&rest, &f)) frames.emplace_back(f.payload);
+    while (!rest.empty() && NextListFrame(&rest, &f))
+      frames.emplace_back(f.payload);
   }
   EXPECT_EQ(frames, std::vector<std::string>{"c"});
   for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());

@@ -36,9 +36,11 @@ TEST(ExpressionAllocTest, ScalarEvaluationDoesNotAllocate) {
   row[2] = Value::Double(0.5);
   row.SetString(3, "Google");
   for (const char* src :
-       {"price * 0.908", "auction % 123 = 0", "if(price > 1000 and not (ratio < 0.1), "
+       {"price * 0.908", "auction % 123 = 0",
+        "if(price > 1000 and not (ratio < 0.1), "
         "coalesce(price, 0) / 3, abs(-price))",
-        "starts_with(channel, 'Goo') and length(channel) = 6 and substr(channel, 2, 2) = 'oo'",
+        "starts_with(channel, 'Goo') and length(channel) = 6 and "
+        "substr(channel, 2, 2) = 'oo'",
         "round(sqrt(cast(price as double)) * ratio) >= max(1, auction, 2)"}) {
     auto e = Expression::Compile(src, schema);
     ASSERT_TRUE(e.ok()) << src << ": " << e.status();

@@ -15,7 +15,8 @@ namespace rtai::engine::expr::bench {
 using Closure = std::function<Value(const Value* row)>;
 
 // nullptr if the AST uses something outside the subset.
-inline Closure BuildClosure(const Ast& ast, const CheckedAst& checked, uint32_t i) {
+inline Closure BuildClosure(const Ast& ast, const CheckedAst& checked,
+                            uint32_t i) {
   const Node& n = ast.nodes[i];
   const TypeId t = checked.types[i];
   switch (n.kind) {
@@ -36,20 +37,25 @@ inline Closure BuildClosure(const Ast& ast, const CheckedAst& checked, uint32_t 
       Closure b = BuildClosure(ast, checked, ast.arg(n, 1));
       if (!a || !b) return nullptr;
       auto num = [](const Value& v) {
-        return v.type() == TypeId::kDouble ? v.dbl() : static_cast<double>(v.int64());
+        return v.type() == TypeId::kDouble ? v.dbl()
+                                           : static_cast<double>(v.int64());
       };
       const BinaryOp op = n.op;
       if (op == BinaryOp::kAnd || op == BinaryOp::kOr) {
         const bool is_and = op == BinaryOp::kAnd;
         return [a, b, is_and](const Value* row) {
           const Value x = a(row), y = b(row);
-          const bool xv = !x.is_null() && x.boolean(), yv = !y.is_null() && y.boolean();
+          const bool xv = !x.is_null() && x.boolean(),
+                     yv = !y.is_null() && y.boolean();
           if (is_and) {
-            if ((!x.is_null() && !xv) || (!y.is_null() && !yv)) return Value::Bool(false);
-            return x.is_null() || y.is_null() ? Value::Null(TypeId::kBool) : Value::Bool(true);
+            if ((!x.is_null() && !xv) || (!y.is_null() && !yv))
+              return Value::Bool(false);
+            return x.is_null() || y.is_null() ? Value::Null(TypeId::kBool)
+                                              : Value::Bool(true);
           }
           if (xv || yv) return Value::Bool(true);
-          return x.is_null() || y.is_null() ? Value::Null(TypeId::kBool) : Value::Bool(false);
+          return x.is_null() || y.is_null() ? Value::Null(TypeId::kBool)
+                                            : Value::Bool(false);
         };
       }
       if (IsComparison(op)) {
@@ -64,12 +70,18 @@ inline Closure BuildClosure(const Ast& ast, const CheckedAst& checked, uint32_t 
             c = dx < dy ? -1 : dx > dy ? 1 : 0;
           }
           switch (op) {
-            case BinaryOp::kEq: return Value::Bool(c == 0);
-            case BinaryOp::kNe: return Value::Bool(c != 0);
-            case BinaryOp::kLt: return Value::Bool(c < 0);
-            case BinaryOp::kLe: return Value::Bool(c <= 0);
-            case BinaryOp::kGt: return Value::Bool(c > 0);
-            default: return Value::Bool(c >= 0);
+            case BinaryOp::kEq:
+              return Value::Bool(c == 0);
+            case BinaryOp::kNe:
+              return Value::Bool(c != 0);
+            case BinaryOp::kLt:
+              return Value::Bool(c < 0);
+            case BinaryOp::kLe:
+              return Value::Bool(c <= 0);
+            case BinaryOp::kGt:
+              return Value::Bool(c > 0);
+            default:
+              return Value::Bool(c >= 0);
           }
         };
       }
@@ -79,19 +91,28 @@ inline Closure BuildClosure(const Ast& ast, const CheckedAst& checked, uint32_t 
         if (t == TypeId::kDouble) {
           const double dx = num(x), dy = num(y);
           switch (op) {
-            case BinaryOp::kAdd: return Value::Double(dx + dy);
-            case BinaryOp::kSub: return Value::Double(dx - dy);
-            case BinaryOp::kMul: return Value::Double(dx * dy);
-            default: return Value::Double(dx / dy);
+            case BinaryOp::kAdd:
+              return Value::Double(dx + dy);
+            case BinaryOp::kSub:
+              return Value::Double(dx - dy);
+            case BinaryOp::kMul:
+              return Value::Double(dx * dy);
+            default:
+              return Value::Double(dx / dy);
           }
         }
         const int64_t ix = x.int64(), iy = y.int64();
         switch (op) {
-          case BinaryOp::kAdd: return Value::Int64(ix + iy);
-          case BinaryOp::kSub: return Value::Int64(ix - iy);
-          case BinaryOp::kMul: return Value::Int64(ix * iy);
-          case BinaryOp::kMod: return iy == 0 ? Value::Null(t) : Value::Int64(ix % iy);
-          default: return iy == 0 ? Value::Null(t) : Value::Int64(ix / iy);
+          case BinaryOp::kAdd:
+            return Value::Int64(ix + iy);
+          case BinaryOp::kSub:
+            return Value::Int64(ix - iy);
+          case BinaryOp::kMul:
+            return Value::Int64(ix * iy);
+          case BinaryOp::kMod:
+            return iy == 0 ? Value::Null(t) : Value::Int64(ix % iy);
+          default:
+            return iy == 0 ? Value::Null(t) : Value::Int64(ix / iy);
         }
       };
     }

@@ -41,7 +41,8 @@ class ExpressionFuzzTest : public ::testing::Test {
         row[4] = Value::Timestamp(INT64_MAX);
         row.SetBytes(5, std::string("\xff\0", 2));
       } else if (variant == 1) {
-        for (size_t c = 0; c < 6; ++c) row[c] = Value::Null(schema_.field(c).type);
+        for (size_t c = 0; c < 6; ++c)
+          row[c] = Value::Null(schema_.field(c).type);
       } else {
         row[0] = Value::Int64(-1);
         row[1] = Value::Double(1e308);
@@ -63,12 +64,23 @@ class ExpressionFuzzTest : public ::testing::Test {
 
 TEST_F(ExpressionFuzzTest, RandomTokenSequences) {
   static const std::vector<std::string> kTokens = {
-      "i", "d", "s", "b", "t", "y", "1", "0", "-1", "2.5", "1e308", "9223372036854775807",
-      "'x'", "''", "null", "true", "false", "(", ")", ",", "+", "-", "*", "/", "%", "=",
-      "!=", "<", "<=", ">", ">=", "and", "or", "not", "is", "null", "cast", "as", "int",
-      "double", "string", "bool", "timestamp", "bytes", "if", "coalesce", "lower", "upper",
-      "length", "substr", "concat", "starts_with", "contains", "abs", "sqrt", "log", "exp",
-      "floor", "ceil", "round", "min", "max", "pow", "`i`", "'", "`", "#", "\xff"};
+      "i",        "d",        "s",         "b",
+      "t",        "y",        "1",         "0",
+      "-1",       "2.5",      "1e308",     "9223372036854775807",
+      "'x'",      "''",       "null",      "true",
+      "false",    "(",        ")",         ",",
+      "+",        "-",        "*",         "/",
+      "%",        "=",        "!=",        "<",
+      "<=",       ">",        ">=",        "and",
+      "or",       "not",      "is",        "null",
+      "cast",     "as",       "int",       "double",
+      "string",   "bool",     "timestamp", "bytes",
+      "if",       "coalesce", "lower",     "upper",
+      "length",   "substr",   "concat",    "starts_with",
+      "contains", "abs",      "sqrt",      "log",
+      "exp",      "floor",    "ceil",      "round",
+      "min",      "max",      "pow",       "`i`",
+      "'",        "`",        "#",         "\xff"};
   Random rng(2024);
   int compiled = 0;
   for (int iter = 0; iter < 20000; ++iter) {
@@ -88,7 +100,8 @@ TEST_F(ExpressionFuzzTest, MutationsOfValidExpressions) {
       "if(i % 3 = 0 and not b, concat(lower(s), 'x'), substr(s, i, 2))",
       "coalesce(cast(s as int), i * 2, -i) / (i - 1) + abs(i)",
       "max(d, i, 3.5) >= pow(d, 2) or t - cast(0 as timestamp) > 100",
-      "length(y) + length(s) = 3 and starts_with(cast(y as string), 'a') is null",
+      "length(y) + length(s) = 3 and starts_with(cast(y as string), 'a') is "
+      "null",
       "round(sqrt(abs(d)) * log(i + 1.0)) < exp(floor(ceil(d)))"};
   static constexpr char kAlphabet[] = "()',+-*/%=<>! ianortsbdy0123456789.e`";
   Random rng(99);

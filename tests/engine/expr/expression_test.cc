@@ -1,8 +1,8 @@
 #include "engine/expr/expression.h"
-#include "engine/record/row.h"
 
 #include <string>
 
+#include "engine/record/row.h"
 #include "gtest/gtest.h"
 
 namespace rtai::engine::expr {
@@ -191,7 +191,8 @@ TEST_F(ExpressionTest, PredicateTreatsNullAsFalseAndClonesAreIndependent) {
   auto e = Expression::Compile("ni > 1", schema_);
   ASSERT_TRUE(e.ok());
   EXPECT_FALSE((*e)->EvaluatePredicate(row_.data()));
-  auto f = Expression::Compile("concat(s, '!') = 'H\xC3\xA9llo World!'", schema_);
+  auto f =
+      Expression::Compile("concat(s, '!') = 'H\xC3\xA9llo World!'", schema_);
   ASSERT_TRUE(f.ok());
   auto clone = (*f)->Clone();
   f->reset();
@@ -199,14 +200,16 @@ TEST_F(ExpressionTest, PredicateTreatsNullAsFalseAndClonesAreIndependent) {
 }
 
 TEST_F(ExpressionTest, ReusedAcrossRowsWithChangingValues) {
-  auto e = Expression::Compile("if(i % 2 = 0, concat(s, '-even'), lower(s))", schema_);
+  auto e = Expression::Compile("if(i % 2 = 0, concat(s, '-even'), lower(s))",
+                               schema_);
   ASSERT_TRUE(e.ok());
   for (int64_t k = 0; k < 1000; ++k) {
     row_[0] = Value::Int64(k);
     row_.SetString(2, "AB" + std::to_string(k));
     const Value& v = (*e)->Evaluate(row_.data());
-    ASSERT_EQ(std::string(v.str()), k % 2 == 0 ? "AB" + std::to_string(k) + "-even"
-                                                : "ab" + std::to_string(k));
+    ASSERT_EQ(std::string(v.str()), k % 2 == 0
+                                        ? "AB" + std::to_string(k) + "-even"
+                                        : "ab" + std::to_string(k));
     row_.arena().Reset();
   }
 }
@@ -219,7 +222,8 @@ namespace {
 
 TEST(ExpressionWideSchemaTest, ReadsColumnsBeyondTheRegisterCount) {
   std::vector<Field> fields;
-  for (int i = 0; i < 300; ++i) fields.push_back({"c" + std::to_string(i), TypeId::kInt64});
+  for (int i = 0; i < 300; ++i)
+    fields.push_back({"c" + std::to_string(i), TypeId::kInt64});
   Schema schema = *Schema::Create(std::move(fields));
   Row row(300);
   for (int i = 0; i < 300; ++i) row[i] = Value::Int64(i);

@@ -13,12 +13,18 @@ std::string Render(const Ast& ast, uint32_t i) {
   const Node& n = ast.nodes[i];
   auto arg = [&](uint32_t k) { return Render(ast, ast.arg(n, k)); };
   switch (n.kind) {
-    case NodeKind::kLiteral: return n.literal.DebugString();
-    case NodeKind::kColumn: return n.name;
-    case NodeKind::kNeg: return "(-" + arg(0) + ")";
-    case NodeKind::kNot: return "(not " + arg(0) + ")";
-    case NodeKind::kIsNull: return "(" + arg(0) + " is null)";
-    case NodeKind::kIsNotNull: return "(" + arg(0) + " is not null)";
+    case NodeKind::kLiteral:
+      return n.literal.DebugString();
+    case NodeKind::kColumn:
+      return n.name;
+    case NodeKind::kNeg:
+      return "(-" + arg(0) + ")";
+    case NodeKind::kNot:
+      return "(not " + arg(0) + ")";
+    case NodeKind::kIsNull:
+      return "(" + arg(0) + " is null)";
+    case NodeKind::kIsNotNull:
+      return "(" + arg(0) + " is not null)";
     case NodeKind::kBinary:
       return "(" + arg(0) + " " + BinaryOpName(n.op) + " " + arg(1) + ")";
     case NodeKind::kCast:
@@ -47,7 +53,8 @@ TEST(ParserTest, PrecedenceAndAssociativity) {
   EXPECT_EQ(P("- - 3"), "(--3)");
   EXPECT_EQ(P("a + 1 is not null and b IS NULL"),
             "(((a + 1) is not null) and (b is null))");
-  EXPECT_EQ(P("x <> 1 or x != 2 or x == 3"), "(((x != 1) or (x != 2)) or (x = 3))");
+  EXPECT_EQ(P("x <> 1 or x != 2 or x == 3"),
+            "(((x != 1) or (x != 2)) or (x = 3))");
   EXPECT_EQ(P("NOT a"), "(not a)");
 }
 
@@ -68,7 +75,9 @@ TEST(ParserTest, ErrorsNameTheColumn) {
   EXPECT_EQ(P("1 2"), "ERROR column 3: unexpected `2` after the expression");
   EXPECT_EQ(P("'abc"), "ERROR column 1: unterminated string literal");
   EXPECT_EQ(P("`abc"), "ERROR column 1: unterminated quoted identifier");
-  EXPECT_EQ(P("a < b < c"), "ERROR column 7: comparisons cannot be chained; combine them with `and`");
+  EXPECT_EQ(
+      P("a < b < c"),
+      "ERROR column 7: comparisons cannot be chained; combine them with `and`");
   EXPECT_EQ(P("a + not b"), "ERROR column 5: `not` needs parentheses here");
   EXPECT_EQ(P("a is 3"), "ERROR column 6: expected `null` after `is`");
   EXPECT_EQ(P("cast(a as money)"), "ERROR column 11: unknown type `money`");
@@ -79,7 +88,8 @@ TEST(ParserTest, ErrorsNameTheColumn) {
   EXPECT_EQ(P("a \x01 b"), "ERROR column 3: unexpected byte 0x1");
   EXPECT_EQ(P("12abc"), "ERROR column 1: malformed number");
   EXPECT_EQ(P("1e"), "ERROR column 1: malformed number");
-  EXPECT_EQ(P("9223372036854775808"), "ERROR column 1: integer literal out of range");
+  EXPECT_EQ(P("9223372036854775808"),
+            "ERROR column 1: integer literal out of range");
   EXPECT_EQ(P("1e999"), "ERROR column 1: double literal out of range");
   EXPECT_EQ(P(""), "ERROR column 1: unexpected end of expression");
 }
@@ -97,7 +107,8 @@ TEST(ParserTest, HostileInputIsRejectedWithoutDeepRecursion) {
   // A long flat chain: no deep recursion in the parser, but a deep tree.
   std::string chain = "x";
   for (int i = 0; i < 100; ++i) chain += " + x";
-  EXPECT_EQ(P(chain), "ERROR column 255: expression nests deeper than 64 levels");
+  EXPECT_EQ(P(chain),
+            "ERROR column 255: expression nests deeper than 64 levels");
   std::string many_args = "concat(";
   for (int i = 0; i < 100; ++i) many_args += "'a',";
   EXPECT_EQ(P(many_args + "'a')"), "ERROR column 1: more than 64 arguments");

@@ -32,7 +32,8 @@ class CsvDecoderTest : public ::testing::Test {
 };
 
 TEST_F(CsvDecoderTest, DecodesPlainAndQuotedFields) {
-  ASSERT_EQ(Error("7,2.5,\"a,\"\"b\"\"\nc\",TRUE,2024-01-02T03:04:05Z\r\n"), "");
+  ASSERT_EQ(Error("7,2.5,\"a,\"\"b\"\"\nc\",TRUE,2024-01-02T03:04:05Z\r\n"),
+            "");
   EXPECT_EQ(row_[0], Value::Int64(7));
   EXPECT_EQ(row_[1], Value::Double(2.5));
   EXPECT_EQ(row_[2].str(), "a,\"b\"\nc");
@@ -48,21 +49,26 @@ TEST_F(CsvDecoderTest, EmptyUnquotedIsNullQuotedEmptyIsEmptyString) {
 }
 
 TEST_F(CsvDecoderTest, MalformedLinesNameTheField) {
-  EXPECT_EQ(Error("x,1,a,true,1"), "csv: field `id` (column 1): expected int64, got \"x\"");
-  EXPECT_EQ(Error("1,1,a,yes,1"), "csv: field `ok` (column 4): expected bool, got \"yes\"");
+  EXPECT_EQ(Error("x,1,a,true,1"),
+            "csv: field `id` (column 1): expected int64, got \"x\"");
+  EXPECT_EQ(Error("1,1,a,yes,1"),
+            "csv: field `ok` (column 4): expected bool, got \"yes\"");
   EXPECT_EQ(Error("1,1,a,true"), "csv: expected 5 fields, got 4");
-  EXPECT_EQ(Error("1,1,a,true,1,9"), "csv: more than the 5 fields of the schema");
+  EXPECT_EQ(Error("1,1,a,true,1,9"),
+            "csv: more than the 5 fields of the schema");
   EXPECT_EQ(Error("1,1,\"abc,true,1"),
             "csv: field `name` (column 3): unterminated quoted field");
   EXPECT_EQ(Error("1,1,\"a\"b,true,1"),
             "csv: field `name` (column 3): characters after the closing quote");
   EXPECT_EQ(Error("1,1,a\"b,true,1"),
             "csv: field `name` (column 3): quote inside an unquoted field");
-  EXPECT_EQ(Error("1, 2.5,a,true,1"), "csv: field `price` (column 2): expected double, got \" 2.5\"");
-  EXPECT_EQ(Error("1,1,\xff,true,1"), "csv: field `name` (column 3): expected string, got \"\xff\"");
+  EXPECT_EQ(Error("1, 2.5,a,true,1"),
+            "csv: field `price` (column 2): expected double, got \" 2.5\"");
+  EXPECT_EQ(Error("1,1,\xff,true,1"),
+            "csv: field `name` (column 3): expected string, got \"\xff\"");
   EXPECT_EQ(Error(std::string(40, '9') + ",1,a,true,1"),
-            "csv: field `id` (column 1): expected int64, got \"" + std::string(32, '9') +
-                "...\"");
+            "csv: field `id` (column 1): expected int64, got \"" +
+                std::string(32, '9') + "...\"");
 }
 
 TEST_F(CsvDecoderTest, CustomDelimiterAndSizeLimit) {
@@ -73,7 +79,8 @@ TEST_F(CsvDecoderTest, CustomDelimiterAndSizeLimit) {
   ASSERT_TRUE(decoder.Decode("1|2|a,b|false|0", &row_).ok());
   EXPECT_EQ(row_[2].str(), "a,b");
   absl::Status s = decoder.Decode(std::string(33, '1'), &row_);
-  EXPECT_EQ(std::string(s.message()), "csv: input of 33 bytes exceeds the limit of 32");
+  EXPECT_EQ(std::string(s.message()),
+            "csv: input of 33 bytes exceeds the limit of 32");
 }
 
 TEST_F(CsvDecoderTest, RandomMutationsNeverCrash) {
@@ -101,7 +108,8 @@ namespace rtai::engine {
 namespace {
 
 TEST(CsvDecodeAppendTest, AppendsGoodRecordsAndSkipsBadOnes) {
-  Schema schema = *Schema::Create({{"id", TypeId::kInt64}, {"name", TypeId::kString}});
+  Schema schema =
+      *Schema::Create({{"id", TypeId::kInt64}, {"name", TypeId::kString}});
   CsvRowDecoder decoder(&schema);
   RowBatch batch(&schema);
   ASSERT_TRUE(decoder.DecodeAppend("1,\"a,b\"", &batch).ok());

@@ -57,22 +57,28 @@ TEST_F(JsonDecoderTest, MissingAndNullFieldsAreTypedNulls) {
 TEST_F(JsonDecoderTest, IntegerColumnAcceptsIntegersOnly) {
   ASSERT_EQ(Error(R"({"price": 3})"), "");  // double accepts integers
   EXPECT_EQ(row_[1], Value::Double(3));
-  EXPECT_EQ(Error(R"({"id": 1.5})"),
-            "json: field `id`: expected int64, got a fractional number at byte 10");
+  EXPECT_EQ(
+      Error(R"({"id": 1.5})"),
+      "json: field `id`: expected int64, got a fractional number at byte 10");
   EXPECT_EQ(Error(R"({"id": "12"})"),
             "json: field `id`: expected int64, got string at byte 7");
   EXPECT_EQ(Error(R"({"id": 9223372036854775808})"),
             "json: field `id`: integer out of int64 range at byte 26");
   EXPECT_EQ(Error(R"({"price": 1e999})"),
             "json: field `price`: number out of range at byte 15");
-  EXPECT_EQ(Error(R"({"ok": [true]})"), "json: field `ok`: expected bool, got array at byte 7");
-  EXPECT_EQ(Error(R"({"blob": "!!"})"), "json: field `blob`: invalid base64 at byte 13");
+  EXPECT_EQ(Error(R"({"ok": [true]})"),
+            "json: field `ok`: expected bool, got array at byte 7");
+  EXPECT_EQ(Error(R"({"blob": "!!"})"),
+            "json: field `blob`: invalid base64 at byte 13");
   EXPECT_EQ(Error(R"({"ts": "yesterday"})"),
-            "json: field `ts`: expected integer milliseconds or an RFC 3339 time at byte 18");
+            "json: field `ts`: expected integer milliseconds or an RFC 3339 "
+            "time at byte 18");
 }
 
 TEST_F(JsonDecoderTest, UnknownFieldsAreSkippedIncludingNestedValues) {
-  ASSERT_EQ(Error(R"({"extra": {"a": [1, {"b": null}, "x\"]"], "c": {}}, "id": 5})"), "");
+  ASSERT_EQ(
+      Error(R"({"extra": {"a": [1, {"b": null}, "x\"]"], "c": {}}, "id": 5})"),
+      "");
   EXPECT_EQ(row_[0], Value::Int64(5));
   JsonDecodeOptions strict;
   strict.ignore_unknown_fields = false;
@@ -86,27 +92,37 @@ TEST_F(JsonDecoderTest, MalformedDocuments) {
   EXPECT_EQ(Error("[1]"), "json: expected a JSON object at byte 0");
   EXPECT_EQ(Error(R"({"id": 1)"), "json: expected ',' or '}' at byte 8");
   EXPECT_EQ(Error(R"({"id": 1,})"), "json: expected string at byte 9");
-  EXPECT_EQ(Error(R"({"id": 1} x)"), "json: trailing characters after the object at byte 10");
-  EXPECT_EQ(Error(R"({"id": 1, "id": 2})"), "json: field `id` appears twice at byte 15");
+  EXPECT_EQ(Error(R"({"id": 1} x)"),
+            "json: trailing characters after the object at byte 10");
+  EXPECT_EQ(Error(R"({"id": 1, "id": 2})"),
+            "json: field `id` appears twice at byte 15");
   EXPECT_EQ(Error(R"({"name": "abc)"), "json: unterminated string at byte 13");
-  EXPECT_EQ(Error("{\"name\": \"a\tb\"}"), "json: unescaped control character in string at byte 11");
-  EXPECT_EQ(Error(R"({"name": "\ud800"})"), "json: unpaired high surrogate at byte 16");
+  EXPECT_EQ(Error("{\"name\": \"a\tb\"}"),
+            "json: unescaped control character in string at byte 11");
+  EXPECT_EQ(Error(R"({"name": "\ud800"})"),
+            "json: unpaired high surrogate at byte 16");
   EXPECT_EQ(Error(R"({"name": "\x"})"), "json: invalid escape at byte 12");
-  EXPECT_EQ(Error("{\"name\": \"\xff\"}"), "json: string is not valid UTF-8 at byte 12");
-  EXPECT_EQ(Error(R"({"id": 01})"), "json: number has a leading zero at byte 9");
+  EXPECT_EQ(Error("{\"name\": \"\xff\"}"),
+            "json: string is not valid UTF-8 at byte 12");
+  EXPECT_EQ(Error(R"({"id": 01})"),
+            "json: number has a leading zero at byte 9");
   EXPECT_EQ(Error(R"({"id": -})"), "json: invalid number at byte 8");
   EXPECT_EQ(Error(R"({"ok": tru})"), "json: invalid literal at byte 7");
   EXPECT_EQ(Error(R"({"id": })"), "json: field `id`: invalid value at byte 7");
-  EXPECT_EQ(Error(R"({"x": [1 2]})"), "json: expected ',' or closing bracket at byte 9");
+  EXPECT_EQ(Error(R"({"x": [1 2]})"),
+            "json: expected ',' or closing bracket at byte 9");
 }
 
 TEST_F(JsonDecoderTest, DeepNestingAndHugeInputAreRejectedNotRecursed) {
-  std::string deep = "{\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  std::string deep =
+      "{\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
   EXPECT_EQ(Error(deep), "json: nesting too deep at byte 38");
-  std::string ok_depth = "{\"x\": " + std::string(32, '[') + std::string(32, ']') + "}";
+  std::string ok_depth =
+      "{\"x\": " + std::string(32, '[') + std::string(32, ']') + "}";
   EXPECT_EQ(Error(ok_depth), "");
   std::string big = "{\"name\": \"" + std::string(2 << 20, 'a') + "\"}";
-  EXPECT_EQ(Error(big), "json: input of 2097164 bytes exceeds the limit of 1048576");
+  EXPECT_EQ(Error(big),
+            "json: input of 2097164 bytes exceeds the limit of 1048576");
   std::string long_ok = "{\"name\": \"" + std::string(1000000, 'a') + "\"}";
   ASSERT_EQ(Error(long_ok), "");
   EXPECT_EQ(row_[2].str().size(), 1000000u);
@@ -116,16 +132,22 @@ TEST_F(JsonDecoderTest, RandomMutationsNeverCrash) {
   const std::string good =
       R"({"id": 1, "price": 2.5, "name": "a\u00e9\"", "ok": false, "ts": 3, "x": [{"y": [1]}]})";
   Random rng(7);
-  static constexpr char kAlphabet[] = "{}[]\":,\\u0123456789eE.-+ tfnalrs\xff\x01";
+  static constexpr char kAlphabet[] =
+      "{}[]\":,\\u0123456789eE.-+ tfnalrs\xff\x01";
   for (int iter = 0; iter < 20000; ++iter) {
     std::string s = good;
     const int edits = 1 + static_cast<int>(rng.Uniform(4));
     for (int k = 0; k < edits; ++k) {
       const size_t pos = rng.Uniform(s.size());
       switch (rng.Uniform(3)) {
-        case 0: s[pos] = kAlphabet[rng.Uniform(sizeof(kAlphabet) - 1)]; break;
-        case 1: s.erase(pos, 1); break;
-        default: s.insert(pos, 1, kAlphabet[rng.Uniform(sizeof(kAlphabet) - 1)]);
+        case 0:
+          s[pos] = kAlphabet[rng.Uniform(sizeof(kAlphabet) - 1)];
+          break;
+        case 1:
+          s.erase(pos, 1);
+          break;
+        default:
+          s.insert(pos, 1, kAlphabet[rng.Uniform(sizeof(kAlphabet) - 1)]);
       }
       if (s.empty()) s = "{";
     }
@@ -140,10 +162,12 @@ namespace rtai::engine {
 namespace {
 
 TEST(JsonDecodeAppendTest, AppendsGoodRecordsAndSkipsBadOnes) {
-  Schema schema = *Schema::Create({{"id", TypeId::kInt64}, {"name", TypeId::kString}});
+  Schema schema =
+      *Schema::Create({{"id", TypeId::kInt64}, {"name", TypeId::kString}});
   JsonRowDecoder decoder(&schema);
   RowBatch batch(&schema);
-  ASSERT_TRUE(decoder.DecodeAppend(R"({"id": 1, "name": "a\nb"})", &batch).ok());
+  ASSERT_TRUE(
+      decoder.DecodeAppend(R"({"id": 1, "name": "a\nb"})", &batch).ok());
   EXPECT_FALSE(decoder.DecodeAppend(R"({"id": 2, "name": 3})", &batch).ok());
   EXPECT_FALSE(decoder.DecodeAppend(R"({"id": "x"})", &batch).ok());
   ASSERT_TRUE(decoder.DecodeAppend(R"({"name": "c"})", &batch).ok());

@@ -21,10 +21,12 @@ void FillRow(RowBatch& b, int i) {
   Value* r = b.AddRow();
   r[0] = Value::Int64(i * 1000003LL - 5);
   if (i % 3 != 0) r[1] = Value::Double(i * 0.25);
-  if (i % 4 != 1) r[2] = Value::String(b.CopyBytes(std::string(i % 7, 'a' + i % 26)));
+  if (i % 4 != 1)
+    r[2] = Value::String(b.CopyBytes(std::string(i % 7, 'a' + i % 26)));
   r[3] = Value::Bool(i % 2 == 0);
   if (i % 5 != 0) r[4] = Value::Timestamp(1700000000000 + i);
-  r[5] = Value::Bytes(b.CopyBytes(std::string("\0\x01\xff", 3).substr(0, i % 4)));
+  r[5] =
+      Value::Bytes(b.CopyBytes(std::string("\0\x01\xff", 3).substr(0, i % 4)));
 }
 
 TEST(RecordBatchCodecTest, RoundTripsAllTypesAndNulls) {
@@ -42,9 +44,9 @@ TEST(RecordBatchCodecTest, RoundTripsAllTypesAndNulls) {
   ASSERT_EQ(out.num_rows(), 100u);
   for (size_t r = 0; r < 100; ++r) {
     for (size_t c = 0; c < schema.num_fields(); ++c) {
-      EXPECT_EQ(out.at(r, c), in.at(r, c)) << "row " << r << " col " << c << ": "
-                                           << out.at(r, c).DebugString() << " vs "
-                                           << in.at(r, c).DebugString();
+      EXPECT_EQ(out.at(r, c), in.at(r, c))
+          << "row " << r << " col " << c << ": " << out.at(r, c).DebugString()
+          << " vs " << in.at(r, c).DebugString();
     }
   }
   EXPECT_TRUE(out.at(0, 1).is_null());

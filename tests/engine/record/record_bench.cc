@@ -16,8 +16,10 @@ template <typename F>
 double NsPer(int n, F&& f) {
   const auto start = std::chrono::steady_clock::now();
   f();
-  return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start)
-             .count() / n;
+  return std::chrono::duration<double, std::nano>(
+             std::chrono::steady_clock::now() - start)
+             .count() /
+         n;
 }
 
 }  // namespace
@@ -38,7 +40,8 @@ int main() {
     r[1] = Value::Int64(2000 + i % 1013);
     r[2] = Value::Int64(100 + i * 7);
     r[3] = Value::String(batch.CopyBytes(i % 3 ? "Google" : "Apple"));
-    r[4] = Value::String(batch.CopyBytes("https://www.nexmark.com/abc/item.htm?query=1"));
+    r[4] = Value::String(
+        batch.CopyBytes("https://www.nexmark.com/abc/item.htm?query=1"));
     r[5] = Value::Timestamp(1700000000000 + i);
   }
   std::string encoded;
@@ -52,14 +55,15 @@ int main() {
       if (!DecodeRecordBatch(encoded, &out).ok()) std::abort();
     }
   });
-  std::printf("batch encode %.1f ns/row, decode %.1f ns/row, %.1f bytes/row\n", enc, dec,
-              static_cast<double>(encoded.size()) / kRows);
+  std::printf("batch encode %.1f ns/row, decode %.1f ns/row, %.1f bytes/row\n",
+              enc, dec, static_cast<double>(encoded.size()) / kRows);
   const std::string json =
       R"({"auction": 1007, "bidder": 2042, "price": 5123, "channel": "Google", )"
       R"("url": "https://www.nexmark.com/abc/item.htm?query=1", "date_time": 1700000000123, )"
       R"("extra": ""})";
   const std::string csv =
-      "1007,2042,5123,Google,https://www.nexmark.com/abc/item.htm?query=1,1700000000123";
+      "1007,2042,5123,Google,https://www.nexmark.com/abc/"
+      "item.htm?query=1,1700000000123";
   JsonRowDecoder jd(&schema);
   CsvRowDecoder cd(&schema);
   Row row;
@@ -74,7 +78,8 @@ int main() {
       if (!cd.Decode(csv, &row).ok()) std::abort();
     }
   });
-  std::printf("json row decode %.1f ns/row (%zu bytes), csv row decode %.1f ns/row\n", j,
-              json.size(), c);
+  std::printf(
+      "json row decode %.1f ns/row (%zu bytes), csv row decode %.1f ns/row\n",
+      j, json.size(), c);
   return 0;
 }

@@ -38,7 +38,7 @@ TEST(ArenaTest, ViewsStayValidAcrossBlocksAndResetReusesLargestBlock) {
   Arena arena(16);
   std::string_view a = arena.Copy("0123456789");
   std::string_view b = arena.Copy("abcdefghijklmnopqrstuvwxyz");  // own block
-  std::string_view c = arena.Copy("XYZ0123456789");                // new block
+  std::string_view c = arena.Copy("XYZ0123456789");               // new block
   EXPECT_EQ(a, "0123456789");
   EXPECT_EQ(b, "abcdefghijklmnopqrstuvwxyz");
   EXPECT_EQ(c, "XYZ0123456789");
@@ -51,7 +51,8 @@ TEST(ArenaTest, ViewsStayValidAcrossBlocksAndResetReusesLargestBlock) {
 
 TEST(SchemaTest, RejectsDuplicateEmptyAndNullTypedFields) {
   EXPECT_FALSE(Schema::Create({}).ok());
-  EXPECT_FALSE(Schema::Create({{"a", TypeId::kInt64}, {"a", TypeId::kDouble}}).ok());
+  EXPECT_FALSE(
+      Schema::Create({{"a", TypeId::kInt64}, {"a", TypeId::kDouble}}).ok());
   EXPECT_FALSE(Schema::Create({{"", TypeId::kInt64}}).ok());
   EXPECT_FALSE(Schema::Create({{"a", TypeId::kNull}}).ok());
   EXPECT_FALSE(Schema::Create({{"a", static_cast<TypeId>(42)}}).ok());
@@ -98,9 +99,9 @@ TEST(TextParseTest, StrictScalars) {
   EXPECT_EQ(i, 1704164645678);
   EXPECT_FALSE(ParseTimestampText("2024-13-02T03:04:05Z", &i));
   EXPECT_TRUE(IsValidUtf8("h\xC3\xA9llo"));
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));      // truncated
   EXPECT_EQ(Utf8Length("h\xC3\xA9llo"), 5u);
 }
 

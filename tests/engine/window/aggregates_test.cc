@@ -74,7 +74,8 @@ TEST(HyperLogLogTest, EstimatesWithinErrorBoundsAcrossRanges) {
       if (i % 3 == 0) h.AddInt64(static_cast<int64_t>(i));  // duplicates
     }
     const double est = static_cast<double>(h.Estimate());
-    const double tolerance = std::max(1.0, 4 * 1.04 / 64 * static_cast<double>(n));
+    const double tolerance =
+        std::max(1.0, 4 * 1.04 / 64 * static_cast<double>(n));
     EXPECT_NEAR(est, static_cast<double>(n), tolerance) << n;
   }
 }
@@ -100,7 +101,9 @@ TEST(HyperLogLogTest, MergeEqualsUnionAndSerializationRoundTrips) {
 TEST(HyperLogLogTest, MalformedBuffersAreRejected) {
   EXPECT_FALSE(HyperLogLog::Deserialize("").ok());
   EXPECT_FALSE(HyperLogLog::Deserialize(std::string(1, '\x03')).ok());
-  EXPECT_FALSE(HyperLogLog::Deserialize(std::string(1, '\x04') + std::string(15, '\0')).ok());
+  EXPECT_FALSE(
+      HyperLogLog::Deserialize(std::string(1, '\x04') + std::string(15, '\0'))
+          .ok());
   std::string bad = HyperLogLog(4).Serialize();
   bad[1] = 100;  // register above 64 - p + 1
   EXPECT_FALSE(HyperLogLog::Deserialize(bad).ok());

@@ -61,7 +61,8 @@ TEST(SessionWindowsTest, SessionCountIsBounded) {
   ASSERT_TRUE(set.Add(200).ok());
   EXPECT_EQ(set.Add(300).status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(set.Add(105).ok());  // joins an existing session
-  EXPECT_TRUE(set.Add(INT64_MAX - 1).status().code() == absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(set.Add(INT64_MAX - 1).status().code() ==
+              absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

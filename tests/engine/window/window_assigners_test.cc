@@ -15,7 +15,7 @@ struct Event {
   int64_t value;
 };
 // Out of order, with a negative timestamp and window boundaries.
-const std::vector<Event> kEvents = {{12, 5}, {3, 1}, {17, 2}, {9, 4},
+const std::vector<Event> kEvents = {{12, 5},  {3, 1},  {17, 2}, {9, 4},
                                     {25, 10}, {11, 3}, {-1, 7}, {0, 6}};
 
 struct Accs {
@@ -48,7 +48,8 @@ TEST(TumblingWindowsTest, OutOfOrderEventsLandInHandComputedWindows) {
   ASSERT_TRUE(tumbling.ok());
   std::map<TimeWindow, Accs> windows;
   for (size_t i = 0; i < kEvents.size(); ++i) {
-    windows[tumbling->WindowFor(kEvents[i].ts)].Add(kEvents[i], static_cast<int64_t>(i));
+    windows[tumbling->WindowFor(kEvents[i].ts)].Add(kEvents[i],
+                                                    static_cast<int64_t>(i));
   }
   ASSERT_EQ(windows.size(), 4u);
   const Accs& w0 = windows.at(TimeWindow{0, 10});
@@ -75,7 +76,8 @@ TEST(SlidingWindowsTest, SlicesCombineIntoHandComputedWindows) {
   EXPECT_EQ(sliding->slice_ms(), 5);
   std::map<TimeWindow, Accs> slices;
   for (size_t i = 0; i < kEvents.size(); ++i) {
-    slices[sliding->SliceFor(kEvents[i].ts)].Add(kEvents[i], static_cast<int64_t>(i));
+    slices[sliding->SliceFor(kEvents[i].ts)].Add(kEvents[i],
+                                                 static_cast<int64_t>(i));
   }
   std::map<TimeWindow, Accs> windows;
   std::vector<TimeWindow> ws, parts;
@@ -93,8 +95,9 @@ TEST(SlidingWindowsTest, SlicesCombineIntoHandComputedWindows) {
     }
   }
   const std::map<TimeWindow, std::pair<int64_t, int64_t>> expected = {
-      {{-10, 0}, {1, 7}},  {{-5, 5}, {3, 14}},  {{0, 10}, {3, 11}},  {{5, 15}, {3, 12}},
-      {{10, 20}, {3, 10}}, {{15, 25}, {1, 2}},  {{20, 30}, {1, 10}}, {{25, 35}, {1, 10}}};
+      {{-10, 0}, {1, 7}},  {{-5, 5}, {3, 14}},  {{0, 10}, {3, 11}},
+      {{5, 15}, {3, 12}},  {{10, 20}, {3, 10}}, {{15, 25}, {1, 2}},
+      {{20, 30}, {1, 10}}, {{25, 35}, {1, 10}}};
   ASSERT_EQ(windows.size(), expected.size());
   for (const auto& [w, cs] : expected) {
     ASSERT_TRUE(windows.count(w)) << w.DebugString();
@@ -107,7 +110,8 @@ TEST(SlidingWindowsTest, SlicesCombineIntoHandComputedWindows) {
 
 // With a slide that does not divide the size, slices (gcd) still give
 // exactly what assigning every record to all its windows gives.
-TEST(SlidingWindowsTest, SlicingMatchesDirectAssignmentOnRandomOutOfOrderInput) {
+TEST(SlidingWindowsTest,
+     SlicingMatchesDirectAssignmentOnRandomOutOfOrderInput) {
   auto sliding = SlidingWindows::Create(10, 4, 1);
   ASSERT_TRUE(sliding.ok());
   EXPECT_EQ(sliding->slice_ms(), 2);
@@ -134,13 +138,15 @@ TEST(SlidingWindowsTest, SlicingMatchesDirectAssignmentOnRandomOutOfOrderInput) 
     sliding->SlicesOfWindow(w, &parts);
     ASSERT_EQ(parts.size(), 5u);
     for (const TimeWindow& p : parts) {
-      if (auto it = slices.find(p); it != slices.end()) combined.Merge(it->second);
+      if (auto it = slices.find(p); it != slices.end())
+        combined.Merge(it->second);
     }
     EXPECT_EQ(combined.Result(), acc.Result()) << w.DebugString();
     EXPECT_EQ(combined.n, acc.n);
   }
   EXPECT_FALSE(SlidingWindows::Create(10, 0).ok());
-  EXPECT_FALSE(SlidingWindows::Create(1'000'000'007, 1'000'000'009).ok());  // too many slices
+  EXPECT_FALSE(SlidingWindows::Create(1'000'000'007, 1'000'000'009)
+                   .ok());  // too many slices
 }
 
 TEST(CountWindowsTest, GroupsEveryNElements) {

@@ -35,21 +35,23 @@ class WindowedStateTest : public ::testing::Test {
 
 TEST_F(WindowedStateTest, SlidingWindowSumsFromSlicesInState) {
   SumState sum([](SumInt64Agg& a, const int64_t& x) { a.Add(x); });
-  auto st = std::move(*backend_->GetAggregatingState("sliding-sum", {"slices"}, &sum));
+  auto st = std::move(
+      *backend_->GetAggregatingState("sliding-sum", {"slices"}, &sum));
   auto sliding = *SlidingWindows::Create(10, 5);
   struct Event {
     std::string key;
     int64_t ts, value;
   };
-  const std::vector<Event> events = {{"a", 12, 5}, {"a", 3, 1},  {"b", 4, 100}, {"a", 17, 2},
-                                     {"a", 9, 4},  {"a", 25, 10}, {"a", 11, 3}, {"a", -1, 7},
-                                     {"a", 0, 6}};
+  const std::vector<Event> events = {{"a", 12, 5}, {"a", 3, 1},  {"b", 4, 100},
+                                     {"a", 17, 2}, {"a", 9, 4},  {"a", 25, 10},
+                                     {"a", 11, 3}, {"a", -1, 7}, {"a", 0, 6}};
   for (const Event& e : events) {
     ASSERT_TRUE(st->Add(e.key, EncodeWindowNamespace(sliding.SliceFor(e.ts)),
                         SumState::EncodeInput(e.value))
                     .ok());
   }
-  auto window_sum = [&](const std::string& key, TimeWindow w) -> std::optional<int64_t> {
+  auto window_sum = [&](const std::string& key,
+                        TimeWindow w) -> std::optional<int64_t> {
     std::vector<TimeWindow> slices;
     sliding.SlicesOfWindow(w, &slices);
     SumInt64Agg total;
@@ -74,7 +76,8 @@ TEST_F(WindowedStateTest, SlidingWindowSumsFromSlicesInState) {
 
 TEST_F(WindowedStateTest, SessionMergesMoveAccumulatorsInState) {
   StddevState agg([](StddevAgg& a, const double& x) { a.Add(x); });
-  auto st = std::move(*backend_->GetAggregatingState("sessions", {"acc"}, &agg));
+  auto st =
+      std::move(*backend_->GetAggregatingState("sessions", {"acc"}, &agg));
   MergingWindowSet sessions(/*gap_ms=*/10);
   const std::vector<std::pair<int64_t, double>> events = {
       {0, 2}, {30, 4}, {5, 4}, {3, 4}, {20, 5}, {14, 5}, {100, 7}, {95, 9}};
@@ -82,7 +85,8 @@ TEST_F(WindowedStateTest, SessionMergesMoveAccumulatorsInState) {
     auto r = sessions.Add(ts);
     ASSERT_TRUE(r.ok());
     std::vector<std::string> sources;
-    for (const TimeWindow& m : r->merged) sources.push_back(EncodeWindowNamespace(m));
+    for (const TimeWindow& m : r->merged)
+      sources.push_back(EncodeWindowNamespace(m));
     const std::string target = EncodeWindowNamespace(r->session);
     ASSERT_TRUE(st->MergeNamespaces("user", target, sources).ok());
     ASSERT_TRUE(st->Add("user", target, StddevState::EncodeInput(v)).ok());
