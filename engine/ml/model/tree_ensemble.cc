@@ -55,6 +55,9 @@ absl::Status TreeEnsemble::AppendTree(const RawTree& t, uint32_t num_features,
     const int32_t l = t.left[id], r = t.right[id];
     if ((l == -1) != (r == -1)) return TreeError(ti, "node with one child");
     if (l == -1) continue;
+    // XGBoost's own predictor takes the right child to be left + 1; a file
+    // breaking that would be predicted differently by XGBoost, so reject it.
+    if (r != l + 1) return TreeError(ti, "right child is not left child + 1");
     for (int32_t c : {l, r}) {
       if (c < 0 || static_cast<size_t>(c) >= n) {
         return TreeError(ti, "child index out of range");

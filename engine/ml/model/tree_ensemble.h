@@ -33,7 +33,8 @@ absl::StatusOr<Objective> ParseObjective(const std::string& name);
 const char* ObjectiveName(Objective o);
 
 // One tree in "parallel arrays" form as XGBoost stores it; node 0 is the
-// root, left/right are -1 for leaves, `value` is the threshold of a split
+// root, left/right are -1 for leaves (else right == left + 1, which XGBoost
+// requires), `value` is the threshold of a split
 // node or the value of a leaf.
 struct RawTree {
   std::vector<int32_t> left;

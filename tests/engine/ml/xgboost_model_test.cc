@@ -100,6 +100,7 @@ TEST_F(XgboostModelTest, RejectsUnsupportedAndInconsistentModels) {
            {"\"left_children\":[1", "\"left_children\":[0", "cycle"},
            {"\"left_children\":[1", "\"left_children\":[99999", "range"},
            {"\"right_children\":[2", "\"right_children\":[-1", "one child"},
+           {"\"right_children\":[2", "\"right_children\":[3", "not adjacent"},
            {"\"split_indices\":[", "\"split_indices\":[999,", "length"},
            {"\"num_feature\":\"6\"", "\"num_feature\":\"0\"", "features"},
            {"\"base_score\":\"5E-1\"", "\"base_score\":\"2\"", "base score"},
