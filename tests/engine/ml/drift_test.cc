@@ -19,13 +19,10 @@ namespace {
 class DriftTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir("rtai_drift_"));
-    ASSERT_EQ(testing::RunPython("make_drift_fixtures.py", *dir_), 0);
+    dir_ = new std::string(testing::CachedFixtures("make_drift_fixtures.py"));
+    ASSERT_FALSE(dir_->empty()) << "fixture generation failed";
   }
-  static void TearDownTestSuite() {
-    testing::RemoveDir(*dir_);
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete dir_; }
   static std::vector<std::vector<double>> ReadLines(const std::string& name) {
     std::istringstream in(testing::ReadFileOrDie(*dir_ + "/" + name));
     std::vector<std::vector<double>> lines;

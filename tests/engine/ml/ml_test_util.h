@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -45,6 +46,28 @@ inline int RunPython(const std::string& script, const std::string& args) {
   const std::string cmd = "/usr/bin/python3 " + SourceDir() +
                           "/engine/ml/python/" + script + " " + args;
   return std::system(cmd.c_str());
+}
+
+// Runs a fixture generator once per script version and shares its output
+// between test processes: output goes to a private temp dir that is then
+// renamed (atomically) to /tmp/rtai_ml_<script>_<hash of script text>; a
+// concurrent loser discards its copy. Returns the directory, "" on failure.
+inline std::string CachedFixtures(const std::string& script) {
+  const std::string text =
+      ReadFileOrDie(SourceDir() + "/engine/ml/python/" + script);
+  const std::string dir = "/tmp/rtai_ml_" + script + "_" +
+                          std::to_string(std::hash<std::string>()(text));
+  if (std::ifstream(dir + "/cases.txt").good() ||
+      std::ifstream(dir + "/done").good()) {
+    return dir;
+  }
+  const std::string tmp = MakeTempDir("rtai_ml_gen_");
+  if (RunPython(script, tmp) != 0) return "";
+  std::ofstream(tmp + "/done") << "ok\n";
+  if (std::rename(tmp.c_str(), dir.c_str()) != 0) {
+    std::system(("rm -rf '" + tmp + "'").c_str());  // another process won
+  }
+  return std::ifstream(dir + "/done").good() ? dir : "";
 }
 
 inline void RemoveDir(const std::string& dir) {

@@ -25,14 +25,11 @@ struct Case {
 class XgboostModelTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(testing::MakeTempDir("rtai_xgb_"));
-    ASSERT_EQ(testing::RunPython("make_xgb_fixtures.py", *dir_), 0)
+    dir_ = new std::string(testing::CachedFixtures("make_xgb_fixtures.py"));
+    ASSERT_FALSE(dir_->empty())
         << "fixture generation failed (needs python3-xgboost)";
   }
-  static void TearDownTestSuite() {
-    testing::RemoveDir(*dir_);
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete dir_; }
   static std::vector<Case> Cases() {
     std::istringstream in(ReadFileOrDie(*dir_ + "/cases.txt"));
     std::vector<Case> cases;
