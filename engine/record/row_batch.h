@@ -39,6 +39,22 @@ class RowBatch {
     }
     return mutable_row(num_rows() - 1);
   }
+  // Appends a copy of `row` (num_columns() Values of this schema's types or
+  // nulls; not pointing into this batch), copying its strings into this
+  // batch's arena.
+  void AppendRowCopy(const Value* row) {
+    Value* out = AddRow();
+    for (size_t c = 0; c < width_; ++c) out[c] = CopyValue(row[c]);
+  }
+  // `v` with its string or bytes copied into this batch's arena.
+  Value CopyValue(const Value& v) {
+    if (v.is_null() ||
+        (v.type() != TypeId::kString && v.type() != TypeId::kBytes)) {
+      return v;
+    }
+    const std::string_view s = arena_.Copy(v.str());
+    return v.type() == TypeId::kString ? Value::String(s) : Value::Bytes(s);
+  }
   // Removes the newest row (a decoder failed on it). Its strings stay in the
   // arena until Clear().
   void PopRow() {
