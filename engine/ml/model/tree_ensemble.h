@@ -4,7 +4,8 @@
 // All trees live in one array of 12-byte nodes. Each tree is renumbered
 // breadth-first so a node's two children are adjacent (right = left + 1) and
 // always after their parent; traversal is a branch-light loop that cannot
-// cycle. Semantics follow XGBoost: go left when x < threshold (float32
+// cycle. Trees are walked four at a time in lockstep so their dependent
+// loads overlap (memory-level parallelism). Semantics follow XGBoost: go left when x < threshold (float32
 // compare), a NaN feature takes the node's default direction, the margin is
 // accumulated in float32 per output group starting from the base margin, then
 // the objective's transform is applied.
@@ -95,8 +96,11 @@ class TreeEnsemble {
 
   static absl::Status AppendTree(const RawTree& tree, uint32_t num_features,
                                  size_t tree_index,
-                                 std::vector<FlatNode>* nodes);
+                                 std::vector<FlatNode>* nodes, uint8_t* depth);
   float Leaf(uint32_t root, const float* row) const;
+  // One traversal step; a leaf steps to itself.
+  uint32_t Step(uint32_t i, const float* row) const;
+  void PredictMarginSingleGroup(const float* row, float* out) const;
 
   Objective objective_ = Objective::kBinaryLogistic;
   uint32_t num_features_ = 0;
@@ -105,6 +109,7 @@ class TreeEnsemble {
   std::vector<FlatNode> nodes_;
   std::vector<uint32_t> roots_;
   std::vector<uint32_t> groups_;
+  std::vector<uint8_t> depths_;  // per tree: max root-to-leaf edges
 };
 
 }  // namespace rtai::ml
