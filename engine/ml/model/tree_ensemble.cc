@@ -164,21 +164,18 @@ void TreeEnsemble::PredictMarginSingleGroup(const float* row, float* out) const 
   float sum = base_margin_;
   const size_t n = roots_.size();
   size_t t = 0;
-  for (; t + 4 <= n; t += 4) {
-    uint32_t i0 = roots_[t], i1 = roots_[t + 1], i2 = roots_[t + 2],
-             i3 = roots_[t + 3];
-    const uint8_t d = std::max(std::max(depths_[t], depths_[t + 1]),
-                               std::max(depths_[t + 2], depths_[t + 3]));
-    for (uint8_t level = 0; level < d; ++level) {
-      i0 = Step(i0, row);
-      i1 = Step(i1, row);
-      i2 = Step(i2, row);
-      i3 = Step(i3, row);
+  constexpr size_t kLanes = 8;
+  for (; t + kLanes <= n; t += kLanes) {
+    uint32_t idx[kLanes];
+    uint8_t d = 0;
+    for (size_t k = 0; k < kLanes; ++k) {
+      idx[k] = roots_[t + k];
+      d = std::max(d, depths_[t + k]);
     }
-    sum += nodes_[i0].value;
-    sum += nodes_[i1].value;
-    sum += nodes_[i2].value;
-    sum += nodes_[i3].value;
+    for (uint8_t level = 0; level < d; ++level) {
+      for (size_t k = 0; k < kLanes; ++k) idx[k] = Step(idx[k], row);
+    }
+    for (size_t k = 0; k < kLanes; ++k) sum += nodes_[idx[k]].value;
   }
   for (; t < n; ++t) sum += Leaf(roots_[t], row);
   out[0] = sum;

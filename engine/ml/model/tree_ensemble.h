@@ -4,7 +4,7 @@
 // All trees live in one array of 12-byte nodes. Each tree is renumbered
 // breadth-first so a node's two children are adjacent (right = left + 1) and
 // always after their parent; traversal is a branch-light loop that cannot
-// cycle. Trees are walked four at a time in lockstep so their dependent
+// cycle. Trees are walked eight at a time in lockstep so their dependent
 // loads overlap (memory-level parallelism). Semantics follow XGBoost: go left when x < threshold (float32
 // compare), a NaN feature takes the node's default direction, the margin is
 // accumulated in float32 per output group starting from the base margin, then
