@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/ml/model/json_value.h"
 
@@ -103,6 +104,7 @@ class JsonReader {
     ++pos_;  // '{'
     *out = JsonValue::Object();
     if (Consume('}')) return absl::OkStatus();
+    absl::flat_hash_set<std::string> seen;  // duplicate keys, O(1) each
     while (true) {
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != '"') {
@@ -113,9 +115,8 @@ class JsonReader {
       if (!Consume(':')) return Error("expected ':'");
       JsonValue item;
       if (auto s = ParseValue(depth, &item); !s.ok()) return s;
-      if (!out->Insert(std::move(key), std::move(item))) {
-        return Error("duplicate key");
-      }
+      if (!seen.insert(key).second) return Error("duplicate key");
+      out->AppendMember(std::move(key), std::move(item));
       if (Consume(',')) continue;
       if (Consume('}')) return absl::OkStatus();
       return Error("expected ',' or '}'");

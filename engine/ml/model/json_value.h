@@ -59,7 +59,13 @@ class JsonValue {
 
   void Append(JsonValue v) { items_.push_back(std::move(v)); }
   // Returns false if the key already exists (strict readers reject that).
+  // Linear in the member count: readers use AppendMember + their own set.
   bool Insert(std::string key, JsonValue v);
+  // Appends without the duplicate check (the caller has done it).
+  void AppendMember(std::string key, JsonValue v) {
+    keys_.push_back(std::move(key));
+    items_.push_back(std::move(v));
+  }
 
  private:
   Kind kind_ = Kind::kNull;

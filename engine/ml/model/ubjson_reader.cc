@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/byte_order.h"
 #include "engine/ml/model/json_value.h"
@@ -201,6 +202,7 @@ class UbjsonReader {
     int64_t count;
     if (auto s = ParseContainerHeader(&elem_type, &count); !s.ok()) return s;
     const char close = is_object ? '}' : ']';
+    absl::flat_hash_set<std::string> seen;  // duplicate keys, O(1) each
     for (int64_t i = 0; count < 0 || i < count; ++i) {
       if (count < 0) {
         if (auto s = Need(1); !s.ok()) return s;
@@ -217,8 +219,10 @@ class UbjsonReader {
       if (auto s = ParseElement(elem_type, depth, &v); !s.ok()) return s;
       if (!is_object) {
         out->Append(std::move(v));
-      } else if (!out->Insert(std::move(key), std::move(v))) {
+      } else if (!seen.insert(key).second) {
         return Error("duplicate key");
+      } else {
+        out->AppendMember(std::move(key), std::move(v));
       }
     }
     return absl::OkStatus();

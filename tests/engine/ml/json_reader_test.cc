@@ -84,3 +84,23 @@ TEST(UbjsonReaderTest, RejectsHostileInput) {
 
 }  // namespace
 }  // namespace rtai::ml
+
+namespace rtai::ml {
+namespace {
+
+// A hostile object with many keys must not make duplicate detection
+// quadratic (200k keys would take minutes at O(n^2)).
+TEST(JsonReaderTest, ManyKeysParseInLinearTime) {
+  std::string doc = "{";
+  for (int i = 0; i < 200000; ++i) {
+    if (i > 0) doc += ",";
+    doc += "\"k" + std::to_string(i) + "\":" + std::to_string(i);
+  }
+  auto v = ParseJson(doc + "}");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->items().size(), 200000u);
+  EXPECT_FALSE(ParseJson(doc + ",\"k123\":1}").ok());  // duplicate at the end
+}
+
+}  // namespace
+}  // namespace rtai::ml
