@@ -61,7 +61,7 @@ absl::Status ChampionChallengerOptions::Validate() const {
   RETURN_IF_ERROR(p.Validate());
   if (static_cast<uint8_t>(metric) > 2 || !(promotion_margin >= 0) ||
       !(rollback_margin >= 0) || !std::isfinite(promotion_margin + rollback_margin) ||
-      bake_period_ms < 0 || probation_ms < 0) {
+      bake_period_ms < 0 || probation_ms < 0 || evaluate_every_labels < 1) {
     return absl::InvalidArgumentError(
         "champion-challenger: margins >= 0, periods >= 0, valid metric");
   }
@@ -139,6 +139,7 @@ absl::StatusOr<std::optional<Decision>> ChampionChallenger::OnLabel(
   if (phase_start_ms_ < 0) phase_start_ms_ = now_ms_;
   ++phase_labels_;
   ++total_labels_;
+  if (total_labels_ % options_.evaluate_every_labels != 0) return std::nullopt;
   return Evaluate();
 }
 
@@ -164,6 +165,7 @@ std::string ChampionChallenger::Serialize() const {
   w.F64(o.rollback_margin);
   w.U64(o.rollback_min_labels);
   w.I64(o.probation_ms);
+  w.U32(o.evaluate_every_labels);
   w.String(ids_[0]);
   w.String(ids_[1]);
   w.Nested(metrics_[0].Serialize());
@@ -193,6 +195,7 @@ absl::StatusOr<ChampionChallenger> ChampionChallenger::Deserialize(
   RETURN_IF_ERROR(r.FiniteF64(&o.rollback_margin));
   RETURN_IF_ERROR(r.U64(&o.rollback_min_labels));
   RETURN_IF_ERROR(r.I64(&o.probation_ms));
+  RETURN_IF_ERROR(r.U32(&o.evaluate_every_labels));
   RETURN_IF_ERROR(o.Validate());
   std::string a, b, ma, mb;
   RETURN_IF_ERROR(r.String(&a, kMaxIdBytes));

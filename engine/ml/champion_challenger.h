@@ -40,6 +40,9 @@ struct ChampionChallengerOptions {
   double rollback_margin = 0.0;          // Default: 0 (metric units)
   uint64_t rollback_min_labels = 1000;   // Default: 1000 (= window)
   int64_t probation_ms = 3600000;        // Default: 1 h (event time)
+  // Decisions are evaluated on every k-th label (exact AUC costs
+  // O(window log window) per evaluation).
+  uint32_t evaluate_every_labels = 1;    // Default: 1 (>= 1)
   absl::Status Validate() const;
 };
 

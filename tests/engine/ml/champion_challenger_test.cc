@@ -131,6 +131,16 @@ TEST(ChampionChallengerTest, RollsBackWhenThePromotedModelDegrades) {
   EXPECT_EQ(again.decisions[0].champion, "c");
 }
 
+TEST(ChampionChallengerTest, EvaluatesEveryKthLabel) {
+  ChampionChallengerOptions o = SmallOptions();
+  o.bake_period_ms = 0;
+  o.evaluate_every_labels = 64;
+  ChampionChallenger cc(o, "a", "b");
+  const FeedResult run = Feed(cc, 1000, Const(0.2), Const(0.9));
+  ASSERT_FALSE(run.decisions.empty());
+  EXPECT_EQ(run.decision_index[0], 319);  // label 320: first multiple of 64 >= 300
+}
+
 TEST(ChampionChallengerTest, LogLossIsLowerBetter) {
   ChampionChallengerOptions o = SmallOptions();
   o.metric = Metric::kLogLoss;
