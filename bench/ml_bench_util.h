@@ -24,7 +24,8 @@ inline bool ReadFile(const std::string& path, std::string* out) {
 inline double Percentile(std::vector<int64_t> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * v.size()));
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p / 100.0 * v.size()));
   return static_cast<double>(v[i]);
 }
 

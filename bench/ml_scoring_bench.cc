@@ -1,8 +1,9 @@
 // Per-row scoring latency of an XGBoost model: rtai's flat evaluator vs
 // libxgboost's XGBoosterPredictFromDense (nthread=1), same rows, same run.
 //
-//   /usr/bin/python3 engine/ml/python/make_xgb_fixtures.py /tmp/fx --only bench_100x6
-//   build/bench/ml_scoring_bench /tmp/fx/bench_100x6.json /tmp/fx/bench_100x6.rows [passes]
+//   /usr/bin/python3 engine/ml/python/make_xgb_fixtures.py /tmp/fx --only
+//   bench_100x6 build/bench/ml_scoring_bench /tmp/fx/bench_100x6.json
+//   /tmp/fx/bench_100x6.rows [passes]
 //
 // Each measured call scores one row (batch size 1), timed individually with
 // the monotonic clock; latencies are reported as p50/p99/p99.9 in ns.
@@ -31,7 +32,8 @@ void Report(const char* name, const std::vector<int64_t>& ns) {
 }
 
 int Main(int argc, char** argv) {
-  if (argc < 3) return Fail("usage: ml_scoring_bench MODEL.json ROWS.f32 [passes]");
+  if (argc < 3)
+    return Fail("usage: ml_scoring_bench MODEL.json ROWS.f32 [passes]");
   const int passes = argc > 3 ? std::atoi(argv[3]) : 10;
   std::string model_text, rows_bytes;
   if (!ReadFile(argv[1], &model_text) || !ReadFile(argv[2], &rows_bytes)) {
@@ -43,8 +45,9 @@ int Main(int argc, char** argv) {
   std::vector<float> rows(rows_bytes.size() / sizeof(float));
   std::memcpy(rows.data(), rows_bytes.data(), rows.size() * sizeof(float));
   const size_t n = rows.size() / nf;
-  std::printf("model: %zu trees, %zu nodes, %u features; %zu rows x %d passes\n",
-              model->num_trees(), model->num_nodes(), nf, n, passes);
+  std::printf(
+      "model: %zu trees, %zu nodes, %u features; %zu rows x %d passes\n",
+      model->num_trees(), model->num_nodes(), nf, n, passes);
 
   BoosterHandle booster;
   if (XGBoosterCreate(nullptr, 0, &booster) != 0 ||
@@ -91,10 +94,11 @@ int Main(int argc, char** argv) {
   }
   Report("rtai flat evaluator", ours);
   Report("XGBoosterPredictFromDense", theirs);
-  std::printf("p50 ratio xgboost/rtai = %.1fx, p99 ratio = %.1fx; "
-              "max |diff| = %.3g (checksum %.3f)\n",
-              Percentile(theirs, 50) / Percentile(ours, 50),
-              Percentile(theirs, 99) / Percentile(ours, 99), max_diff, sink);
+  std::printf(
+      "p50 ratio xgboost/rtai = %.1fx, p99 ratio = %.1fx; "
+      "max |diff| = %.3g (checksum %.3f)\n",
+      Percentile(theirs, 50) / Percentile(ours, 50),
+      Percentile(theirs, 99) / Percentile(ours, 99), max_diff, sink);
   XGBoosterFree(booster);
   return 0;
 }

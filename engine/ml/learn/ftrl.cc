@@ -62,15 +62,16 @@ double FtrlLogistic::PredictProba(Features x) const {
 }
 
 double FtrlLogistic::Learn(Features x, bool label) {
-  if (x.size() > kMaxFeaturesPerExample) x = x.subspan(0, kMaxFeaturesPerExample);
+  if (x.size() > kMaxFeaturesPerExample)
+    x = x.subspan(0, kMaxFeaturesPerExample);
   double w[kMaxFeaturesPerExample];
   const uint32_t bias = options_.dimension;
   const double w_bias = WeightFromState(bias, false);
   const double p = Sigmoid(Margin(x, w));
   const double err = p - (label ? 1.0 : 0.0);
   auto update = [&](uint32_t i, double g, double wi) {
-    const double sigma = (std::sqrt(n_[i] + g * g) - std::sqrt(n_[i])) /
-                         options_.alpha;
+    const double sigma =
+        (std::sqrt(n_[i] + g * g) - std::sqrt(n_[i])) / options_.alpha;
     z_[i] += g - sigma * wi;
     n_[i] += g * g;
   };
@@ -107,8 +108,10 @@ std::string FtrlLogistic::Serialize() const {
   return w.Finish();
 }
 
-absl::StatusOr<FtrlLogistic> FtrlLogistic::Deserialize(absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(bytes, StateTag::kFtrl, kVersion));
+absl::StatusOr<FtrlLogistic> FtrlLogistic::Deserialize(
+    absl::string_view bytes) {
+  ASSIGN_OR_RETURN(StateReader r,
+                   StateReader::Open(bytes, StateTag::kFtrl, kVersion));
   FtrlOptions o;
   RETURN_IF_ERROR(r.FiniteF64(&o.alpha));
   RETURN_IF_ERROR(r.FiniteF64(&o.beta));

@@ -4,7 +4,8 @@
 // gradient g_i = (p - y) x_i:
 //   sigma = (sqrt(n_i + g_i^2) - sqrt(n_i)) / alpha
 //   z_i += g_i - sigma w_i;  n_i += g_i^2
-//   w_i = 0 if |z_i| <= l1 else -(z_i - sgn(z_i) l1) / ((beta + sqrt(n_i)) / alpha + l2)
+//   w_i = 0 if |z_i| <= l1 else -(z_i - sgn(z_i) l1) / ((beta + sqrt(n_i)) /
+//   alpha + l2)
 // The intercept is one more coordinate with x = 1 (not L1-penalized).
 // Thread safety: none (one owner, e.g. an operator instance).
 
@@ -20,10 +21,10 @@
 namespace rtai::ml {
 
 struct FtrlOptions {
-  double alpha = 0.1;   // Default: 0.1 (learning-rate scale)
-  double beta = 1.0;    // Default: 1.0 (learning-rate smoothing)
-  double l1 = 0.0;      // Default: 0 (L1 strength)
-  double l2 = 1.0;      // Default: 1.0 (L2 strength)
+  double alpha = 0.1;             // Default: 0.1 (learning-rate scale)
+  double beta = 1.0;              // Default: 1.0 (learning-rate smoothing)
+  double l1 = 0.0;                // Default: 0 (L1 strength)
+  double l2 = 1.0;                // Default: 1.0 (L2 strength)
   uint32_t dimension = 1u << 20;  // Default: 2^20 (feature indices)
   absl::Status Validate() const;
 };

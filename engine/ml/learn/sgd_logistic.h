@@ -16,8 +16,8 @@
 namespace rtai::ml {
 
 struct SgdOptions {
-  double learning_rate = 0.01;  // Default: 0.01
-  double l2 = 0.0;              // Default: 0 (L2 strength)
+  double learning_rate = 0.01;    // Default: 0.01
+  double l2 = 0.0;                // Default: 0 (L2 strength)
   uint32_t dimension = 1u << 20;  // Default: 2^20 (feature indices)
   absl::Status Validate() const;
 };

@@ -85,18 +85,17 @@ absl::StatusOr<JsonValue> ParseUbjson(absl::string_view bytes,
 absl::StatusOr<const JsonValue*> Member(const JsonValue& obj,
                                         absl::string_view key,
                                         absl::string_view path);
-absl::StatusOr<double> NumberMember(const JsonValue& obj,
-                                    absl::string_view key,
+absl::StatusOr<double> NumberMember(const JsonValue& obj, absl::string_view key,
                                     absl::string_view path);
 absl::StatusOr<std::string> StringMember(const JsonValue& obj,
                                          absl::string_view key,
                                          absl::string_view path);
 // XGBoost stores many parameters as strings ("100", "5E-1"); accepts either
 // a number or a string holding a number.
-absl::StatusOr<double> NumericParam(const JsonValue& obj,
-                                    absl::string_view key,
+absl::StatusOr<double> NumericParam(const JsonValue& obj, absl::string_view key,
                                     absl::string_view path);
-absl::StatusOr<std::vector<double>> NumberArrayMember(
-    const JsonValue& obj, absl::string_view key, absl::string_view path);
+absl::StatusOr<std::vector<double>> NumberArrayMember(const JsonValue& obj,
+                                                      absl::string_view key,
+                                                      absl::string_view path);
 
 }  // namespace rtai::ml

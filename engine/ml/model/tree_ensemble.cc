@@ -9,8 +9,7 @@
 namespace rtai::ml {
 namespace {
 absl::Status TreeError(size_t tree, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("tree ", tree, ": ", what));
+  return absl::InvalidArgumentError(absl::StrCat("tree ", tree, ": ", what));
 }
 }  // namespace
 
@@ -28,9 +27,12 @@ absl::StatusOr<Objective> ParseObjective(const std::string& name) {
 
 const char* ObjectiveName(Objective o) {
   switch (o) {
-    case Objective::kBinaryLogistic: return "binary:logistic";
-    case Objective::kRegSquaredError: return "reg:squarederror";
-    case Objective::kMultiSoftprob: return "multi:softprob";
+    case Objective::kBinaryLogistic:
+      return "binary:logistic";
+    case Objective::kRegSquaredError:
+      return "reg:squarederror";
+    case Objective::kMultiSoftprob:
+      return "multi:softprob";
   }
   return "?";
 }
@@ -159,7 +161,8 @@ inline uint32_t TreeEnsemble::Step(uint32_t i, const float* row) const {
   return n.left + (left ? 0 : 1);
 }
 
-void TreeEnsemble::PredictMarginSingleGroup(const float* row, float* out) const {
+void TreeEnsemble::PredictMarginSingleGroup(const float* row,
+                                            float* out) const {
   // Sums leaves in tree order (as XGBoost does) so float results match.
   float sum = base_margin_;
   const size_t n = roots_.size();

@@ -5,10 +5,10 @@
 // breadth-first so a node's two children are adjacent (right = left + 1) and
 // always after their parent; traversal is a branch-light loop that cannot
 // cycle. Trees are walked eight at a time in lockstep so their dependent
-// loads overlap (memory-level parallelism). Semantics follow XGBoost: go left when x < threshold (float32
-// compare), a NaN feature takes the node's default direction, the margin is
-// accumulated in float32 per output group starting from the base margin, then
-// the objective's transform is applied.
+// loads overlap (memory-level parallelism). Semantics follow XGBoost: go left
+// when x < threshold (float32 compare), a NaN feature takes the node's default
+// direction, the margin is accumulated in float32 per output group starting
+// from the base margin, then the objective's transform is applied.
 //
 // Thread safety: immutable after Compile(); Predict* are const and safe to
 // call concurrently.
@@ -23,9 +23,9 @@
 namespace rtai::ml {
 
 enum class Objective {
-  kBinaryLogistic,    // one output: sigmoid(margin)
-  kRegSquaredError,   // one output: margin
-  kMultiSoftprob,     // num_groups outputs: softmax(margins)
+  kBinaryLogistic,   // one output: sigmoid(margin)
+  kRegSquaredError,  // one output: margin
+  kMultiSoftprob,    // num_groups outputs: softmax(margins)
 };
 
 // Parses "binary:logistic" / "reg:logistic", "reg:squarederror",
@@ -49,8 +49,8 @@ struct RawTree {
 struct EnsembleSpec {
   Objective objective = Objective::kBinaryLogistic;
   uint32_t num_features = 0;
-  uint32_t num_groups = 1;   // > 1 only for kMultiSoftprob
-  float base_margin = 0;     // already in margin space
+  uint32_t num_groups = 1;  // > 1 only for kMultiSoftprob
+  float base_margin = 0;    // already in margin space
   std::vector<RawTree> trees;
 };
 

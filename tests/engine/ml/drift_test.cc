@@ -113,7 +113,8 @@ TEST(DistributionTest, PsiSeparatesShiftedFromStable) {
   const double r[] = {0, 1, 2, 3};
   const double c[] = {0, 2, 3, 3};
   EXPECT_NEAR(PopulationStabilityIndex(r, c, 2),
-              (0.25 - 0.5) * std::log(0.5) + (0.75 - 0.5) * std::log(1.5), 1e-15);
+              (0.25 - 0.5) * std::log(0.5) + (0.75 - 0.5) * std::log(1.5),
+              1e-15);
 }
 
 TEST(DistributionTest, MonitorDetectsShiftAndRestoresExactly) {
@@ -142,7 +143,8 @@ TEST(DistributionTest, MonitorDetectsShiftAndRestoresExactly) {
 
 // Restore-then-continue equals uninterrupted, for every detector.
 template <typename Detector>
-void ExpectExactRestore(Detector a, const std::vector<double>& data, size_t cut) {
+void ExpectExactRestore(Detector a, const std::vector<double>& data,
+                        size_t cut) {
   Detector b = a;
   for (size_t i = 0; i < cut; ++i) {
     a.Update(data[i]);

@@ -1,12 +1,12 @@
 #include <cmath>
 #include <vector>
 
+#include "base/random.h"
 #include "engine/ml/learn/feature_hasher.h"
 #include "engine/ml/learn/ftrl.h"
 #include "engine/ml/learn/sgd_logistic.h"
 #include "engine/ml/learn/standard_scaler.h"
 #include "engine/ml/learn/streams.h"
-#include "base/random.h"
 #include "gtest/gtest.h"
 
 namespace rtai::ml {
@@ -190,7 +190,9 @@ TEST(LearnerStateTest, RestoreThenContinueEqualsUninterrupted) {
     s.Learn(e.x);
     double z[3];
     s.Transform(e.x, absl::MakeSpan(z));
-    x = {{0, z[0]}, {1, z[1]}, {2, z[2]},
+    x = {{0, z[0]},
+         {1, z[1]},
+         {2, z[2]},
          {hasher.Bucket("bucket", std::to_string(int(e.x[2]))), 1.0}};
     return std::make_pair(f.Learn(x, e.y), g.Learn(x, e.y));
   };

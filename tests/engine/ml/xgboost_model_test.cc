@@ -34,7 +34,8 @@ class XgboostModelTest : public ::testing::Test {
     std::istringstream in(ReadFileOrDie(*dir_ + "/cases.txt"));
     std::vector<Case> cases;
     Case c;
-    while (in >> c.name >> c.features >> c.outputs >> c.rows) cases.push_back(c);
+    while (in >> c.name >> c.features >> c.outputs >> c.rows)
+      cases.push_back(c);
     return cases;
   }
   static std::string Path(const std::string& name, const char* ext) {
@@ -82,14 +83,18 @@ TEST_F(XgboostModelTest, BenchModelHasHundredDepthSixTrees) {
   auto model = LoadXgboostJson(ReadFileOrDie(Path("bench_100x6", ".json")));
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ(model->num_trees(), 100u);
-  EXPECT_GT(model->num_nodes(), 100u * 80);   // mostly full depth-6 trees
+  EXPECT_GT(model->num_nodes(), 100u * 80);  // mostly full depth-6 trees
   EXPECT_LE(model->num_nodes(), 100u * 127);
 }
 
 TEST_F(XgboostModelTest, RejectsUnsupportedAndInconsistentModels) {
   const std::string good = ReadFileOrDie(Path("binary_d3", ".json"));
   ASSERT_TRUE(LoadXgboostJson(good).ok());
-  struct Edit { const char* from; const char* to; const char* why; };
+  struct Edit {
+    const char* from;
+    const char* to;
+    const char* why;
+  };
   for (const Edit& e : std::vector<Edit>{
            {"\"split_type\":[0", "\"split_type\":[1", "categorical"},
            {"binary:logistic", "rank:pairwise", "objective"},
@@ -109,11 +114,13 @@ TEST_F(XgboostModelTest, RejectsUnsupportedAndInconsistentModels) {
 }
 
 TEST_F(XgboostModelTest, SplitFeatureOutOfRangeIsRejected) {
-  // Rewrite the first split index of every tree to a feature that does not exist.
+  // Rewrite the first split index of every tree to a feature that does not
+  // exist.
   std::string text = ReadFileOrDie(Path("reg_d1", ".json"));
-  text = absl::StrReplaceAll(text, {{"\"split_indices\":[0", "\"split_indices\":[3"},
-                                    {"\"split_indices\":[1", "\"split_indices\":[3"},
-                                    {"\"split_indices\":[2", "\"split_indices\":[3"}});
+  text = absl::StrReplaceAll(
+      text, {{"\"split_indices\":[0", "\"split_indices\":[3"},
+             {"\"split_indices\":[1", "\"split_indices\":[3"},
+             {"\"split_indices\":[2", "\"split_indices\":[3"}});
   auto model = LoadXgboostJson(text);
   ASSERT_FALSE(model.ok());
   EXPECT_NE(model.status().message().find("num_features"), std::string::npos)
