@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
 
@@ -120,7 +121,21 @@ absl::StatusOr<TreeEnsemble> TreeEnsemble::Compile(const EnsembleSpec& spec) {
   if (!std::isfinite(spec.base_margin)) {
     return absl::InvalidArgumentError("base margin is not finite");
   }
+  if (!spec.feature_names.empty()) {
+    if (spec.feature_names.size() != spec.num_features) {
+      return absl::InvalidArgumentError(
+          "feature_names must be empty or one per feature");
+    }
+    absl::flat_hash_set<std::string> seen;
+    for (const std::string& name : spec.feature_names) {
+      if (!seen.insert(name).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("duplicate feature name \"", name, "\""));
+      }
+    }
+  }
   TreeEnsemble e;
+  e.feature_names_ = spec.feature_names;
   e.objective_ = spec.objective;
   e.num_features_ = spec.num_features;
   e.num_groups_ = spec.num_groups;

@@ -49,6 +49,8 @@ struct RawTree {
 struct EnsembleSpec {
   Objective objective = Objective::kBinaryLogistic;
   uint32_t num_features = 0;
+  // Optional column names (empty, or exactly num_features distinct names).
+  std::vector<std::string> feature_names;
   uint32_t num_groups = 1;  // > 1 only for kMultiSoftprob
   float base_margin = 0;    // already in margin space
   std::vector<RawTree> trees;
@@ -72,6 +74,10 @@ class TreeEnsemble {
 
   Objective objective() const { return objective_; }
   uint32_t num_features() const { return num_features_; }
+  // Names the model was trained with (XGBoost's feature_names), or empty.
+  const std::vector<std::string>& feature_names() const {
+    return feature_names_;
+  }
   uint32_t num_outputs() const { return num_groups_; }
   size_t num_trees() const { return roots_.size(); }
   size_t num_nodes() const { return nodes_.size(); }
@@ -104,6 +110,7 @@ class TreeEnsemble {
 
   Objective objective_ = Objective::kBinaryLogistic;
   uint32_t num_features_ = 0;
+  std::vector<std::string> feature_names_;
   uint32_t num_groups_ = 1;
   float base_margin_ = 0;
   std::vector<FlatNode> nodes_;

@@ -124,6 +124,14 @@ absl::StatusOr<TreeEnsemble> LoadXgboostDocument(const JsonValue& doc) {
   EnsembleSpec spec;
   spec.objective = objective;
   spec.num_features = static_cast<uint32_t>(num_feature);
+  if (const JsonValue* names = learner->Find("feature_names");
+      names != nullptr) {
+    if (!names->is_array()) return Bad("learner.feature_names: not an array");
+    for (const JsonValue& n : names->items()) {
+      if (!n.is_string()) return Bad("learner.feature_names: not strings");
+      spec.feature_names.push_back(n.str());
+    }
+  }
   spec.num_groups = objective == Objective::kMultiSoftprob
                         ? static_cast<uint32_t>(num_class)
                         : 1;

@@ -66,11 +66,14 @@ def main():
         if classes:
             params["num_class"] = classes
         params.update(extra)
-        booster = xgb.train(params, xgb.DMatrix(x, y, missing=np.nan), trees)
+        names = [f"f_{i}" for i in range(feats)] if name == "binary_d3" else None
+        dtrain = xgb.DMatrix(x, y, missing=np.nan, feature_names=names)
+        booster = xgb.train(params, dtrain, trees)
         booster.save_model(os.path.join(out, name + ".json"))
         booster.save_model(os.path.join(out, name + ".ubj"))
         xt, _ = make_data(rng, ROWS, feats, obj, classes, miss)
-        pred = booster.predict(xgb.DMatrix(xt, missing=np.nan))
+        pred = booster.predict(xgb.DMatrix(xt, missing=np.nan,
+                                           feature_names=names))
         pred = np.asarray(pred, dtype=np.float32).reshape(ROWS, -1)
         xt.tofile(os.path.join(out, name + ".rows"))
         pred.tofile(os.path.join(out, name + ".pred"))

@@ -45,6 +45,8 @@ TEST(ExportModelTest, ExportedModelsReproduceSklearnProbabilities) {
     } else {
       auto model = LoadXgboostJson(text);
       ASSERT_TRUE(model.ok()) << name << ": " << model.status();
+      EXPECT_EQ(model->feature_names(),
+                (std::vector<std::string>{"a", "b", "c", "d", "e"}));
       std::vector<float> out(model->num_outputs());
       for (uint32_t r = 0; r < rows; ++r) {
         model->PredictRow(x.data() + r * features, out.data());

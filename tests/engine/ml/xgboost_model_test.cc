@@ -87,6 +87,24 @@ TEST_F(XgboostModelTest, BenchModelHasHundredDepthSixTrees) {
   EXPECT_LE(model->num_nodes(), 100u * 127);
 }
 
+TEST_F(XgboostModelTest, KeepsFeatureNames) {
+  auto named = LoadXgboostJson(ReadFileOrDie(Path("binary_d3", ".json")));
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ(
+      named->feature_names(),
+      (std::vector<std::string>{"f_0", "f_1", "f_2", "f_3", "f_4", "f_5"}));
+  auto unnamed = LoadXgboostUbjson(ReadFileOrDie(Path("reg_d1", ".ubj")));
+  ASSERT_TRUE(unnamed.ok()) << unnamed.status();
+  EXPECT_TRUE(unnamed->feature_names().empty());
+  const std::string text = ReadFileOrDie(Path("binary_d3", ".json"));
+  EXPECT_FALSE(
+      LoadXgboostJson(absl::StrReplaceAll(text, {{"\"f_1\"", "\"f_0\""}}))
+          .ok());
+  EXPECT_FALSE(LoadXgboostJson(absl::StrReplaceAll(
+                                   text, {{"\"f_5\",", ""}, {",\"f_5\"", ""}}))
+                   .ok());
+}
+
 TEST_F(XgboostModelTest, RejectsUnsupportedAndInconsistentModels) {
   const std::string good = ReadFileOrDie(Path("binary_d3", ".json"));
   ASSERT_TRUE(LoadXgboostJson(good).ok());
