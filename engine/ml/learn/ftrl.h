@@ -37,6 +37,8 @@ class FtrlLogistic {
 
   double PredictProba(Features x) const;
   // Prequential step: returns P(y=1|x) from before the update, then learns.
+  // Learns from at most the first 4096 features of an example; the rest and
+  // indices >= dimension are counted in dropped_features().
   double Learn(Features x, bool label);
 
   double Weight(uint32_t index) const;  // index == dimension: intercept

@@ -56,6 +56,8 @@ TEST_F(DriftTest, AdwinMatchesRiverDocumentedExample) {
   const std::vector<int> at = Detections(adwin, data);
   ASSERT_FALSE(at.empty());
   EXPECT_EQ(at.front(), 1023);
+  // River's docstring example prints exactly one detection.
+  EXPECT_EQ(at, std::vector<int>{1023});
 }
 
 TEST_F(DriftTest, PageHinkleyMatchesRiverDocumentedExample) {
@@ -64,6 +66,7 @@ TEST_F(DriftTest, PageHinkleyMatchesRiverDocumentedExample) {
   const std::vector<int> at = Detections(ph, data);
   ASSERT_FALSE(at.empty());
   EXPECT_EQ(at.front(), 1006);
+  EXPECT_EQ(at, std::vector<int>{1006});  // as River's docstring prints
   PageHinkleyOptions down;
   down.mode = PageHinkleyOptions::Mode::kDown;
   PageHinkley ph_down(down);  // the stream only goes up
