@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/check.h"
 #include "base/status_macros.h"
 #include "engine/ml/state_codec.h"
@@ -85,6 +87,47 @@ double FtrlLogistic::Learn(Features x, bool label) {
   update(bias, err, w_bias);
   ++updates_;
   return p;
+}
+
+absl::StatusOr<std::string> FtrlLogistic::ExportLinearModelJson(
+    const std::vector<std::string>& names, uint64_t hash_seed) const {
+  if (!names.empty() && names.size() != options_.dimension) {
+    return absl::InvalidArgumentError(
+        "ftrl export: need one feature name per coordinate, or none (hashed)");
+  }
+  // Limits of the rtai.linear reader (LinearModel::kMaxBuckets, seed <= 2^53).
+  if (names.empty() &&
+      (options_.dimension > (16u << 20) || hash_seed > (1ull << 53))) {
+    return absl::InvalidArgumentError(
+        "ftrl export: hashed models need dimension <= 2^24 and seed <= 2^53");
+  }
+  auto num = [](double d) { return absl::StrFormat("%.17g", d); };
+  std::string out = absl::StrCat(
+      "{\"format\":\"rtai.linear\",\"version\":1,"
+      "\"objective\":\"binary:logistic\",\"intercept\":",
+      num(Weight(options_.dimension)), ",\"weights\":{");
+  if (!names.empty()) {
+    for (uint32_t i = 0; i < options_.dimension; ++i) {
+      if (i > 0) out += ",";
+      std::string key;
+      for (unsigned char c : names[i]) {
+        if (c == '"' || c == '\\') key.push_back('\\');
+        if (c < 0x20) {
+          key += absl::StrFormat("\\u%04x", c);
+        } else {
+          key.push_back(static_cast<char>(c));
+        }
+      }
+      absl::StrAppend(&out, "\"", key, "\":", num(Weight(i)));
+    }
+    return out + "}}";
+  }
+  absl::StrAppend(&out, "},\"hashing\":{\"num_buckets\":", options_.dimension,
+                  ",\"seed\":", hash_seed, ",\"weights\":[");
+  for (uint32_t i = 0; i < options_.dimension; ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "", num(Weight(i)));
+  }
+  return out + "]}}";
 }
 
 std::string FtrlLogistic::Serialize() const {

@@ -46,6 +46,14 @@ class FtrlLogistic {
   uint64_t dropped_features() const { return dropped_; }
   const FtrlOptions& options() const { return options_; }
 
+  // Snapshot as an "rtai.linear" v1 model (docs/ML.md), for the registry or
+  // a challenger. With feature_names (size == dimension) coordinate i is the
+  // weight of feature_names[i]; with none, the coordinates are the hashed
+  // buckets of FeatureHasher(dimension, hash_seed) (string features valued
+  // 1.0). Other sizes are InvalidArgument.
+  absl::StatusOr<std::string> ExportLinearModelJson(
+      const std::vector<std::string>& feature_names, uint64_t hash_seed) const;
+
   // Stores options and every coordinate with n_i != 0 (sparse).
   std::string Serialize() const;
   static absl::StatusOr<FtrlLogistic> Deserialize(absl::string_view bytes);
