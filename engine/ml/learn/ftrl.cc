@@ -21,7 +21,7 @@ absl::Status FtrlOptions::Validate() const {
         "ftrl: alpha must be > 0 and beta, l1, l2 >= 0 (finite)");
   }
   if (dimension == 0 || dimension > FtrlLogistic::kMaxDimension) {
-    return absl::InvalidArgumentError("ftrl: dimension must be in [1, 2^26]");
+    return absl::InvalidArgumentError("ftrl: dimension must be in [1, 2^24]");
   }
   return absl::OkStatus();
 }

@@ -31,7 +31,8 @@ struct FtrlOptions {
 
 class FtrlLogistic {
  public:
-  static constexpr uint32_t kMaxDimension = 1u << 26;
+  static constexpr uint32_t kMaxDimension =
+      1u << 24;  // dense state: 2 x 128 MiB max
   // Options must Validate() (a programmer error otherwise).
   explicit FtrlLogistic(const FtrlOptions& options);
 

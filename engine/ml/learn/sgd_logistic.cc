@@ -17,7 +17,7 @@ absl::Status SgdOptions::Validate() const {
     return absl::InvalidArgumentError("sgd: learning_rate > 0, l2 >= 0");
   }
   if (dimension == 0 || dimension > SgdLogistic::kMaxDimension) {
-    return absl::InvalidArgumentError("sgd: dimension must be in [1, 2^26]");
+    return absl::InvalidArgumentError("sgd: dimension must be in [1, 2^24]");
   }
   return absl::OkStatus();
 }

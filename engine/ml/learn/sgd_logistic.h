@@ -24,7 +24,8 @@ struct SgdOptions {
 
 class SgdLogistic {
  public:
-  static constexpr uint32_t kMaxDimension = 1u << 26;
+  static constexpr uint32_t kMaxDimension = 1u
+                                            << 24;  // dense state: 128 MiB max
   explicit SgdLogistic(const SgdOptions& options);  // options must Validate()
 
   double PredictProba(Features x) const;

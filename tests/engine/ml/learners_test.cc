@@ -8,6 +8,7 @@
 #include "engine/ml/learn/standard_scaler.h"
 #include "engine/ml/learn/streams.h"
 #include "engine/ml/model/linear_model.h"
+#include "engine/ml/state_codec.h"
 #include "gtest/gtest.h"
 
 namespace rtai::ml {
@@ -285,6 +286,12 @@ TEST(LearnerStateTest, CorruptStateIsRejected) {
     bad[i] ^= 0x40;
     EXPECT_FALSE(FtrlLogistic::Deserialize(bad).ok()) << i;
   }
+  // A well-formed frame (valid CRC) asking for a huge dense state.
+  StateWriter huge(StateTag::kFtrl, 1);
+  for (double v : {0.1, 1.0, 0.0, 1.0}) huge.F64(v);
+  huge.U32(1u << 30);
+  for (int i = 0; i < 3; ++i) huge.U64(0);
+  EXPECT_FALSE(FtrlLogistic::Deserialize(huge.Finish()).ok());
   StandardScaler sc(2);
   EXPECT_FALSE(StandardScaler::Deserialize(good).ok());  // wrong type
   EXPECT_FALSE(SgdLogistic::Deserialize(sc.Serialize()).ok());
