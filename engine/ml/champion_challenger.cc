@@ -35,24 +35,27 @@ std::string JsonNumber(double d) {
 
 const char* DecisionTypeName(DecisionType t) {
   switch (t) {
-    case DecisionType::kPromoted: return "promoted";
-    case DecisionType::kRolledBack: return "rolled_back";
-    case DecisionType::kConfirmed: return "confirmed";
+    case DecisionType::kPromoted:
+      return "promoted";
+    case DecisionType::kRolledBack:
+      return "rolled_back";
+    case DecisionType::kConfirmed:
+      return "confirmed";
   }
   return "?";
 }
 
 std::string Decision::ToJson() const {
-  return absl::StrCat(
-      "{\"type\":", JsonString(DecisionTypeName(type)),
-      ",\"event_time_ms\":", event_time_ms,
-      ",\"champion\":", JsonString(champion),
-      ",\"previous_champion\":", JsonString(previous_champion),
-      ",\"metric\":", JsonString(MetricName(metric)),
-      ",\"champion_metric\":", JsonNumber(champion_metric),
-      ",\"other_metric\":", JsonNumber(other_metric),
-      ",\"recorded_metric\":", JsonNumber(recorded_metric),
-      ",\"labels\":", labels, ",\"reason\":", JsonString(reason), "}");
+  return absl::StrCat("{\"type\":", JsonString(DecisionTypeName(type)),
+                      ",\"event_time_ms\":", event_time_ms,
+                      ",\"champion\":", JsonString(champion),
+                      ",\"previous_champion\":", JsonString(previous_champion),
+                      ",\"metric\":", JsonString(MetricName(metric)),
+                      ",\"champion_metric\":", JsonNumber(champion_metric),
+                      ",\"other_metric\":", JsonNumber(other_metric),
+                      ",\"recorded_metric\":", JsonNumber(recorded_metric),
+                      ",\"labels\":", labels,
+                      ",\"reason\":", JsonString(reason), "}");
 }
 
 absl::Status ChampionChallengerOptions::Validate() const {
@@ -60,8 +63,9 @@ absl::Status ChampionChallengerOptions::Validate() const {
   p.window = window;
   RETURN_IF_ERROR(p.Validate());
   if (static_cast<uint8_t>(metric) > 2 || !(promotion_margin >= 0) ||
-      !(rollback_margin >= 0) || !std::isfinite(promotion_margin + rollback_margin) ||
-      bake_period_ms < 0 || probation_ms < 0) {
+      !(rollback_margin >= 0) ||
+      !std::isfinite(promotion_margin + rollback_margin) ||
+      bake_period_ms < 0 || probation_ms < 0 || evaluate_every_labels < 1) {
     return absl::InvalidArgumentError(
         "champion-challenger: margins >= 0, periods >= 0, valid metric");
   }
@@ -84,9 +88,15 @@ bool ChampionChallenger::Better(double x, double y, double margin) const {
 
 Decision ChampionChallenger::MakeDecision(DecisionType type, int previous_slot,
                                           std::string reason) const {
-  return Decision{type, now_ms_, ids_[champion_slot_], ids_[previous_slot],
-                  options_.metric, MetricOf(champion_slot_),
-                  MetricOf(1 - champion_slot_), recorded_metric_, total_labels_,
+  return Decision{type,
+                  now_ms_,
+                  ids_[champion_slot_],
+                  ids_[previous_slot],
+                  options_.metric,
+                  MetricOf(champion_slot_),
+                  MetricOf(1 - champion_slot_),
+                  recorded_metric_,
+                  total_labels_,
                   std::move(reason)};
 }
 
@@ -94,7 +104,8 @@ std::optional<Decision> ChampionChallenger::Evaluate() {
   const int champ = champion_slot_, chall = 1 - champion_slot_;
   const int64_t elapsed = now_ms_ - phase_start_ms_;
   if (phase_ == Phase::kShadow) {
-    if (phase_labels_ < options_.min_labels || elapsed < options_.bake_period_ms ||
+    if (phase_labels_ < options_.min_labels ||
+        elapsed < options_.bake_period_ms ||
         !Better(MetricOf(chall), MetricOf(champ), options_.promotion_margin)) {
       return std::nullopt;
     }
@@ -106,7 +117,8 @@ std::optional<Decision> ChampionChallenger::Evaluate() {
     return MakeDecision(DecisionType::kPromoted, champ,
                         "challenger beat the champion by more than the margin");
   }
-  if (phase_ == Phase::kProbation && phase_labels_ >= options_.rollback_min_labels) {
+  if (phase_ == Phase::kProbation &&
+      phase_labels_ >= options_.rollback_min_labels) {
     if (Better(recorded_metric_, MetricOf(champ), options_.rollback_margin)) {
       champion_slot_ = chall;
       phase_ = Phase::kRetired;
@@ -139,6 +151,7 @@ absl::StatusOr<std::optional<Decision>> ChampionChallenger::OnLabel(
   if (phase_start_ms_ < 0) phase_start_ms_ = now_ms_;
   ++phase_labels_;
   ++total_labels_;
+  if (total_labels_ % options_.evaluate_every_labels != 0) return std::nullopt;
   return Evaluate();
 }
 
@@ -146,7 +159,8 @@ void ChampionChallenger::ReplaceChallenger(std::string model_id,
                                            int64_t event_time_ms) {
   const int chall = 1 - champion_slot_;
   ids_[chall] = std::move(model_id);
-  metrics_[chall] = PrequentialMetrics(PrequentialOptions{options_.window, 0.5});
+  metrics_[chall] =
+      PrequentialMetrics(PrequentialOptions{options_.window, 0.5});
   now_ms_ = std::max(now_ms_, event_time_ms);
   phase_ = Phase::kShadow;
   phase_start_ms_ = now_ms_;
@@ -164,6 +178,7 @@ std::string ChampionChallenger::Serialize() const {
   w.F64(o.rollback_margin);
   w.U64(o.rollback_min_labels);
   w.I64(o.probation_ms);
+  w.U32(o.evaluate_every_labels);
   w.String(ids_[0]);
   w.String(ids_[1]);
   w.Nested(metrics_[0].Serialize());
@@ -180,8 +195,9 @@ std::string ChampionChallenger::Serialize() const {
 
 absl::StatusOr<ChampionChallenger> ChampionChallenger::Deserialize(
     absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(
-                                      bytes, StateTag::kChampionChallenger, kVersion));
+  ASSIGN_OR_RETURN(
+      StateReader r,
+      StateReader::Open(bytes, StateTag::kChampionChallenger, kVersion));
   ChampionChallengerOptions o;
   uint8_t metric, slot, phase;
   RETURN_IF_ERROR(r.U8(&metric));
@@ -193,6 +209,7 @@ absl::StatusOr<ChampionChallenger> ChampionChallenger::Deserialize(
   RETURN_IF_ERROR(r.FiniteF64(&o.rollback_margin));
   RETURN_IF_ERROR(r.U64(&o.rollback_min_labels));
   RETURN_IF_ERROR(r.I64(&o.probation_ms));
+  RETURN_IF_ERROR(r.U32(&o.evaluate_every_labels));
   RETURN_IF_ERROR(o.Validate());
   std::string a, b, ma, mb;
   RETURN_IF_ERROR(r.String(&a, kMaxIdBytes));
@@ -204,7 +221,8 @@ absl::StatusOr<ChampionChallenger> ChampionChallenger::Deserialize(
   ASSIGN_OR_RETURN(cc.metrics_[1], PrequentialMetrics::Deserialize(mb));
   RETURN_IF_ERROR(r.U8(&slot));
   RETURN_IF_ERROR(r.U8(&phase));
-  if (slot > 1 || phase > 2) return CorruptState("champion-challenger", "bad slot/phase");
+  if (slot > 1 || phase > 2)
+    return CorruptState("champion-challenger", "bad slot/phase");
   cc.champion_slot_ = slot;
   cc.phase_ = static_cast<Phase>(phase);
   RETURN_IF_ERROR(r.I64(&cc.now_ms_));
@@ -213,9 +231,10 @@ absl::StatusOr<ChampionChallenger> ChampionChallenger::Deserialize(
   RETURN_IF_ERROR(r.U64(&cc.total_labels_));
   RETURN_IF_ERROR(r.F64(&cc.recorded_metric_));  // may be NaN (no data)
   RETURN_IF_ERROR(r.Done());
-  if (cc.now_ms_ < 0 || cc.phase_start_ms_ < -1 || cc.phase_start_ms_ > cc.now_ms_ ||
-      cc.phase_labels_ > cc.total_labels_) {
-    return CorruptState("champion-challenger", "inconsistent times or counters");
+  if (cc.now_ms_ < 0 || cc.phase_start_ms_ < -1 ||
+      cc.phase_start_ms_ > cc.now_ms_ || cc.phase_labels_ > cc.total_labels_) {
+    return CorruptState("champion-challenger",
+                        "inconsistent times or counters");
   }
   return cc;
 }

@@ -32,18 +32,25 @@
 namespace rtai::ml {
 
 struct ChampionChallengerOptions {
-  Metric metric = Metric::kAuc;          // Default: AUC
-  uint32_t window = 1000;                // Default: 1000 (labels per metric)
-  double promotion_margin = 0.01;        // Default: 0.01 (metric units)
-  uint64_t min_labels = 1000;            // Default: 1000
-  int64_t bake_period_ms = 600000;       // Default: 10 min (event time)
-  double rollback_margin = 0.0;          // Default: 0 (metric units)
-  uint64_t rollback_min_labels = 1000;   // Default: 1000 (= window)
-  int64_t probation_ms = 3600000;        // Default: 1 h (event time)
+  Metric metric = Metric::kAuc;         // Default: AUC
+  uint32_t window = 1000;               // Default: 1000 (labels per metric)
+  double promotion_margin = 0.01;       // Default: 0.01 (metric units)
+  uint64_t min_labels = 1000;           // Default: 1000
+  int64_t bake_period_ms = 600000;      // Default: 10 min (event time)
+  double rollback_margin = 0.0;         // Default: 0 (metric units)
+  uint64_t rollback_min_labels = 1000;  // Default: 1000 (= window)
+  int64_t probation_ms = 3600000;       // Default: 1 h (event time)
+  // Decisions are evaluated on every k-th label (exact AUC costs
+  // O(window log window) per evaluation).
+  uint32_t evaluate_every_labels = 1;  // Default: 1 (>= 1)
   absl::Status Validate() const;
 };
 
-enum class DecisionType : uint8_t { kPromoted = 0, kRolledBack = 1, kConfirmed = 2 };
+enum class DecisionType : uint8_t {
+  kPromoted = 0,
+  kRolledBack = 1,
+  kConfirmed = 2
+};
 const char* DecisionTypeName(DecisionType t);
 
 struct Decision {
@@ -52,10 +59,10 @@ struct Decision {
   std::string champion;           // serving after the decision
   std::string previous_champion;  // serving before it
   Metric metric;
-  double champion_metric;         // of `champion`, at decision time
-  double other_metric;            // of the other model
-  double recorded_metric;         // old champion's metric at promotion
-  uint64_t labels;                // labels seen in total
+  double champion_metric;  // of `champion`, at decision time
+  double other_metric;     // of the other model
+  double recorded_metric;  // old champion's metric at promotion
+  uint64_t labels;         // labels seen in total
   std::string reason;
   std::string ToJson() const;
 };
@@ -70,8 +77,8 @@ class ChampionChallenger {
 
   // score_a / score_b: P(y=1) from model a / b for this labelled event.
   // NaN scores or negative times are InvalidArgument.
-  absl::StatusOr<std::optional<Decision>> OnLabel(double score_a, double score_b,
-                                                  bool label,
+  absl::StatusOr<std::optional<Decision>> OnLabel(double score_a,
+                                                  double score_b, bool label,
                                                   int64_t event_time_ms);
   // Puts a new challenger into the non-serving slot (fresh metrics).
   void ReplaceChallenger(std::string model_id, int64_t event_time_ms);
@@ -80,10 +87,13 @@ class ChampionChallenger {
   const std::string& champion() const { return ids_[champion_slot_]; }
   const std::string& challenger() const { return ids_[1 - champion_slot_]; }
   Phase phase() const { return phase_; }
-  double MetricOf(int slot) const { return metrics_[slot].Get(options_.metric); }
+  double MetricOf(int slot) const {
+    return metrics_[slot].Get(options_.metric);
+  }
 
   std::string Serialize() const;
-  static absl::StatusOr<ChampionChallenger> Deserialize(absl::string_view bytes);
+  static absl::StatusOr<ChampionChallenger> Deserialize(
+      absl::string_view bytes);
 
  private:
   bool Better(double x, double y, double margin) const;
@@ -96,9 +106,9 @@ class ChampionChallenger {
   PrequentialMetrics metrics_[2];
   int champion_slot_ = 0;
   Phase phase_ = Phase::kShadow;
-  int64_t now_ms_ = 0;             // max event time seen
-  int64_t phase_start_ms_ = -1;    // -1: set by the first label
-  uint64_t phase_labels_ = 0;      // labels since the phase started
+  int64_t now_ms_ = 0;           // max event time seen
+  int64_t phase_start_ms_ = -1;  // -1: set by the first label
+  uint64_t phase_labels_ = 0;    // labels since the phase started
   uint64_t total_labels_ = 0;
   double recorded_metric_ = 0;
 };

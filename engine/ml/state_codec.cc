@@ -86,10 +86,10 @@ absl::Status StateReader::Need(size_t n) const {
   return absl::OkStatus();
 }
 
-#define RTAI_READ_FIXED_(T)                         \
+#define RTAI_READ_FIXED_(T)                        \
   if (auto s = Need(sizeof(T)); !s.ok()) return s; \
-  *v = Load<T>(payload_.data() + pos_);             \
-  pos_ += sizeof(T);                                \
+  *v = Load<T>(payload_.data() + pos_);            \
+  pos_ += sizeof(T);                               \
   return absl::OkStatus()
 
 absl::Status StateReader::U8(uint8_t* v) { RTAI_READ_FIXED_(uint8_t); }
@@ -117,8 +117,8 @@ absl::Status StateReader::Count(uint64_t* n, uint64_t max_count,
                                 uint64_t min_item_bytes) {
   if (auto s = U64(n); !s.ok()) return s;
   if (*n > max_count) {
-    return CorruptState("ml state", absl::StrCat("count ", *n, " exceeds ",
-                                                 max_count));
+    return CorruptState("ml state",
+                        absl::StrCat("count ", *n, " exceeds ", max_count));
   }
   if (min_item_bytes > 0 && *n > (payload_.size() - pos_) / min_item_bytes) {
     return CorruptState("ml state", "count larger than the bytes left");

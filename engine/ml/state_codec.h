@@ -56,8 +56,8 @@ class StateWriter {
 // Reads one encoded state. Open() checks magic, tag, version range and CRC.
 class StateReader {
  public:
-  static absl::StatusOr<StateReader> Open(absl::string_view bytes,
-                                          StateTag tag, uint16_t max_version);
+  static absl::StatusOr<StateReader> Open(absl::string_view bytes, StateTag tag,
+                                          uint16_t max_version);
   uint16_t version() const { return version_; }
 
   absl::Status U8(uint8_t* v);

@@ -76,15 +76,16 @@ void Adwin::Compress() {
     const double n = std::ldexp(1.0, static_cast<int>(idx));
     const double mu1 = row.total[0] / n, mu2 = row.total[1] / n;
     next.total[next.count] = row.total[0] + row.total[1];
-    next.variance[next.count] =
-        row.variance[0] + row.variance[1] + n * n * (mu1 - mu2) * (mu1 - mu2) / (2 * n);
+    next.variance[next.count] = row.variance[0] + row.variance[1] +
+                                n * n * (mu1 - mu2) * (mu1 - mu2) / (2 * n);
     ++next.count;
     // Drop the two merged (oldest) entries.
     for (uint32_t i = 2; i <= options_.max_buckets; ++i) {
       row.total[i - 2] = row.total[i];
       row.variance[i - 2] = row.variance[i];
     }
-    for (uint32_t i = options_.max_buckets - 1; i <= options_.max_buckets; ++i) {
+    for (uint32_t i = options_.max_buckets - 1; i <= options_.max_buckets;
+         ++i) {
       row.total[i] = row.variance[i] = 0.0;
     }
     row.count -= 2;
@@ -101,7 +102,8 @@ double Adwin::DeleteOldest() {
   width_ -= n;
   total_ -= u;
   const double mu_window = total_ / width_;
-  variance_ -= v + n * width_ * (mu - mu_window) * (mu - mu_window) / (n + width_);
+  variance_ -=
+      v + n * width_ * (mu - mu_window) * (mu - mu_window) / (n + width_);
   for (uint32_t i = 1; i <= options_.max_buckets; ++i) {
     row.total[i - 1] = row.total[i];
     row.variance[i - 1] = row.variance[i];
@@ -186,7 +188,8 @@ std::string Adwin::Serialize() const {
 }
 
 absl::StatusOr<Adwin> Adwin::Deserialize(absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(bytes, StateTag::kAdwin, kVersion));
+  ASSIGN_OR_RETURN(StateReader r,
+                   StateReader::Open(bytes, StateTag::kAdwin, kVersion));
   AdwinOptions o;
   RETURN_IF_ERROR(r.FiniteF64(&o.delta));
   RETURN_IF_ERROR(r.U32(&o.clock));
@@ -210,7 +213,8 @@ absl::StatusOr<Adwin> Adwin::Deserialize(absl::string_view bytes) {
     Row& row = a.rows_[i];
     RETURN_IF_ERROR(r.U32(&row.count));
     // Row 0 may be empty (fresh); at rest no row holds more than max_buckets.
-    if (row.count > o.max_buckets || (i > 0 && i + 1 == rows && row.count == 0)) {
+    if (row.count > o.max_buckets ||
+        (i > 0 && i + 1 == rows && row.count == 0)) {
       return CorruptState("adwin", "bad bucket count");
     }
     for (uint32_t k = 0; k < row.count; ++k) {

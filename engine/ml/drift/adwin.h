@@ -47,7 +47,7 @@ class Adwin {
  private:
   struct Row {
     uint32_t count = 0;
-    std::vector<double> total;     // oldest first
+    std::vector<double> total;  // oldest first
     std::vector<double> variance;
   };
   void Reset();

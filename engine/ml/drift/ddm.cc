@@ -65,7 +65,8 @@ std::string Ddm::Serialize() const {
 }
 
 absl::StatusOr<Ddm> Ddm::Deserialize(absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(bytes, StateTag::kDdm, kVersion));
+  ASSIGN_OR_RETURN(StateReader r,
+                   StateReader::Open(bytes, StateTag::kDdm, kVersion));
   DdmOptions o;
   RETURN_IF_ERROR(r.U32(&o.warm_start));
   RETURN_IF_ERROR(r.FiniteF64(&o.warning_threshold));

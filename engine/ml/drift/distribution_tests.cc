@@ -148,8 +148,9 @@ std::string DistributionMonitor::Serialize() const {
 
 absl::StatusOr<DistributionMonitor> DistributionMonitor::Deserialize(
     absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(
-                                      bytes, StateTag::kDistributionMonitor, kVersion));
+  ASSIGN_OR_RETURN(
+      StateReader r,
+      StateReader::Open(bytes, StateTag::kDistributionMonitor, kVersion));
   DistributionMonitorOptions o;
   RETURN_IF_ERROR(r.U32(&o.reference_size));
   RETURN_IF_ERROR(r.U32(&o.window));
@@ -161,11 +162,13 @@ absl::StatusOr<DistributionMonitor> DistributionMonitor::Deserialize(
   RETURN_IF_ERROR(r.F64Vector(&m.current_, o.window));
   RETURN_IF_ERROR(r.Done());
   if (!m.current_.empty() && m.reference_.size() != o.reference_size) {
-    return CorruptState("distribution monitor", "current before reference full");
+    return CorruptState("distribution monitor",
+                        "current before reference full");
   }
   for (const auto* v : {&m.reference_, &m.current_}) {
     for (double x : *v) {
-      if (!std::isfinite(x)) return CorruptState("distribution monitor", "non-finite");
+      if (!std::isfinite(x))
+        return CorruptState("distribution monitor", "non-finite");
     }
   }
   m.head_ = m.current_.size() % o.window;

@@ -55,7 +55,8 @@ class DistributionMonitor {
   void RebaseReference();
 
   std::string Serialize() const;
-  static absl::StatusOr<DistributionMonitor> Deserialize(absl::string_view bytes);
+  static absl::StatusOr<DistributionMonitor> Deserialize(
+      absl::string_view bytes);
 
  private:
   std::vector<double> CurrentInOrder() const;

@@ -21,7 +21,8 @@ absl::Status PageHinkleyOptions::Validate() const {
   return absl::OkStatus();
 }
 
-PageHinkley::PageHinkley(const PageHinkleyOptions& options) : options_(options) {
+PageHinkley::PageHinkley(const PageHinkleyOptions& options)
+    : options_(options) {
   CHECK_OK(options.Validate());
   Reset();
 }

@@ -16,15 +16,19 @@ constexpr uint32_t kMaxWindow = 1u << 20;
 
 const char* MetricName(Metric m) {
   switch (m) {
-    case Metric::kAccuracy: return "accuracy";
-    case Metric::kLogLoss: return "log_loss";
-    case Metric::kAuc: return "auc";
+    case Metric::kAccuracy:
+      return "accuracy";
+    case Metric::kLogLoss:
+      return "log_loss";
+    case Metric::kAuc:
+      return "auc";
   }
   return "?";
 }
 
 absl::Status PrequentialOptions::Validate() const {
-  if (window < 1 || window > kMaxWindow || !(threshold >= 0 && threshold <= 1)) {
+  if (window < 1 || window > kMaxWindow ||
+      !(threshold >= 0 && threshold <= 1)) {
     return absl::InvalidArgumentError(
         "prequential metrics: window in [1, 2^20], threshold in [0, 1]");
   }
@@ -113,9 +117,12 @@ double PrequentialMetrics::Auc() const {
 
 double PrequentialMetrics::Get(Metric m) const {
   switch (m) {
-    case Metric::kAccuracy: return Accuracy();
-    case Metric::kLogLoss: return LogLoss();
-    case Metric::kAuc: return Auc();
+    case Metric::kAccuracy:
+      return Accuracy();
+    case Metric::kLogLoss:
+      return LogLoss();
+    case Metric::kAuc:
+      return Auc();
   }
   return NAN;
 }
@@ -139,8 +146,9 @@ std::string PrequentialMetrics::Serialize() const {
 
 absl::StatusOr<PrequentialMetrics> PrequentialMetrics::Deserialize(
     absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(
-                                      bytes, StateTag::kPrequentialMetrics, kVersion));
+  ASSIGN_OR_RETURN(
+      StateReader r,
+      StateReader::Open(bytes, StateTag::kPrequentialMetrics, kVersion));
   PrequentialOptions o;
   RETURN_IF_ERROR(r.U32(&o.window));
   RETURN_IF_ERROR(r.FiniteF64(&o.threshold));

@@ -42,7 +42,8 @@ class PrequentialMetrics {
   double Get(Metric m) const;
 
   std::string Serialize() const;
-  static absl::StatusOr<PrequentialMetrics> Deserialize(absl::string_view bytes);
+  static absl::StatusOr<PrequentialMetrics> Deserialize(
+      absl::string_view bytes);
 
  private:
   static double ClippedLoss(double p, bool label);

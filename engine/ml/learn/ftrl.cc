@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/check.h"
 #include "base/status_macros.h"
 #include "engine/ml/state_codec.h"
@@ -19,7 +21,7 @@ absl::Status FtrlOptions::Validate() const {
         "ftrl: alpha must be > 0 and beta, l1, l2 >= 0 (finite)");
   }
   if (dimension == 0 || dimension > FtrlLogistic::kMaxDimension) {
-    return absl::InvalidArgumentError("ftrl: dimension must be in [1, 2^26]");
+    return absl::InvalidArgumentError("ftrl: dimension must be in [1, 2^24]");
   }
   return absl::OkStatus();
 }
@@ -62,15 +64,16 @@ double FtrlLogistic::PredictProba(Features x) const {
 }
 
 double FtrlLogistic::Learn(Features x, bool label) {
-  if (x.size() > kMaxFeaturesPerExample) x = x.subspan(0, kMaxFeaturesPerExample);
+  if (x.size() > kMaxFeaturesPerExample)
+    x = x.subspan(0, kMaxFeaturesPerExample);
   double w[kMaxFeaturesPerExample];
   const uint32_t bias = options_.dimension;
   const double w_bias = WeightFromState(bias, false);
   const double p = Sigmoid(Margin(x, w));
   const double err = p - (label ? 1.0 : 0.0);
   auto update = [&](uint32_t i, double g, double wi) {
-    const double sigma = (std::sqrt(n_[i] + g * g) - std::sqrt(n_[i])) /
-                         options_.alpha;
+    const double sigma =
+        (std::sqrt(n_[i] + g * g) - std::sqrt(n_[i])) / options_.alpha;
     z_[i] += g - sigma * wi;
     n_[i] += g * g;
   };
@@ -84,6 +87,47 @@ double FtrlLogistic::Learn(Features x, bool label) {
   update(bias, err, w_bias);
   ++updates_;
   return p;
+}
+
+absl::StatusOr<std::string> FtrlLogistic::ExportLinearModelJson(
+    const std::vector<std::string>& names, uint64_t hash_seed) const {
+  if (!names.empty() && names.size() != options_.dimension) {
+    return absl::InvalidArgumentError(
+        "ftrl export: need one feature name per coordinate, or none (hashed)");
+  }
+  // Limits of the rtai.linear reader (LinearModel::kMaxBuckets, seed <= 2^53).
+  if (names.empty() &&
+      (options_.dimension > (16u << 20) || hash_seed > (1ull << 53))) {
+    return absl::InvalidArgumentError(
+        "ftrl export: hashed models need dimension <= 2^24 and seed <= 2^53");
+  }
+  auto num = [](double d) { return absl::StrFormat("%.17g", d); };
+  std::string out = absl::StrCat(
+      "{\"format\":\"rtai.linear\",\"version\":1,"
+      "\"objective\":\"binary:logistic\",\"intercept\":",
+      num(Weight(options_.dimension)), ",\"weights\":{");
+  if (!names.empty()) {
+    for (uint32_t i = 0; i < options_.dimension; ++i) {
+      if (i > 0) out += ",";
+      std::string key;
+      for (unsigned char c : names[i]) {
+        if (c == '"' || c == '\\') key.push_back('\\');
+        if (c < 0x20) {
+          key += absl::StrFormat("\\u%04x", c);
+        } else {
+          key.push_back(static_cast<char>(c));
+        }
+      }
+      absl::StrAppend(&out, "\"", key, "\":", num(Weight(i)));
+    }
+    return out + "}}";
+  }
+  absl::StrAppend(&out, "},\"hashing\":{\"num_buckets\":", options_.dimension,
+                  ",\"seed\":", hash_seed, ",\"weights\":[");
+  for (uint32_t i = 0; i < options_.dimension; ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "", num(Weight(i)));
+  }
+  return out + "]}}";
 }
 
 std::string FtrlLogistic::Serialize() const {
@@ -107,8 +151,10 @@ std::string FtrlLogistic::Serialize() const {
   return w.Finish();
 }
 
-absl::StatusOr<FtrlLogistic> FtrlLogistic::Deserialize(absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(bytes, StateTag::kFtrl, kVersion));
+absl::StatusOr<FtrlLogistic> FtrlLogistic::Deserialize(
+    absl::string_view bytes) {
+  ASSIGN_OR_RETURN(StateReader r,
+                   StateReader::Open(bytes, StateTag::kFtrl, kVersion));
   FtrlOptions o;
   RETURN_IF_ERROR(r.FiniteF64(&o.alpha));
   RETURN_IF_ERROR(r.FiniteF64(&o.beta));

@@ -28,10 +28,12 @@ double Entropy(const double* w, uint32_t k) {
 
 absl::Status HoeffdingTreeOptions::Validate() const {
   if (num_features < 1 || num_features > 4096) {
-    return absl::InvalidArgumentError("hoeffding tree: num_features in [1, 4096]");
+    return absl::InvalidArgumentError(
+        "hoeffding tree: num_features in [1, 4096]");
   }
   if (num_classes < 2 || num_classes > 256) {
-    return absl::InvalidArgumentError("hoeffding tree: num_classes in [2, 256]");
+    return absl::InvalidArgumentError(
+        "hoeffding tree: num_classes in [2, 256]");
   }
   if (grace_period < 1 || split_candidates < 1 || split_candidates > 1000 ||
       !(split_confidence > 0 && split_confidence < 1) ||
@@ -130,15 +132,16 @@ void HoeffdingTree::PredictProba(absl::Span<const double> x,
   double total = 0;
   for (double w : leaf.class_weight) total += w;
   for (uint32_t k = 0; k < options_.num_classes; ++k) {
-    out[k] = total > 0 ? leaf.class_weight[k] / total
-                       : 1.0 / options_.num_classes;
+    out[k] =
+        total > 0 ? leaf.class_weight[k] / total : 1.0 / options_.num_classes;
   }
 }
 
 uint32_t HoeffdingTree::Predict(absl::Span<const double> x) const {
   std::vector<double> p(options_.num_classes);
   PredictProba(x, absl::MakeSpan(p));
-  return static_cast<uint32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+  return static_cast<uint32_t>(std::max_element(p.begin(), p.end()) -
+                               p.begin());
 }
 
 absl::Status HoeffdingTree::Learn(absl::Span<const double> x, uint32_t label,
@@ -155,7 +158,8 @@ absl::Status HoeffdingTree::Learn(absl::Span<const double> x, uint32_t label,
   {  // score both leaf predictors on this example before learning it
     std::vector<double> p(options_.num_classes);
     const auto argmax = [&] {
-      return static_cast<uint32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      return static_cast<uint32_t>(std::max_element(p.begin(), p.end()) -
+                                   p.begin());
     };
     p = leaf.class_weight;
     if (argmax() == label) leaf.mc_correct += weight;
@@ -205,8 +209,9 @@ HoeffdingTree::Candidate HoeffdingTree::BestSplitFor(const Node& leaf,
     const double wr = total - wl;
     const double min_branch = options_.min_branch_fraction * total;
     if (wl < min_branch || wr < min_branch || wl <= 0 || wr <= 0) continue;
-    const double merit = parent - (wl * Entropy(left.data(), k) +
-                                   wr * Entropy(right.data(), k)) / total;
+    const double merit =
+        parent -
+        (wl * Entropy(left.data(), k) + wr * Entropy(right.data(), k)) / total;
     if (merit > best.merit) best = {merit, static_cast<int32_t>(f), t};
   }
   return best;
@@ -268,7 +273,7 @@ void HoeffdingTree::Split(uint32_t li, const Candidate& c) {
   parent.left = static_cast<uint32_t>(nodes_.size());
   parent.stats.clear();
   parent.stats.shrink_to_fit();
-  nodes_.push_back(std::move(left));   // invalidates `parent`
+  nodes_.push_back(std::move(left));  // invalidates `parent`
   nodes_.push_back(std::move(right));
 }
 
@@ -342,16 +347,17 @@ absl::StatusOr<HoeffdingTree> HoeffdingTree::DecodeNodes(
     uint64_t ns;
     RETURN_IF_ERROR(r.Count(&ns, stats_size, 5 * 8));
     const bool leaf = n.feature == -1;
-    if (!leaf && (n.feature < 0 || feature >= o.num_features ||
-                  n.left <= i || n.left + 1ull >= count ||
-                  referenced[n.left] || referenced[n.left + 1] || ns != 0)) {
+    if (!leaf && (n.feature < 0 || feature >= o.num_features || n.left <= i ||
+                  n.left + 1ull >= count || referenced[n.left] ||
+                  referenced[n.left + 1] || ns != 0)) {
       return CorruptState("hoeffding tree", "bad split node");
     }
     if (leaf && ns != stats_size) {
       return CorruptState("hoeffding tree", "leaf statistics missing");
     }
     if (!leaf) referenced[n.left] = referenced[n.left + 1] = 1;
-    if (n.depth > o.max_depth) return CorruptState("hoeffding tree", "too deep");
+    if (n.depth > o.max_depth)
+      return CorruptState("hoeffding tree", "too deep");
     n.stats.resize(ns);
     for (Gaussian& g : n.stats) {
       for (double* v : {&g.weight, &g.mean, &g.m2, &g.min, &g.max}) {
@@ -370,8 +376,9 @@ absl::StatusOr<HoeffdingTree> HoeffdingTree::DecodeNodes(
 
 absl::StatusOr<HoeffdingTree> HoeffdingTree::Deserialize(
     absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r,
-                   StateReader::Open(bytes, StateTag::kHoeffdingTree, kVersion));
+  ASSIGN_OR_RETURN(
+      StateReader r,
+      StateReader::Open(bytes, StateTag::kHoeffdingTree, kVersion));
   HoeffdingTreeOptions o;
   RETURN_IF_ERROR(r.U32(&o.num_features));
   RETURN_IF_ERROR(r.U32(&o.num_classes));

@@ -28,15 +28,15 @@ namespace rtai::ml {
 class StateReader;
 
 struct HoeffdingTreeOptions {
-  uint32_t num_features = 0;        // required, 1..4096
-  uint32_t num_classes = 2;         // Default: 2 (2..256)
-  uint32_t grace_period = 200;      // Default: 200 (weight between attempts)
-  double split_confidence = 1e-7;   // Default: 1e-7 (delta)
-  double tie_threshold = 0.05;      // Default: 0.05 (tau)
-  uint32_t split_candidates = 10;   // Default: 10 (thresholds per feature)
+  uint32_t num_features = 0;          // required, 1..4096
+  uint32_t num_classes = 2;           // Default: 2 (2..256)
+  uint32_t grace_period = 200;        // Default: 200 (weight between attempts)
+  double split_confidence = 1e-7;     // Default: 1e-7 (delta)
+  double tie_threshold = 0.05;        // Default: 0.05 (tau)
+  uint32_t split_candidates = 10;     // Default: 10 (thresholds per feature)
   double min_branch_fraction = 0.01;  // Default: 0.01 (of the leaf weight)
-  uint32_t max_depth = 20;          // Default: 20
-  uint32_t max_nodes = 4095;        // Default: 4095 (<= 65535)
+  uint32_t max_depth = 20;            // Default: 20
+  uint32_t max_nodes = 4095;          // Default: 4095 (<= 65535)
   absl::Status Validate() const;
 };
 
@@ -70,7 +70,7 @@ class HoeffdingTree {
   struct Node {
     int32_t feature = -1;  // -1: leaf
     double threshold = 0;
-    uint32_t left = 0;     // right = left + 1
+    uint32_t left = 0;  // right = left + 1
     uint32_t depth = 0;
     double weight_at_last_eval = 0;
     double mc_correct = 0;  // weight the majority class predicted right

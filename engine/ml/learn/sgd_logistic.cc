@@ -12,11 +12,12 @@ constexpr uint16_t kVersion = 1;
 }
 
 absl::Status SgdOptions::Validate() const {
-  if (!(learning_rate > 0) || !(l2 >= 0) || !std::isfinite(learning_rate + l2)) {
+  if (!(learning_rate > 0) || !(l2 >= 0) ||
+      !std::isfinite(learning_rate + l2)) {
     return absl::InvalidArgumentError("sgd: learning_rate > 0, l2 >= 0");
   }
   if (dimension == 0 || dimension > SgdLogistic::kMaxDimension) {
-    return absl::InvalidArgumentError("sgd: dimension must be in [1, 2^26]");
+    return absl::InvalidArgumentError("sgd: dimension must be in [1, 2^24]");
   }
   return absl::OkStatus();
 }

@@ -16,15 +16,16 @@
 namespace rtai::ml {
 
 struct SgdOptions {
-  double learning_rate = 0.01;  // Default: 0.01
-  double l2 = 0.0;              // Default: 0 (L2 strength)
+  double learning_rate = 0.01;    // Default: 0.01
+  double l2 = 0.0;                // Default: 0 (L2 strength)
   uint32_t dimension = 1u << 20;  // Default: 2^20 (feature indices)
   absl::Status Validate() const;
 };
 
 class SgdLogistic {
  public:
-  static constexpr uint32_t kMaxDimension = 1u << 26;
+  static constexpr uint32_t kMaxDimension = 1u
+                                            << 24;  // dense state: 128 MiB max
   explicit SgdLogistic(const SgdOptions& options);  // options must Validate()
 
   double PredictProba(Features x) const;

@@ -49,8 +49,9 @@ std::string StandardScaler::Serialize() const {
 
 absl::StatusOr<StandardScaler> StandardScaler::Deserialize(
     absl::string_view bytes) {
-  ASSIGN_OR_RETURN(StateReader r,
-                   StateReader::Open(bytes, StateTag::kStandardScaler, kVersion));
+  ASSIGN_OR_RETURN(
+      StateReader r,
+      StateReader::Open(bytes, StateTag::kStandardScaler, kVersion));
   uint64_t count;
   std::vector<double> mean, m2;
   RETURN_IF_ERROR(r.U64(&count));

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/ml/model/json_value.h"
 
@@ -65,7 +66,8 @@ class JsonReader {
     const char c = text_[pos_];
     if (c == '{' || c == '[') {
       if (depth >= limits_.max_depth) return Error("nesting exceeds max_depth");
-      return c == '{' ? ParseObject(depth + 1, out) : ParseArray(depth + 1, out);
+      return c == '{' ? ParseObject(depth + 1, out)
+                      : ParseArray(depth + 1, out);
     }
     if (c == '"') {
       std::string s;
@@ -103,6 +105,7 @@ class JsonReader {
     ++pos_;  // '{'
     *out = JsonValue::Object();
     if (Consume('}')) return absl::OkStatus();
+    absl::flat_hash_set<std::string> seen;  // duplicate keys, O(1) each
     while (true) {
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != '"') {
@@ -113,9 +116,8 @@ class JsonReader {
       if (!Consume(':')) return Error("expected ':'");
       JsonValue item;
       if (auto s = ParseValue(depth, &item); !s.ok()) return s;
-      if (!out->Insert(std::move(key), std::move(item))) {
-        return Error("duplicate key");
-      }
+      if (!seen.insert(key).second) return Error("duplicate key");
+      out->AppendMember(std::move(key), std::move(item));
       if (Consume(',')) continue;
       if (Consume('}')) return absl::OkStatus();
       return Error("expected ',' or '}'");
@@ -128,10 +130,14 @@ class JsonReader {
     for (int i = 0; i < 4; ++i) {
       const char h = text_[pos_++];
       uint32_t d;
-      if (h >= '0' && h <= '9') d = h - '0';
-      else if (h >= 'a' && h <= 'f') d = h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') d = h - 'A' + 10;
-      else return Error("bad hex digit in \\u escape");
+      if (h >= '0' && h <= '9')
+        d = h - '0';
+      else if (h >= 'a' && h <= 'f')
+        d = h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F')
+        d = h - 'A' + 10;
+      else
+        return Error("bad hex digit in \\u escape");
       *cp = (*cp << 4) | d;
     }
     return absl::OkStatus();
@@ -159,16 +165,34 @@ class JsonReader {
     if (pos_ >= text_.size()) return Error("truncated escape");
     const char e = text_[pos_++];
     switch (e) {
-      case '"': s->push_back('"'); return absl::OkStatus();
-      case '\\': s->push_back('\\'); return absl::OkStatus();
-      case '/': s->push_back('/'); return absl::OkStatus();
-      case 'b': s->push_back('\b'); return absl::OkStatus();
-      case 'f': s->push_back('\f'); return absl::OkStatus();
-      case 'n': s->push_back('\n'); return absl::OkStatus();
-      case 'r': s->push_back('\r'); return absl::OkStatus();
-      case 't': s->push_back('\t'); return absl::OkStatus();
-      case 'u': break;
-      default: return Error("bad escape");
+      case '"':
+        s->push_back('"');
+        return absl::OkStatus();
+      case '\\':
+        s->push_back('\\');
+        return absl::OkStatus();
+      case '/':
+        s->push_back('/');
+        return absl::OkStatus();
+      case 'b':
+        s->push_back('\b');
+        return absl::OkStatus();
+      case 'f':
+        s->push_back('\f');
+        return absl::OkStatus();
+      case 'n':
+        s->push_back('\n');
+        return absl::OkStatus();
+      case 'r':
+        s->push_back('\r');
+        return absl::OkStatus();
+      case 't':
+        s->push_back('\t');
+        return absl::OkStatus();
+      case 'u':
+        break;
+      default:
+        return Error("bad escape");
     }
     uint32_t cp;
     if (auto st = ParseHex4(&cp); !st.ok()) return st;

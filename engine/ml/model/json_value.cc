@@ -65,8 +65,7 @@ absl::StatusOr<const JsonValue*> Member(const JsonValue& obj,
   return v;
 }
 
-absl::StatusOr<double> NumberMember(const JsonValue& obj,
-                                    absl::string_view key,
+absl::StatusOr<double> NumberMember(const JsonValue& obj, absl::string_view key,
                                     absl::string_view path) {
   auto v = Member(obj, key, path);
   if (!v.ok()) return v.status();
@@ -89,8 +88,7 @@ absl::StatusOr<std::string> StringMember(const JsonValue& obj,
   return (*v)->str();
 }
 
-absl::StatusOr<double> NumericParam(const JsonValue& obj,
-                                    absl::string_view key,
+absl::StatusOr<double> NumericParam(const JsonValue& obj, absl::string_view key,
                                     absl::string_view path) {
   auto v = Member(obj, key, path);
   if (!v.ok()) return v.status();
@@ -107,8 +105,9 @@ absl::StatusOr<double> NumericParam(const JsonValue& obj,
       absl::StrCat(path, ".", key, ": expected a numeric parameter"));
 }
 
-absl::StatusOr<std::vector<double>> NumberArrayMember(
-    const JsonValue& obj, absl::string_view key, absl::string_view path) {
+absl::StatusOr<std::vector<double>> NumberArrayMember(const JsonValue& obj,
+                                                      absl::string_view key,
+                                                      absl::string_view path) {
   auto v = Member(obj, key, path);
   if (!v.ok()) return v.status();
   if (!(*v)->is_array()) {

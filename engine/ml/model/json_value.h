@@ -59,7 +59,13 @@ class JsonValue {
 
   void Append(JsonValue v) { items_.push_back(std::move(v)); }
   // Returns false if the key already exists (strict readers reject that).
+  // Linear in the member count: readers use AppendMember + their own set.
   bool Insert(std::string key, JsonValue v);
+  // Appends without the duplicate check (the caller has done it).
+  void AppendMember(std::string key, JsonValue v) {
+    keys_.push_back(std::move(key));
+    items_.push_back(std::move(v));
+  }
 
  private:
   Kind kind_ = Kind::kNull;
@@ -79,18 +85,17 @@ absl::StatusOr<JsonValue> ParseUbjson(absl::string_view bytes,
 absl::StatusOr<const JsonValue*> Member(const JsonValue& obj,
                                         absl::string_view key,
                                         absl::string_view path);
-absl::StatusOr<double> NumberMember(const JsonValue& obj,
-                                    absl::string_view key,
+absl::StatusOr<double> NumberMember(const JsonValue& obj, absl::string_view key,
                                     absl::string_view path);
 absl::StatusOr<std::string> StringMember(const JsonValue& obj,
                                          absl::string_view key,
                                          absl::string_view path);
 // XGBoost stores many parameters as strings ("100", "5E-1"); accepts either
 // a number or a string holding a number.
-absl::StatusOr<double> NumericParam(const JsonValue& obj,
-                                    absl::string_view key,
+absl::StatusOr<double> NumericParam(const JsonValue& obj, absl::string_view key,
                                     absl::string_view path);
-absl::StatusOr<std::vector<double>> NumberArrayMember(
-    const JsonValue& obj, absl::string_view key, absl::string_view path);
+absl::StatusOr<std::vector<double>> NumberArrayMember(const JsonValue& obj,
+                                                      absl::string_view key,
+                                                      absl::string_view path);
 
 }  // namespace rtai::ml

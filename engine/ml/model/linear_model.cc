@@ -14,7 +14,8 @@ absl::Status Bad(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("linear model: ", what));
 }
 
-absl::Status ParseHashing(const JsonValue& h, std::optional<FeatureHasher>* hasher,
+absl::Status ParseHashing(const JsonValue& h,
+                          std::optional<FeatureHasher>* hasher,
                           std::vector<double>* weights) {
   ASSIGN_OR_RETURN(double buckets, NumberMember(h, "num_buckets", "hashing"));
   ASSIGN_OR_RETURN(double seed, NumberMember(h, "seed", "hashing"));
@@ -90,7 +91,8 @@ double LinearModel::Predict(const std::vector<double>& bound,
       z += hashed_weights_[hasher_->Bucket(name, value)];
     }
   }
-  if (objective_ == Objective::kBinaryLogistic) return 1.0 / (1.0 + std::exp(-z));
+  if (objective_ == Objective::kBinaryLogistic)
+    return 1.0 / (1.0 + std::exp(-z));
   return z;
 }
 

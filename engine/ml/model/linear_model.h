@@ -4,7 +4,8 @@
 //    "objective": "binary:logistic" | "reg:squarederror",
 //    "intercept": <number>,
 //    "weights": {"<feature name>": <number>, ...},
-//    "hashing": {"num_buckets": N, "seed": S, "weights": [N numbers]}}  // optional
+//    "hashing": {"num_buckets": N, "seed": S, "weights": [N numbers]}}  //
+//    optional
 // Numeric features are weighted by name; string features, when "hashing" is
 // present, add weights[FeatureHasher(N, S).Bucket(name, value)].
 // Thread safety: immutable after load.

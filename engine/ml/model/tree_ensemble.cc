@@ -1,15 +1,16 @@
 #include "engine/ml/model/tree_ensemble.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
 
 namespace rtai::ml {
 namespace {
 absl::Status TreeError(size_t tree, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("tree ", tree, ": ", what));
+  return absl::InvalidArgumentError(absl::StrCat("tree ", tree, ": ", what));
 }
 }  // namespace
 
@@ -27,15 +28,19 @@ absl::StatusOr<Objective> ParseObjective(const std::string& name) {
 
 const char* ObjectiveName(Objective o) {
   switch (o) {
-    case Objective::kBinaryLogistic: return "binary:logistic";
-    case Objective::kRegSquaredError: return "reg:squarederror";
-    case Objective::kMultiSoftprob: return "multi:softprob";
+    case Objective::kBinaryLogistic:
+      return "binary:logistic";
+    case Objective::kRegSquaredError:
+      return "reg:squarederror";
+    case Objective::kMultiSoftprob:
+      return "multi:softprob";
   }
   return "?";
 }
 
 absl::Status TreeEnsemble::AppendTree(const RawTree& t, uint32_t num_features,
-                                      size_t ti, std::vector<FlatNode>* nodes) {
+                                      size_t ti, std::vector<FlatNode>* nodes,
+                                      uint8_t* depth) {
   const size_t n = t.left.size();
   if (n == 0) return TreeError(ti, "no nodes");
   if (t.right.size() != n || t.feature.size() != n || t.value.size() != n ||
@@ -69,6 +74,8 @@ absl::Status TreeEnsemble::AppendTree(const RawTree& t, uint32_t num_features,
       order.push_back(c);
     }
   }
+  *depth = 0;
+  for (int32_t id : order) *depth = std::max(*depth, depth_of[id]);
   std::vector<uint32_t> new_index(n, 0);
   const uint32_t base = static_cast<uint32_t>(nodes->size());
   for (size_t k = 0; k < order.size(); ++k) {
@@ -114,7 +121,21 @@ absl::StatusOr<TreeEnsemble> TreeEnsemble::Compile(const EnsembleSpec& spec) {
   if (!std::isfinite(spec.base_margin)) {
     return absl::InvalidArgumentError("base margin is not finite");
   }
+  if (!spec.feature_names.empty()) {
+    if (spec.feature_names.size() != spec.num_features) {
+      return absl::InvalidArgumentError(
+          "feature_names must be empty or one per feature");
+    }
+    absl::flat_hash_set<std::string> seen;
+    for (const std::string& name : spec.feature_names) {
+      if (!seen.insert(name).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("duplicate feature name \"", name, "\""));
+      }
+    }
+  }
   TreeEnsemble e;
+  e.feature_names_ = spec.feature_names;
   e.objective_ = spec.objective;
   e.num_features_ = spec.num_features;
   e.num_groups_ = spec.num_groups;
@@ -124,9 +145,12 @@ absl::StatusOr<TreeEnsemble> TreeEnsemble::Compile(const EnsembleSpec& spec) {
     if (t.group >= spec.num_groups) return TreeError(i, "group out of range");
     e.roots_.push_back(static_cast<uint32_t>(e.nodes_.size()));
     e.groups_.push_back(t.group);
-    if (auto s = AppendTree(t, spec.num_features, i, &e.nodes_); !s.ok()) {
+    uint8_t depth = 0;
+    if (auto s = AppendTree(t, spec.num_features, i, &e.nodes_, &depth);
+        !s.ok()) {
       return s;
     }
+    e.depths_.push_back(depth);
   }
   return e;
 }
@@ -143,13 +167,40 @@ inline float TreeEnsemble::Leaf(uint32_t i, const float* row) const {
   return nodes[i].value;
 }
 
-void TreeEnsemble::PredictMargin(const float* row, float* out) const {
-  if (num_groups_ == 1) {
-    float sum = base_margin_;
-    for (uint32_t root : roots_) sum += Leaf(root, row);
-    out[0] = sum;
-    return;
+inline uint32_t TreeEnsemble::Step(uint32_t i, const float* row) const {
+  const FlatNode& n = nodes_[i];
+  if (n.feature & kLeafBit) return i;
+  const float x = row[n.feature & kFeatureMask];
+  const bool left =
+      std::isnan(x) ? (n.feature & kDefaultLeftBit) != 0 : x < n.value;
+  return n.left + (left ? 0 : 1);
+}
+
+void TreeEnsemble::PredictMarginSingleGroup(const float* row,
+                                            float* out) const {
+  // Sums leaves in tree order (as XGBoost does) so float results match.
+  float sum = base_margin_;
+  const size_t n = roots_.size();
+  size_t t = 0;
+  constexpr size_t kLanes = 8;
+  for (; t + kLanes <= n; t += kLanes) {
+    uint32_t idx[kLanes];
+    uint8_t d = 0;
+    for (size_t k = 0; k < kLanes; ++k) {
+      idx[k] = roots_[t + k];
+      d = std::max(d, depths_[t + k]);
+    }
+    for (uint8_t level = 0; level < d; ++level) {
+      for (size_t k = 0; k < kLanes; ++k) idx[k] = Step(idx[k], row);
+    }
+    for (size_t k = 0; k < kLanes; ++k) sum += nodes_[idx[k]].value;
   }
+  for (; t < n; ++t) sum += Leaf(roots_[t], row);
+  out[0] = sum;
+}
+
+void TreeEnsemble::PredictMargin(const float* row, float* out) const {
+  if (num_groups_ == 1) return PredictMarginSingleGroup(row, out);
   for (uint32_t g = 0; g < num_groups_; ++g) out[g] = base_margin_;
   for (size_t t = 0; t < roots_.size(); ++t) {
     out[groups_[t]] += Leaf(roots_[t], row);

@@ -4,10 +4,11 @@
 // All trees live in one array of 12-byte nodes. Each tree is renumbered
 // breadth-first so a node's two children are adjacent (right = left + 1) and
 // always after their parent; traversal is a branch-light loop that cannot
-// cycle. Semantics follow XGBoost: go left when x < threshold (float32
-// compare), a NaN feature takes the node's default direction, the margin is
-// accumulated in float32 per output group starting from the base margin, then
-// the objective's transform is applied.
+// cycle. Trees are walked eight at a time in lockstep so their dependent
+// loads overlap (memory-level parallelism). Semantics follow XGBoost: go left
+// when x < threshold (float32 compare), a NaN feature takes the node's default
+// direction, the margin is accumulated in float32 per output group starting
+// from the base margin, then the objective's transform is applied.
 //
 // Thread safety: immutable after Compile(); Predict* are const and safe to
 // call concurrently.
@@ -22,9 +23,9 @@
 namespace rtai::ml {
 
 enum class Objective {
-  kBinaryLogistic,    // one output: sigmoid(margin)
-  kRegSquaredError,   // one output: margin
-  kMultiSoftprob,     // num_groups outputs: softmax(margins)
+  kBinaryLogistic,   // one output: sigmoid(margin)
+  kRegSquaredError,  // one output: margin
+  kMultiSoftprob,    // num_groups outputs: softmax(margins)
 };
 
 // Parses "binary:logistic" / "reg:logistic", "reg:squarederror",
@@ -48,8 +49,10 @@ struct RawTree {
 struct EnsembleSpec {
   Objective objective = Objective::kBinaryLogistic;
   uint32_t num_features = 0;
-  uint32_t num_groups = 1;   // > 1 only for kMultiSoftprob
-  float base_margin = 0;     // already in margin space
+  // Optional column names (empty, or exactly num_features distinct names).
+  std::vector<std::string> feature_names;
+  uint32_t num_groups = 1;  // > 1 only for kMultiSoftprob
+  float base_margin = 0;    // already in margin space
   std::vector<RawTree> trees;
 };
 
@@ -71,6 +74,10 @@ class TreeEnsemble {
 
   Objective objective() const { return objective_; }
   uint32_t num_features() const { return num_features_; }
+  // Names the model was trained with (XGBoost's feature_names), or empty.
+  const std::vector<std::string>& feature_names() const {
+    return feature_names_;
+  }
   uint32_t num_outputs() const { return num_groups_; }
   size_t num_trees() const { return roots_.size(); }
   size_t num_nodes() const { return nodes_.size(); }
@@ -95,16 +102,21 @@ class TreeEnsemble {
 
   static absl::Status AppendTree(const RawTree& tree, uint32_t num_features,
                                  size_t tree_index,
-                                 std::vector<FlatNode>* nodes);
+                                 std::vector<FlatNode>* nodes, uint8_t* depth);
   float Leaf(uint32_t root, const float* row) const;
+  // One traversal step; a leaf steps to itself.
+  uint32_t Step(uint32_t i, const float* row) const;
+  void PredictMarginSingleGroup(const float* row, float* out) const;
 
   Objective objective_ = Objective::kBinaryLogistic;
   uint32_t num_features_ = 0;
+  std::vector<std::string> feature_names_;
   uint32_t num_groups_ = 1;
   float base_margin_ = 0;
   std::vector<FlatNode> nodes_;
   std::vector<uint32_t> roots_;
   std::vector<uint32_t> groups_;
+  std::vector<uint8_t> depths_;  // per tree: max root-to-leaf edges
 };
 
 }  // namespace rtai::ml

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/byte_order.h"
 #include "engine/ml/model/json_value.h"
@@ -19,7 +20,8 @@ class UbjsonReader {
 
   absl::StatusOr<JsonValue> ParseDocument() {
     if (data_.size() > limits_.max_input_bytes) {
-      return absl::InvalidArgumentError("ubjson: input exceeds max_input_bytes");
+      return absl::InvalidArgumentError(
+          "ubjson: input exceeds max_input_bytes");
     }
     JsonValue v;
     char marker;
@@ -56,20 +58,41 @@ class UbjsonReader {
     const char* p = data_.data() + pos_;
     size_t n;
     switch (type) {
-      case 'i': n = 1; break;
-      case 'U': n = 1; break;
-      case 'I': n = 2; break;
-      case 'l': n = 4; break;
-      case 'L': n = 8; break;
-      default: return Error("expected an integer type");
+      case 'i':
+        n = 1;
+        break;
+      case 'U':
+        n = 1;
+        break;
+      case 'I':
+        n = 2;
+        break;
+      case 'l':
+        n = 4;
+        break;
+      case 'L':
+        n = 8;
+        break;
+      default:
+        return Error("expected an integer type");
     }
     if (auto s = Need(n); !s.ok()) return s;
     switch (type) {
-      case 'i': *out = static_cast<int8_t>(*p); break;
-      case 'U': *out = static_cast<uint8_t>(*p); break;
-      case 'I': *out = LoadBigEndian<int16_t>(p); break;
-      case 'l': *out = LoadBigEndian<int32_t>(p); break;
-      default: *out = LoadBigEndian<int64_t>(p); break;
+      case 'i':
+        *out = static_cast<int8_t>(*p);
+        break;
+      case 'U':
+        *out = static_cast<uint8_t>(*p);
+        break;
+      case 'I':
+        *out = LoadBigEndian<int16_t>(p);
+        break;
+      case 'l':
+        *out = LoadBigEndian<int32_t>(p);
+        break;
+      default:
+        *out = LoadBigEndian<int64_t>(p);
+        break;
     }
     pos_ += n;
     return absl::OkStatus();
@@ -129,18 +152,31 @@ class UbjsonReader {
   absl::Status ParseTyped(char type, int depth, JsonValue* out) {
     if (auto s = CountValue(); !s.ok()) return s;
     switch (type) {
-      case 'Z': *out = JsonValue::Null(); return absl::OkStatus();
-      case 'T': *out = JsonValue::Bool(true); return absl::OkStatus();
-      case 'F': *out = JsonValue::Bool(false); return absl::OkStatus();
-      case 'i': case 'U': case 'I': case 'l': case 'L': {
+      case 'Z':
+        *out = JsonValue::Null();
+        return absl::OkStatus();
+      case 'T':
+        *out = JsonValue::Bool(true);
+        return absl::OkStatus();
+      case 'F':
+        *out = JsonValue::Bool(false);
+        return absl::OkStatus();
+      case 'i':
+      case 'U':
+      case 'I':
+      case 'l':
+      case 'L': {
         int64_t v = 0;
         if (auto s = ReadInt(type, &v); !s.ok()) return s;
         *out = JsonValue::Number(static_cast<double>(v));
         return absl::OkStatus();
       }
-      case 'd': return ParseFloat(4, out);
-      case 'D': return ParseFloat(8, out);
-      case 'H': return ParseHighPrecision(out);
+      case 'd':
+        return ParseFloat(4, out);
+      case 'D':
+        return ParseFloat(8, out);
+      case 'H':
+        return ParseHighPrecision(out);
       case 'C': {
         if (auto s = Need(1); !s.ok()) return s;
         *out = JsonValue::String(std::string(1, data_[pos_++]));
@@ -152,8 +188,10 @@ class UbjsonReader {
         *out = JsonValue::String(std::move(s));
         return absl::OkStatus();
       }
-      case '[': case '{':
-        if (depth >= limits_.max_depth) return Error("nesting exceeds max_depth");
+      case '[':
+      case '{':
+        if (depth >= limits_.max_depth)
+          return Error("nesting exceeds max_depth");
         return ParseContainer(type == '{', depth + 1, out);
       default:
         return Error(absl::StrCat("unknown type marker 0x",
@@ -201,6 +239,7 @@ class UbjsonReader {
     int64_t count;
     if (auto s = ParseContainerHeader(&elem_type, &count); !s.ok()) return s;
     const char close = is_object ? '}' : ']';
+    absl::flat_hash_set<std::string> seen;  // duplicate keys, O(1) each
     for (int64_t i = 0; count < 0 || i < count; ++i) {
       if (count < 0) {
         if (auto s = Need(1); !s.ok()) return s;
@@ -217,8 +256,10 @@ class UbjsonReader {
       if (auto s = ParseElement(elem_type, depth, &v); !s.ok()) return s;
       if (!is_object) {
         out->Append(std::move(v));
-      } else if (!out->Insert(std::move(key), std::move(v))) {
+      } else if (!seen.insert(key).second) {
         return Error("duplicate key");
+      } else {
+        out->AppendMember(std::move(key), std::move(v));
       }
     }
     return absl::OkStatus();

@@ -37,8 +37,9 @@ absl::StatusOr<RawTree> ParseTree(const JsonValue& t, size_t index,
                    NumberArrayMember(t, "split_type", path));
   for (double s : split_type) {
     if (s != 0) {
-      return Bad(absl::StrCat(path, ": categorical splits are not supported "
-                                    "(train without enable_categorical)"));
+      return Bad(absl::StrCat(path,
+                              ": categorical splits are not supported "
+                              "(train without enable_categorical)"));
     }
   }
   if (const JsonValue* c = t.Find("categories");
@@ -50,9 +51,9 @@ absl::StatusOr<RawTree> ParseTree(const JsonValue& t, size_t index,
   constexpr int64_t kMaxId = TreeEnsemble::kMaxNodes;
   ASSIGN_OR_RETURN(tree.left, IntArray(t, "left_children", path, -1, kMaxId));
   ASSIGN_OR_RETURN(tree.right, IntArray(t, "right_children", path, -1, kMaxId));
-  ASSIGN_OR_RETURN(std::vector<int32_t> feat,
-                   IntArray(t, "split_indices", path, 0,
-                            TreeEnsemble::kMaxFeatures));
+  ASSIGN_OR_RETURN(
+      std::vector<int32_t> feat,
+      IntArray(t, "split_indices", path, 0, TreeEnsemble::kMaxFeatures));
   ASSIGN_OR_RETURN(std::vector<int32_t> dl,
                    IntArray(t, "default_left", path, 0, 1));
   ASSIGN_OR_RETURN(std::vector<double> cond,
@@ -90,13 +91,16 @@ absl::StatusOr<TreeEnsemble> LoadXgboostDocument(const JsonValue& doc) {
     return Bad("$.version: expected [major, minor, patch] with major >= 1");
   }
   ASSIGN_OR_RETURN(const JsonValue* learner, Member(doc, "learner", "$"));
-  ASSIGN_OR_RETURN(const JsonValue* obj, Member(*learner, "objective", "learner"));
-  ASSIGN_OR_RETURN(std::string obj_name, StringMember(*obj, "name", "objective"));
+  ASSIGN_OR_RETURN(const JsonValue* obj,
+                   Member(*learner, "objective", "learner"));
+  ASSIGN_OR_RETURN(std::string obj_name,
+                   StringMember(*obj, "name", "objective"));
   ASSIGN_OR_RETURN(Objective objective, ParseObjective(obj_name));
   ASSIGN_OR_RETURN(const JsonValue* mp,
                    Member(*learner, "learner_model_param", "learner"));
   ASSIGN_OR_RETURN(double base_score, NumericParam(*mp, "base_score", "param"));
-  ASSIGN_OR_RETURN(double num_feature, NumericParam(*mp, "num_feature", "param"));
+  ASSIGN_OR_RETURN(double num_feature,
+                   NumericParam(*mp, "num_feature", "param"));
   ASSIGN_OR_RETURN(double num_class, NumericParam(*mp, "num_class", "param"));
   if (num_feature < 1 || num_feature > TreeEnsemble::kMaxFeatures ||
       num_class < 0 || num_class > TreeEnsemble::kMaxGroups) {
@@ -111,22 +115,32 @@ absl::StatusOr<TreeEnsemble> LoadXgboostDocument(const JsonValue& doc) {
   }
   ASSIGN_OR_RETURN(const JsonValue* model, Member(*gb, "model", "booster"));
   ASSIGN_OR_RETURN(const JsonValue* trees, Member(*model, "trees", "model"));
-  ASSIGN_OR_RETURN(std::vector<int32_t> tree_info,
-                   IntArray(*model, "tree_info", "model", 0,
-                            TreeEnsemble::kMaxGroups));
+  ASSIGN_OR_RETURN(
+      std::vector<int32_t> tree_info,
+      IntArray(*model, "tree_info", "model", 0, TreeEnsemble::kMaxGroups));
   if (!trees->is_array() || trees->items().size() != tree_info.size()) {
     return Bad("model.trees and model.tree_info differ in length");
   }
   EnsembleSpec spec;
   spec.objective = objective;
   spec.num_features = static_cast<uint32_t>(num_feature);
+  if (const JsonValue* names = learner->Find("feature_names");
+      names != nullptr) {
+    if (!names->is_array()) return Bad("learner.feature_names: not an array");
+    for (const JsonValue& n : names->items()) {
+      if (!n.is_string()) return Bad("learner.feature_names: not strings");
+      spec.feature_names.push_back(n.str());
+    }
+  }
   spec.num_groups = objective == Objective::kMultiSoftprob
-                        ? static_cast<uint32_t>(num_class) : 1;
+                        ? static_cast<uint32_t>(num_class)
+                        : 1;
   if (objective == Objective::kMultiSoftprob && num_class < 2) {
     return Bad("multi:softprob needs num_class >= 2");
   }
   ASSIGN_OR_RETURN(spec.base_margin, BaseMargin(objective, base_score));
-  if (trees->items().size() > TreeEnsemble::kMaxTrees) return Bad("too many trees");
+  if (trees->items().size() > TreeEnsemble::kMaxTrees)
+    return Bad("too many trees");
   spec.trees.reserve(trees->items().size());
   for (size_t i = 0; i < trees->items().size(); ++i) {
     ASSIGN_OR_RETURN(RawTree t, ParseTree(trees->items()[i], i,

@@ -111,7 +111,7 @@ def convert_sklearn_tree(t, scale):
     return left, right, feature, value
 
 
-def export_gbc(model):
+def export_gbc(model, names):
     loss = getattr(model, "loss", "log_loss")
     if loss not in ("log_loss", "deviance"):
         raise ExportError(f"GradientBoostingClassifier loss {loss!r} unsupported")
@@ -131,7 +131,8 @@ def export_gbc(model):
     multi = k > 1
     return {
         "learner": {
-            "attributes": {}, "feature_names": [], "feature_types": [],
+            "attributes": {}, "feature_names": names,
+            "feature_types": ["float"] * len(names),
             "gradient_booster": {
                 "model": {
                     "gbtree_model_param": {"num_parallel_tree": "1",
@@ -157,8 +158,7 @@ def export(model, names_arg=None):
     if kind == "LogisticRegression":
         return export_logistic(model, feature_names(model, names_arg))
     if kind == "GradientBoostingClassifier":
-        feature_names(model, names_arg)  # validates the count
-        return export_gbc(model)
+        return export_gbc(model, feature_names(model, names_arg))
     raise ExportError(f"unsupported estimator {kind} "
                       "(LogisticRegression, GradientBoostingClassifier)")
 

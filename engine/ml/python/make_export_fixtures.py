@@ -50,7 +50,8 @@ def main():
         proba = model.predict_proba(xt).astype(np.float64)
         if name.startswith("gbc"):
             booster = xgb.Booster(model_file=dst)
-            got = booster.predict(xgb.DMatrix(xt)).reshape(len(xt), -1)
+            dm = xgb.DMatrix(xt, feature_names=["a", "b", "c", "d", "e"])
+            got = booster.predict(dm).reshape(len(xt), -1)
             if got.shape[1] == 1:
                 got = np.hstack([1 - got, got])
             assert np.max(np.abs(got - proba)) < 1e-5, name

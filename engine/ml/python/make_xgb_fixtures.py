@@ -15,13 +15,21 @@ import numpy as np
 import xgboost as xgb
 
 CASES = [
-    # name, objective, depth, trees, classes, features, missing fraction
-    ("binary_d3", "binary:logistic", 3, 20, 0, 6, 0.0),
-    ("binary_missing_d6", "binary:logistic", 6, 50, 0, 10, 0.2),
-    ("reg_d4_missing", "reg:squarederror", 4, 30, 0, 8, 0.1),
-    ("reg_d1", "reg:squarederror", 1, 10, 0, 3, 0.0),
-    ("multi3_d5_missing", "multi:softprob", 5, 20, 3, 7, 0.15),
-    ("bench_100x6", "binary:logistic", 6, 100, 0, 20, 0.05),  # 20k train rows
+    # name, objective, depth, trees, classes, features, missing fraction,
+    # extra booster parameters
+    ("binary_d3", "binary:logistic", 3, 20, 0, 6, 0.0, {}),
+    ("binary_missing_d6", "binary:logistic", 6, 50, 0, 10, 0.2, {}),
+    ("binary_base03_d8", "binary:logistic", 8, 15, 0, 6, 0.1,
+     {"base_score": 0.3}),
+    ("reg_d4_missing", "reg:squarederror", 4, 30, 0, 8, 0.1, {}),
+    ("reg_base25_d2", "reg:squarederror", 2, 25, 0, 5, 0.0,
+     {"base_score": 2.5}),
+    ("reg_d1", "reg:squarederror", 1, 10, 0, 3, 0.0, {}),
+    ("multi3_d5_missing", "multi:softprob", 5, 20, 3, 7, 0.15, {}),
+    ("multi5_d3", "multi:softprob", 3, 10, 5, 6, 0.0, {}),
+    ("forest_parallel3", "binary:logistic", 4, 6, 0, 5, 0.1,
+     {"num_parallel_tree": 3, "subsample": 0.7, "colsample_bynode": 0.8}),
+    ("bench_100x6", "binary:logistic", 6, 100, 0, 20, 0.05, {}),  # 20k rows
 ]
 ROWS = 3000
 
@@ -47,7 +55,7 @@ def main():
     only = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--only" else None
     os.makedirs(out, exist_ok=True)
     lines = []
-    for i, (name, obj, depth, trees, classes, feats, miss) in enumerate(CASES):
+    for i, (name, obj, depth, trees, classes, feats, miss, extra) in enumerate(CASES):
         if only and name != only:
             continue
         rng = np.random.default_rng(1000 + i)
@@ -57,11 +65,15 @@ def main():
                   "seed": 7, "nthread": 1}
         if classes:
             params["num_class"] = classes
-        booster = xgb.train(params, xgb.DMatrix(x, y, missing=np.nan), trees)
+        params.update(extra)
+        names = [f"f_{i}" for i in range(feats)] if name == "binary_d3" else None
+        dtrain = xgb.DMatrix(x, y, missing=np.nan, feature_names=names)
+        booster = xgb.train(params, dtrain, trees)
         booster.save_model(os.path.join(out, name + ".json"))
         booster.save_model(os.path.join(out, name + ".ubj"))
         xt, _ = make_data(rng, ROWS, feats, obj, classes, miss)
-        pred = booster.predict(xgb.DMatrix(xt, missing=np.nan))
+        pred = booster.predict(xgb.DMatrix(xt, missing=np.nan,
+                                           feature_names=names))
         pred = np.asarray(pred, dtype=np.float32).reshape(ROWS, -1)
         xt.tofile(os.path.join(out, name + ".rows"))
         pred.tofile(os.path.join(out, name + ".pred"))

@@ -35,7 +35,7 @@ struct FeedResult {
 // Feeds `n` labels one second apart; quality_a/b may change over time.
 template <typename QualityA, typename QualityB>
 FeedResult Feed(ChampionChallenger& cc, int n, QualityA qa, QualityB qb,
-         uint64_t seed = 1, int start = 0) {
+                uint64_t seed = 1, int start = 0) {
   Random rng(seed);
   FeedResult run;
   for (int i = start; i < start + n; ++i) {
@@ -51,7 +51,9 @@ FeedResult Feed(ChampionChallenger& cc, int n, QualityA qa, QualityB qb,
   return run;
 }
 
-auto Const(double q) { return [q](int) { return q; }; }
+auto Const(double q) {
+  return [q](int) { return q; };
+}
 
 TEST(ChampionChallengerTest, PromotesAClearlyBetterModelAfterLabelsAndBake) {
   ChampionChallengerOptions o = SmallOptions();
@@ -114,7 +116,8 @@ TEST(ChampionChallengerTest, RollsBackWhenThePromotedModelDegrades) {
   o.probation_ms = 100000000;  // still on probation when it degrades
   ChampionChallenger cc(o, "a", "b");
   // b is excellent until label 1000, then collapses to noise.
-  const FeedResult run = Feed(cc, 3000, Const(0.5), [](int i) { return i < 1000 ? 0.95 : 0.0; });
+  const FeedResult run =
+      Feed(cc, 3000, Const(0.5), [](int i) { return i < 1000 ? 0.95 : 0.0; });
   ASSERT_EQ(run.decisions.size(), 2u) << run.decisions.back().ToJson();
   EXPECT_EQ(run.decisions[0].type, DecisionType::kPromoted);
   EXPECT_EQ(run.decisions[1].type, DecisionType::kRolledBack);
@@ -129,6 +132,17 @@ TEST(ChampionChallengerTest, RollsBackWhenThePromotedModelDegrades) {
   const FeedResult again = Feed(cc, 2000, Const(0.5), Const(0.95), 7, 3000);
   ASSERT_FALSE(again.decisions.empty());
   EXPECT_EQ(again.decisions[0].champion, "c");
+}
+
+TEST(ChampionChallengerTest, EvaluatesEveryKthLabel) {
+  ChampionChallengerOptions o = SmallOptions();
+  o.bake_period_ms = 0;
+  o.evaluate_every_labels = 64;
+  ChampionChallenger cc(o, "a", "b");
+  const FeedResult run = Feed(cc, 1000, Const(0.2), Const(0.9));
+  ASSERT_FALSE(run.decisions.empty());
+  EXPECT_EQ(run.decision_index[0],
+            319);  // label 320: first multiple of 64 >= 300
 }
 
 TEST(ChampionChallengerTest, LogLossIsLowerBetter) {

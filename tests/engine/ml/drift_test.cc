@@ -56,6 +56,8 @@ TEST_F(DriftTest, AdwinMatchesRiverDocumentedExample) {
   const std::vector<int> at = Detections(adwin, data);
   ASSERT_FALSE(at.empty());
   EXPECT_EQ(at.front(), 1023);
+  // River's docstring example prints exactly one detection.
+  EXPECT_EQ(at, std::vector<int>{1023});
 }
 
 TEST_F(DriftTest, PageHinkleyMatchesRiverDocumentedExample) {
@@ -64,6 +66,7 @@ TEST_F(DriftTest, PageHinkleyMatchesRiverDocumentedExample) {
   const std::vector<int> at = Detections(ph, data);
   ASSERT_FALSE(at.empty());
   EXPECT_EQ(at.front(), 1006);
+  EXPECT_EQ(at, std::vector<int>{1006});  // as River's docstring prints
   PageHinkleyOptions down;
   down.mode = PageHinkleyOptions::Mode::kDown;
   PageHinkley ph_down(down);  // the stream only goes up
@@ -113,7 +116,8 @@ TEST(DistributionTest, PsiSeparatesShiftedFromStable) {
   const double r[] = {0, 1, 2, 3};
   const double c[] = {0, 2, 3, 3};
   EXPECT_NEAR(PopulationStabilityIndex(r, c, 2),
-              (0.25 - 0.5) * std::log(0.5) + (0.75 - 0.5) * std::log(1.5), 1e-15);
+              (0.25 - 0.5) * std::log(0.5) + (0.75 - 0.5) * std::log(1.5),
+              1e-15);
 }
 
 TEST(DistributionTest, MonitorDetectsShiftAndRestoresExactly) {
@@ -142,7 +146,8 @@ TEST(DistributionTest, MonitorDetectsShiftAndRestoresExactly) {
 
 // Restore-then-continue equals uninterrupted, for every detector.
 template <typename Detector>
-void ExpectExactRestore(Detector a, const std::vector<double>& data, size_t cut) {
+void ExpectExactRestore(Detector a, const std::vector<double>& data,
+                        size_t cut) {
   Detector b = a;
   for (size_t i = 0; i < cut; ++i) {
     a.Update(data[i]);

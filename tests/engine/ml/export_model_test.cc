@@ -45,12 +45,15 @@ TEST(ExportModelTest, ExportedModelsReproduceSklearnProbabilities) {
     } else {
       auto model = LoadXgboostJson(text);
       ASSERT_TRUE(model.ok()) << name << ": " << model.status();
+      EXPECT_EQ(model->feature_names(),
+                (std::vector<std::string>{"a", "b", "c", "d", "e"}));
       std::vector<float> out(model->num_outputs());
       for (uint32_t r = 0; r < rows; ++r) {
         model->PredictRow(x.data() + r * features, out.data());
         for (uint32_t k = 0; k < classes; ++k) {
           const double want = proba[r * classes + k];
-          const double got = classes == 2 ? (k == 1 ? out[0] : 1 - out[0]) : out[k];
+          const double got =
+              classes == 2 ? (k == 1 ? out[0] : 1 - out[0]) : out[k];
           max_diff = std::max(max_diff, std::fabs(got - want));
         }
       }
@@ -65,10 +68,11 @@ TEST(ExportModelTest, UnsupportedEstimatorExitsWithStatusTwo) {
   const std::string dir = testing::MakeTempDir("rtai_export_bad_");
   const std::string script =
       "import pickle; from sklearn.tree import DecisionTreeClassifier as D; "
-      "pickle.dump(D().fit([[0],[1]],[0,1]), open('" + dir + "/m.pkl','wb'))";
+      "pickle.dump(D().fit([[0],[1]],[0,1]), open('" +
+      dir + "/m.pkl','wb'))";
   ASSERT_EQ(std::system(("/usr/bin/python3 -c \"" + script + "\"").c_str()), 0);
-  const int rc = testing::RunPython("export_model.py",
-                                    dir + "/m.pkl " + dir + "/out.json 2>/dev/null");
+  const int rc = testing::RunPython(
+      "export_model.py", dir + "/m.pkl " + dir + "/out.json 2>/dev/null");
   EXPECT_TRUE(WIFEXITED(rc));
   EXPECT_EQ(WEXITSTATUS(rc), 2);
   testing::RemoveDir(dir);

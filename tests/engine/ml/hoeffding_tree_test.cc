@@ -36,7 +36,9 @@ TEST(HoeffdingTreeTest, LearnsAxisAlignedThreeClassProblem) {
   o.num_classes = 3;
   HoeffdingTree tree(o);
   Random rng(1);
-  auto label = [](double a, double b) { return a < 0.3 ? 0u : (b < 0.6 ? 1u : 2u); };
+  auto label = [](double a, double b) {
+    return a < 0.3 ? 0u : (b < 0.6 ? 1u : 2u);
+  };
   for (int i = 0; i < 20000; ++i) {
     const double x[2] = {rng.NextDouble(), rng.NextDouble()};
     ASSERT_TRUE(tree.Learn(x, label(x[0], x[1])).ok());

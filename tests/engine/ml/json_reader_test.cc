@@ -7,7 +7,8 @@ namespace rtai::ml {
 namespace {
 
 TEST(JsonReaderTest, ParsesNestedDocument) {
-  auto v = ParseJson(R"( {"a": [1, -2.5e3, true, false, null], "b": {"c": "x\u00e9\ud83d\ude00\n"}} )");
+  auto v = ParseJson(
+      R"( {"a": [1, -2.5e3, true, false, null], "b": {"c": "x\u00e9\ud83d\ude00\n"}} )");
   ASSERT_TRUE(v.ok()) << v.status();
   const JsonValue* a = v->Find("a");
   ASSERT_NE(a, nullptr);
@@ -20,11 +21,30 @@ TEST(JsonReaderTest, ParsesNestedDocument) {
 }
 
 TEST(JsonReaderTest, RejectsNonStrictJson) {
-  for (const char* bad :
-       {"", "{", "[1,]", "{\"a\":1,}", "// c\n{}", "{'a':1}", "[01]", "[1.]",
-        "[.5]", "[NaN]", "[Infinity]", "[1e999]", "{\"a\":1,\"a\":2}",
-        "[\"\x01\"]", "[\"\\x\"]", "[\"\\ud800\"]", "[\"\\udc00\"]", "[1] x",
-        "[\"abc", "{\"a\" 1}", "[-]", "[1e]", "tru", "[+1]"}) {
+  for (const char* bad : {"",
+                          "{",
+                          "[1,]",
+                          "{\"a\":1,}",
+                          "// c\n{}",
+                          "{'a':1}",
+                          "[01]",
+                          "[1.]",
+                          "[.5]",
+                          "[NaN]",
+                          "[Infinity]",
+                          "[1e999]",
+                          "{\"a\":1,\"a\":2}",
+                          "[\"\x01\"]",
+                          "[\"\\x\"]",
+                          "[\"\\ud800\"]",
+                          "[\"\\udc00\"]",
+                          "[1] x",
+                          "[\"abc",
+                          "{\"a\" 1}",
+                          "[-]",
+                          "[1e]",
+                          "tru",
+                          "[+1]"}) {
     EXPECT_FALSE(ParseJson(bad).ok()) << "accepted: " << bad;
   }
 }
@@ -56,10 +76,10 @@ std::string Ubj(std::initializer_list<int> bytes) {
 
 TEST(UbjsonReaderTest, ParsesTypedAndUntypedContainers) {
   // {"a": [$d#i2 1.5f -2.0f], "s": "hi", "n": [#U2 i5 Z]}
-  std::string doc = Ubj({'{', 'i', 1, 'a', '[', '$', 'd', '#', 'i', 2,
-                         0x3f, 0xc0, 0, 0, 0xc0, 0, 0, 0,
-                         'i', 1, 's', 'S', 'i', 2, 'h', 'i',
-                         'i', 1, 'n', '[', '#', 'U', 2, 'i', 5, 'Z', '}'});
+  std::string doc =
+      Ubj({'{', 'i',  1,   'a', '[', '$', 'd', '#', 'i', 2,   0x3f, 0xc0, 0,
+           0,   0xc0, 0,   0,   0,   'i', 1,   's', 'S', 'i', 2,    'h',  'i',
+           'i', 1,    'n', '[', '#', 'U', 2,   'i', 5,   'Z', '}'});
   auto v = ParseUbjson(doc);
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(v->Find("a")->items()[0].number(), 1.5);
@@ -72,14 +92,36 @@ TEST(UbjsonReaderTest, RejectsHostileInput) {
   // Count larger than the input, negative lengths, zero-width typed arrays,
   // unknown markers, truncation, duplicate keys, trailing bytes.
   for (const std::string& bad :
-       {Ubj({'[', '$', 'd', '#', 'L', 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}),
+       {Ubj({'[', '$', 'd', '#', 'L', 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+             0xff}),
         Ubj({'S', 'i', 0xff}), Ubj({'[', '$', 'Z', '#', 'l', 0x10, 0, 0, 0}),
-        Ubj({'X'}), Ubj({'[', 'i'}), Ubj({'{', 'i', 1, 'a', 'i', 1, 'i', 1, 'a', 'i', 2, '}'}),
+        Ubj({'X'}), Ubj({'[', 'i'}),
+        Ubj({'{', 'i', 1, 'a', 'i', 1, 'i', 1, 'a', 'i', 2, '}'}),
         Ubj({'i', 1, 'i'}), Ubj({'[', '$', 'd', 'i'}), Ubj({}),
         Ubj({'d', 0x7f, 0x80, 0, 0})}) {
     EXPECT_FALSE(ParseUbjson(bad).ok());
   }
   EXPECT_FALSE(ParseUbjson(std::string(100000, '[')).ok());
+}
+
+}  // namespace
+}  // namespace rtai::ml
+
+namespace rtai::ml {
+namespace {
+
+// A hostile object with many keys must not make duplicate detection
+// quadratic (200k keys would take minutes at O(n^2)).
+TEST(JsonReaderTest, ManyKeysParseInLinearTime) {
+  std::string doc = "{";
+  for (int i = 0; i < 200000; ++i) {
+    if (i > 0) doc += ",";
+    doc += "\"k" + std::to_string(i) + "\":" + std::to_string(i);
+  }
+  auto v = ParseJson(doc + "}");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->items().size(), 200000u);
+  EXPECT_FALSE(ParseJson(doc + ",\"k123\":1}").ok());  // duplicate at the end
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
 #include <cmath>
 #include <vector>
 
+#include "base/random.h"
 #include "engine/ml/learn/feature_hasher.h"
 #include "engine/ml/learn/ftrl.h"
 #include "engine/ml/learn/sgd_logistic.h"
 #include "engine/ml/learn/standard_scaler.h"
 #include "engine/ml/learn/streams.h"
-#include "base/random.h"
+#include "engine/ml/model/linear_model.h"
+#include "engine/ml/state_codec.h"
 #include "gtest/gtest.h"
 
 namespace rtai::ml {
@@ -67,6 +69,61 @@ TEST(FtrlTest, L1ZeroesIrrelevantFeatures) {
   }
   EXPECT_EQ(ftrl.Weight(7), 0.0);
   EXPECT_NE(ftrl.Weight(0), 0.0);
+}
+
+TEST(FtrlTest, ExportsAnEquivalentLinearModel) {
+  FtrlOptions o;
+  o.alpha = 0.5;
+  o.dimension = 3;
+  FtrlLogistic ftrl(o);
+  SeaGenerator sea(4, 100000);
+  std::vector<Feature> x(3);
+  for (int i = 0; i < 5000; ++i) {
+    const SeaExample e = sea.Next();
+    for (uint32_t k = 0; k < 3; ++k) x[k] = {k, static_cast<float>(e.x[k] - 5)};
+    ftrl.Learn(x, e.y);
+  }
+  auto json = ftrl.ExportLinearModelJson({"x0", "x\"1", "x2"}, 0);
+  ASSERT_TRUE(json.ok()) << json.status();
+  auto model = LinearModel::FromJson(*json);
+  ASSERT_TRUE(model.ok()) << model.status() << *json;
+  auto bound = model->Bind({"x0", "x\"1", "x2"});
+  ASSERT_TRUE(bound.ok());
+  for (int i = 0; i < 1000; ++i) {
+    const SeaExample e = sea.Next();
+    float row[3];
+    for (uint32_t k = 0; k < 3; ++k) {
+      row[k] = static_cast<float>(e.x[k] - 5);
+      x[k] = {k, row[k]};
+    }
+    ASSERT_NEAR(model->Predict(*bound, row), ftrl.PredictProba(x), 1e-12);
+  }
+  EXPECT_FALSE(ftrl.ExportLinearModelJson({"only_one"}, 0).ok());
+}
+
+TEST(FtrlTest, ExportsHashedStringFeatures) {
+  FtrlOptions o;
+  o.dimension = 64;
+  FtrlLogistic ftrl(o);
+  FeatureHasher hasher(64, 11);
+  Random rng(3);
+  const char* merchants[] = {"m1", "m2", "m3", "m4"};
+  for (int i = 0; i < 3000; ++i) {
+    const int m = static_cast<int>(rng.Uniform(4));
+    const Feature f[] = {{hasher.Bucket("merchant", merchants[m]), 1.0}};
+    ftrl.Learn(f, m >= 2);
+  }
+  auto json = ftrl.ExportLinearModelJson({}, 11);
+  ASSERT_TRUE(json.ok());
+  auto model = LinearModel::FromJson(*json);
+  ASSERT_TRUE(model.ok()) << model.status();
+  auto bound = model->Bind({});
+  ASSERT_TRUE(bound.ok());
+  for (const char* m : merchants) {
+    const Feature f[] = {{hasher.Bucket("merchant", m), 1.0}};
+    const StringFeature s[] = {{"merchant", m}};
+    EXPECT_NEAR(model->Predict(*bound, {}, s), ftrl.PredictProba(f), 1e-12);
+  }
 }
 
 TEST(SgdTest, ConvergesOnSeparableProblem) {
@@ -190,7 +247,9 @@ TEST(LearnerStateTest, RestoreThenContinueEqualsUninterrupted) {
     s.Learn(e.x);
     double z[3];
     s.Transform(e.x, absl::MakeSpan(z));
-    x = {{0, z[0]}, {1, z[1]}, {2, z[2]},
+    x = {{0, z[0]},
+         {1, z[1]},
+         {2, z[2]},
          {hasher.Bucket("bucket", std::to_string(int(e.x[2]))), 1.0}};
     return std::make_pair(f.Learn(x, e.y), g.Learn(x, e.y));
   };
@@ -227,6 +286,12 @@ TEST(LearnerStateTest, CorruptStateIsRejected) {
     bad[i] ^= 0x40;
     EXPECT_FALSE(FtrlLogistic::Deserialize(bad).ok()) << i;
   }
+  // A well-formed frame (valid CRC) asking for a huge dense state.
+  StateWriter huge(StateTag::kFtrl, 1);
+  for (double v : {0.1, 1.0, 0.0, 1.0}) huge.F64(v);
+  huge.U32(1u << 30);
+  for (int i = 0; i < 3; ++i) huge.U64(0);
+  EXPECT_FALSE(FtrlLogistic::Deserialize(huge.Finish()).ok());
   StandardScaler sc(2);
   EXPECT_FALSE(StandardScaler::Deserialize(good).ok());  // wrong type
   EXPECT_FALSE(SgdLogistic::Deserialize(sc.Serialize()).ok());

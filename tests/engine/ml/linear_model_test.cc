@@ -31,7 +31,8 @@ TEST(LinearModelTest, HashedStringFeatures) {
   FeatureHasher h(4, 7);
   const double w[] = {1, 10, 100, 1000};
   std::vector<StringFeature> s = {{"country", "FR"}, {"mcc", "5411"}};
-  const double want = 0.5 + w[h.Bucket("country", "FR")] + w[h.Bucket("mcc", "5411")];
+  const double want =
+      0.5 + w[h.Bucket("country", "FR")] + w[h.Bucket("mcc", "5411")];
   auto bound = m->Bind({});
   ASSERT_TRUE(bound.ok());
   EXPECT_DOUBLE_EQ(m->Predict(*bound, {}, s), want);
@@ -47,18 +48,19 @@ TEST(FeatureHasherTest, StableKnownValues) {
 }
 
 TEST(LinearModelTest, RejectsBadDocuments) {
-  for (const char* bad : {
-           R"({"format":"other","version":1,"objective":"binary:logistic","intercept":0,"weights":{}})",
-           R"({"format":"rtai.linear","version":2,"objective":"binary:logistic","intercept":0,"weights":{}})",
-           R"({"format":"rtai.linear","version":1,"objective":"multi:softprob","intercept":0,"weights":{}})",
-           R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","weights":{}})",
-           R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{"a":"x"}})",
-           R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":[]})",
-           R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{},
+  for (
+      const char* bad :
+      {R"({"format":"other","version":1,"objective":"binary:logistic","intercept":0,"weights":{}})",
+       R"({"format":"rtai.linear","version":2,"objective":"binary:logistic","intercept":0,"weights":{}})",
+       R"({"format":"rtai.linear","version":1,"objective":"multi:softprob","intercept":0,"weights":{}})",
+       R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","weights":{}})",
+       R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{"a":"x"}})",
+       R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":[]})",
+       R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{},
                "hashing":{"num_buckets":3,"seed":0,"weights":[1,2]}})",
-           R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{},
+       R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{},
                "hashing":{"num_buckets":0,"seed":0,"weights":[]}})",
-           R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{},
+       R"({"format":"rtai.linear","version":1,"objective":"binary:logistic","intercept":0,"weights":{},
                "hashing":{"num_buckets":1,"seed":-1,"weights":[1]}})"}) {
     EXPECT_FALSE(LinearModel::FromJson(bad).ok()) << bad;
   }

@@ -18,9 +18,10 @@ TEST(PrequentialMetricsTest, ExactValuesOnSmallWindow) {
   ASSERT_TRUE(m.Update(0.6, false).ok());
   ASSERT_TRUE(m.Update(0.6, true).ok());
   EXPECT_DOUBLE_EQ(m.Accuracy(), 0.75);
-  EXPECT_NEAR(m.LogLoss(),
-              -(std::log(0.9) + std::log(0.8) + std::log(0.4) + std::log(0.6)) / 4,
-              1e-15);
+  EXPECT_NEAR(
+      m.LogLoss(),
+      -(std::log(0.9) + std::log(0.8) + std::log(0.4) + std::log(0.6)) / 4,
+      1e-15);
   // Positives {0.9, 0.6}, negatives {0.2, 0.6}: pairs 1 + 1 + 1 + 0.5 (tie).
   EXPECT_DOUBLE_EQ(m.Auc(), 3.5 / 4);
   // Slide: the 0.9/true entry leaves the window.
@@ -39,7 +40,8 @@ TEST(PrequentialMetricsTest, AucMatchesBruteForcePairs) {
   std::vector<std::pair<double, bool>> all;
   for (int i = 0; i < 1000; ++i) {
     const bool y = rng.NextDouble() < 0.3;
-    const double p = std::round((rng.NextDouble() * 0.7 + (y ? 0.3 : 0)) * 20) / 20;
+    const double p =
+        std::round((rng.NextDouble() * 0.7 + (y ? 0.3 : 0)) * 20) / 20;
     all.emplace_back(p, y);
     ASSERT_TRUE(m.Update(p, y).ok());
   }
@@ -48,7 +50,9 @@ TEST(PrequentialMetricsTest, AucMatchesBruteForcePairs) {
     for (size_t j = all.size() - 300; j < all.size(); ++j) {
       if (all[i].second && !all[j].second) {
         pairs += 1;
-        wins += all[i].first > all[j].first ? 1 : (all[i].first == all[j].first ? 0.5 : 0);
+        wins += all[i].first > all[j].first
+                    ? 1
+                    : (all[i].first == all[j].first ? 0.5 : 0);
       }
     }
   }
@@ -60,7 +64,8 @@ TEST(PrequentialMetricsTest, RestoreThenContinueEqualsUninterrupted) {
   o.window = 50;
   PrequentialMetrics a(o);
   Random rng(1);
-  for (int i = 0; i < 137; ++i) ASSERT_TRUE(a.Update(rng.NextDouble(), i % 3 == 0).ok());
+  for (int i = 0; i < 137; ++i)
+    ASSERT_TRUE(a.Update(rng.NextDouble(), i % 3 == 0).ok());
   auto b = PrequentialMetrics::Deserialize(a.Serialize());
   ASSERT_TRUE(b.ok()) << b.status();
   for (int i = 0; i < 500; ++i) {

@@ -38,10 +38,11 @@ TEST(StateCodecTest, RejectsCorruption) {
   StateWriter w(StateTag::kAdwin, 1);
   w.String("payload");
   const std::string bytes = w.Finish();
-  EXPECT_FALSE(StateReader::Open(bytes, StateTag::kFtrl, 1).ok());  // tag
+  EXPECT_FALSE(StateReader::Open(bytes, StateTag::kFtrl, 1).ok());   // tag
   EXPECT_FALSE(StateReader::Open(bytes, StateTag::kAdwin, 0).ok());  // version
   for (size_t i = 0; i < bytes.size(); ++i) {
-    EXPECT_FALSE(StateReader::Open(bytes.substr(0, i), StateTag::kAdwin, 1).ok());
+    EXPECT_FALSE(
+        StateReader::Open(bytes.substr(0, i), StateTag::kAdwin, 1).ok());
     std::string flipped = bytes;
     flipped[i] ^= 0x10;
     EXPECT_FALSE(StateReader::Open(flipped, StateTag::kAdwin, 1).ok()) << i;

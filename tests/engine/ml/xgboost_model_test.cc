@@ -34,7 +34,8 @@ class XgboostModelTest : public ::testing::Test {
     std::istringstream in(ReadFileOrDie(*dir_ + "/cases.txt"));
     std::vector<Case> cases;
     Case c;
-    while (in >> c.name >> c.features >> c.outputs >> c.rows) cases.push_back(c);
+    while (in >> c.name >> c.features >> c.outputs >> c.rows)
+      cases.push_back(c);
     return cases;
   }
   static std::string Path(const std::string& name, const char* ext) {
@@ -61,7 +62,7 @@ void ExpectMatchesXgboost(const TreeEnsemble& model, const Case& c,
 
 TEST_F(XgboostModelTest, JsonAndUbjsonMatchLibxgboostOnEveryFixture) {
   const std::vector<Case> cases = Cases();
-  ASSERT_GE(cases.size(), 6u);
+  ASSERT_GE(cases.size(), 10u);
   for (const Case& c : cases) {
     const auto rows = ReadVector<float>(Path(c.name, ".rows"));
     const auto want = ReadVector<float>(Path(c.name, ".pred"));
@@ -82,14 +83,36 @@ TEST_F(XgboostModelTest, BenchModelHasHundredDepthSixTrees) {
   auto model = LoadXgboostJson(ReadFileOrDie(Path("bench_100x6", ".json")));
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ(model->num_trees(), 100u);
-  EXPECT_GT(model->num_nodes(), 100u * 80);   // mostly full depth-6 trees
+  EXPECT_GT(model->num_nodes(), 100u * 80);  // mostly full depth-6 trees
   EXPECT_LE(model->num_nodes(), 100u * 127);
+}
+
+TEST_F(XgboostModelTest, KeepsFeatureNames) {
+  auto named = LoadXgboostJson(ReadFileOrDie(Path("binary_d3", ".json")));
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ(
+      named->feature_names(),
+      (std::vector<std::string>{"f_0", "f_1", "f_2", "f_3", "f_4", "f_5"}));
+  auto unnamed = LoadXgboostUbjson(ReadFileOrDie(Path("reg_d1", ".ubj")));
+  ASSERT_TRUE(unnamed.ok()) << unnamed.status();
+  EXPECT_TRUE(unnamed->feature_names().empty());
+  const std::string text = ReadFileOrDie(Path("binary_d3", ".json"));
+  EXPECT_FALSE(
+      LoadXgboostJson(absl::StrReplaceAll(text, {{"\"f_1\"", "\"f_0\""}}))
+          .ok());
+  EXPECT_FALSE(LoadXgboostJson(absl::StrReplaceAll(
+                                   text, {{"\"f_5\",", ""}, {",\"f_5\"", ""}}))
+                   .ok());
 }
 
 TEST_F(XgboostModelTest, RejectsUnsupportedAndInconsistentModels) {
   const std::string good = ReadFileOrDie(Path("binary_d3", ".json"));
   ASSERT_TRUE(LoadXgboostJson(good).ok());
-  struct Edit { const char* from; const char* to; const char* why; };
+  struct Edit {
+    const char* from;
+    const char* to;
+    const char* why;
+  };
   for (const Edit& e : std::vector<Edit>{
            {"\"split_type\":[0", "\"split_type\":[1", "categorical"},
            {"binary:logistic", "rank:pairwise", "objective"},
@@ -109,11 +132,13 @@ TEST_F(XgboostModelTest, RejectsUnsupportedAndInconsistentModels) {
 }
 
 TEST_F(XgboostModelTest, SplitFeatureOutOfRangeIsRejected) {
-  // Rewrite the first split index of every tree to a feature that does not exist.
+  // Rewrite the first split index of every tree to a feature that does not
+  // exist.
   std::string text = ReadFileOrDie(Path("reg_d1", ".json"));
-  text = absl::StrReplaceAll(text, {{"\"split_indices\":[0", "\"split_indices\":[3"},
-                                    {"\"split_indices\":[1", "\"split_indices\":[3"},
-                                    {"\"split_indices\":[2", "\"split_indices\":[3"}});
+  text = absl::StrReplaceAll(
+      text, {{"\"split_indices\":[0", "\"split_indices\":[3"},
+             {"\"split_indices\":[1", "\"split_indices\":[3"},
+             {"\"split_indices\":[2", "\"split_indices\":[3"}});
   auto model = LoadXgboostJson(text);
   ASSERT_FALSE(model.ok());
   EXPECT_NE(model.status().message().find("num_features"), std::string::npos)
