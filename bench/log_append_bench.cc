@@ -73,7 +73,8 @@ Flags ParseFlags(int argc, char** argv) {
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
 }
 
 // The physical limit: one writer doing write(N) + fdatasync(), as the log's
@@ -87,7 +88,8 @@ void RunRaw(const Flags& f) {
   int64_t ops = 0;
   const auto start = std::chrono::steady_clock::now();
   while (Seconds(start) < static_cast<double>(f.seconds)) {
-    CHECK(::write(fd, buf.data(), buf.size()) == static_cast<ssize_t>(buf.size()));
+    CHECK(::write(fd, buf.data(), buf.size()) ==
+          static_cast<ssize_t>(buf.size()));
     CHECK(::fdatasync(fd) == 0);
     ++ops;
   }
@@ -103,8 +105,8 @@ void RunLog(const Flags& f) {
   SetMinLogLevel(LogLevel::kWarning);
   CHECK_OK(DefaultFileSystem()->DeleteDirRecursive(f.dir));
   LogConfig config;  // defaults: 128 MiB segments, kPerWrite
-  auto opened = PartitionLog::Open(f.dir, {"bench", 0}, config, DefaultFileSystem(),
-                                   SystemClock());
+  auto opened = PartitionLog::Open(f.dir, {"bench", 0}, config,
+                                   DefaultFileSystem(), SystemClock());
   CHECK_OK(opened.status());
   std::unique_ptr<PartitionLog> log = std::move(*opened);
   std::vector<Record> records(static_cast<size_t>(f.records_per_batch));
@@ -122,9 +124,11 @@ void RunLog(const Flags& f) {
   for (int64_t a = 0; a < f.appenders; ++a) {
     threads.emplace_back([&] {
       while (!stop.load(std::memory_order_relaxed)) {
-        auto info = log->Append(batch, LeaderEpoch(1));  // one copy, as a request buffer
+        auto info = log->Append(
+            batch, LeaderEpoch(1));  // one copy, as a request buffer
         CHECK_OK(info.status());
-        CHECK_OK(committer.SyncBlocking(log.get(), Offset(info->last_offset.value() + 1)));
+        CHECK_OK(committer.SyncBlocking(log.get(),
+                                        Offset(info->last_offset.value() + 1)));
         batches.fetch_add(1, std::memory_order_relaxed);
       }
     });
@@ -135,12 +139,14 @@ void RunLog(const Flags& f) {
   const double secs = Seconds(start);
   const int64_t n = batches.load();
   const int64_t syncs = committer.sync_calls();
-  const double bytes = static_cast<double>(n) * static_cast<double>(batch.size());
+  const double bytes =
+      static_cast<double>(n) * static_cast<double>(batch.size());
   std::printf(
       "mode=log record_bytes=%lld records_per_batch=%lld appenders=%lld "
       "batch_bytes=%zu records_per_s=%.0f MB_per_s=%.2f fsyncs_per_s=%.0f "
       "bytes_per_fsync=%.0f\n",
-      static_cast<long long>(f.record_bytes), static_cast<long long>(f.records_per_batch),
+      static_cast<long long>(f.record_bytes),
+      static_cast<long long>(f.records_per_batch),
       static_cast<long long>(f.appenders), batch.size(),
       n * f.records_per_batch / secs, bytes / secs / 1e6, syncs / secs,
       syncs > 0 ? bytes / static_cast<double>(syncs) : 0.0);

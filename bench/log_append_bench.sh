@@ -2,38 +2,56 @@
 # Partition log append throughput (fsync before ack, group commit) against the
 # disk's physical limit for the same write pattern. Run from the repo root
 # after building: ninja -C build log_append_bench
-#   bench/log_append_bench.sh [seconds per run]
-# Prints a Markdown table for docs/PERFORMANCE.md.
+#   bench/log_append_bench.sh [seconds per run] [rounds]
+# Each configuration runs `rounds` times, alternating the log run with a raw
+# write+fdatasync loop writing the same bytes per fsync the log achieved, so
+# both see the same disk weather; the table shows medians. Prints Markdown
+# for docs/PERFORMANCE.md.
 set -euo pipefail
 
 BIN=${BIN:-build/bench/log_append_bench}
 DIR=${DIR:-build/bench_data}   # same file system as the data
-SECS=${1:-5}
+SECS=${1:-4}
+ROUNDS=${2:-3}
 mkdir -p "$DIR"
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+field() { tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
 
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "machine: nproc=$(nproc), cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "disk: $(df -P "$DIR" | awk 'NR==2 {print $1}') ($(findmnt -no FSTYPE -T "$DIR" 2>/dev/null || echo '?'))"
+echo "runs: ${ROUNDS} x ${SECS} s per configuration, medians"
 echo
-echo "| record | appenders | batch | records/s | MB/s | fsyncs/s | KiB/fsync | raw write+fdatasync of KiB/fsync, MB/s | ratio | dd oflag=dsync bs=batch, MB/s |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| record | appenders | batch bytes (10 records) | records/s | MB/s | fsyncs/s | KiB/fsync | limit A: write+fdatasync of KiB/fsync, MB/s | log/A | limit B: 1 MiB write+fdatasync, MB/s | log/B | dd oflag=dsync bs=batch, MB/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for rb in 100 1024; do
   for a in 8 64; do
-    line=$("$BIN" --dir="$DIR/log" --record_bytes="$rb" --records_per_batch=10 \
-                  --appenders="$a" --seconds="$SECS")
-    get() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
-    batch=$(get batch_bytes); rps=$(get records_per_s); mbs=$(get MB_per_s)
-    fps=$(get fsyncs_per_s); bpf=$(get bytes_per_fsync)
-    bpf_int=$(printf '%.0f' "$bpf")
-    raw=$("$BIN" --dir="$DIR/raw" --raw_write_bytes="$bpf_int" --seconds="$SECS" |
-          tr ' ' '\n' | awk -F= '$1=="MB_per_s" {print $2}')
-    ratio=$(awk -v a="$mbs" -v b="$raw" 'BEGIN {printf "%.0f%%", 100 * a / b}')
-    count=$(( (SECS * 2000) > 1 ? SECS * 2000 : 1 ))
-    dd_out=$(dd if=/dev/zero of="$DIR/dd.dat" bs="$batch" count="$count" oflag=dsync 2>&1 | tail -1)
+    rps=(); mbs=(); fps=(); bpf=(); raw=(); ratio=(); big=(); ratio_big=()
+    for ((r = 0; r < ROUNDS; r++)); do
+      line=$("$BIN" --dir="$DIR/log" --record_bytes="$rb" --records_per_batch=10 \
+                    --appenders="$a" --seconds="$SECS")
+      batch=$(echo "$line" | field batch_bytes)
+      b=$(printf '%.0f' "$(echo "$line" | field bytes_per_fsync)")
+      m=$(echo "$line" | field MB_per_s)
+      l=$("$BIN" --dir="$DIR/raw" --raw_write_bytes="$b" --seconds="$SECS" | field MB_per_s)
+      rps+=("$(echo "$line" | field records_per_s)"); mbs+=("$m")
+      fps+=("$(echo "$line" | field fsyncs_per_s)"); bpf+=("$b"); raw+=("$l")
+      ratio+=("$(awk -v x="$m" -v y="$l" 'BEGIN {printf "%.2f", x / y}')")
+      g=$("$BIN" --dir="$DIR/raw" --raw_write_bytes=1048576 --seconds="$SECS" | field MB_per_s)
+      big+=("$g")
+      ratio_big+=("$(awk -v x="$m" -v y="$g" 'BEGIN {printf "%.2f", x / y}')")
+    done
+    dd_mbs=$(dd if=/dev/zero of="$DIR/dd.dat" bs="$batch" count=2000 oflag=dsync 2>&1 |
+             tail -1 | awk -F, '{print $NF}' | xargs)
     rm -f "$DIR/dd.dat"
-    dd_mbs=$(echo "$dd_out" | awk -F, '{print $NF}' | xargs)
-    printf '| %s B | %s | %s B (10 records) | %s | %s | %s | %.0f | %s | %s | %s |\n' \
-      "$rb" "$a" "$batch" "$rps" "$mbs" "$fps" "$(awk -v b="$bpf" 'BEGIN {print b/1024}')" \
-      "$raw" "$ratio" "$dd_mbs"
+    printf '| %s B | %s | %s | %s | %s | %s | %.0f | %s | %.0f%% | %s | %.0f%% | %s |\n' "$rb" "$a" "$batch" \
+      "$(printf '%s\n' "${rps[@]}" | median)" "$(printf '%s\n' "${mbs[@]}" | median)" \
+      "$(printf '%s\n' "${fps[@]}" | median)" \
+      "$(printf '%s\n' "${bpf[@]}" | median | awk '{print $1/1024}')" \
+      "$(printf '%s\n' "${raw[@]}" | median)" \
+      "$(printf '%s\n' "${ratio[@]}" | median | awk '{print 100*$1}')" \
+      "$(printf '%s\n' "${big[@]}" | median)" \
+      "$(printf '%s\n' "${ratio_big[@]}" | median | awk '{print 100*$1}')" "$dd_mbs"
   done
 done
