@@ -40,10 +40,10 @@ struct PartitionDescription {
 
 struct TopicDescription {
   std::string name;
-  std::string topic_id;  // 32 hex digits, fixed at creation
   std::vector<PartitionDescription> partitions;
   // Explicitly set topic configs (Kafka names, e.g. "retention.ms").
   std::map<std::string, std::string> configs;
+  std::string topic_id;  // 32 hex digits, fixed at creation
 };
 
 // Kafka acks: kNone (0) answers before the write; kLeader (1) after the
@@ -86,9 +86,11 @@ class Broker {
   virtual std::vector<std::string> ListTopics() const = 0;
   virtual absl::StatusOr<TopicDescription> DescribeTopic(
       const std::string& name) const = 0;
-  // Cheap (no log stats). kNotFound if unknown.
+  // Cheap (no log stats). kNotFound if unknown. The default implementation
+  // (for test doubles) derives it from DescribeTopic and the LogConfig
+  // default of max.message.bytes unless the topic sets it.
   virtual absl::StatusOr<TopicSummary> SummarizeTopic(
-      const std::string& name) const = 0;
+      const std::string& name) const;
 
   // Appends one Kafka v2 record batch to a partition (validated, offsets
   // assigned, stamped with the partition's leader epoch) on a disk thread
