@@ -1,9 +1,10 @@
 #pragma once
 // BrokerServiceImpl: the gRPC BrokerService (proto/broker.proto) over a
-// Broker. Produce uses gRPC's callback API (answered when the Broker's
-// async Produce completes, no thread waits for fsync); the other methods are
-// sync handlers. Errors are the Broker's absl::Status codes, mapped 1:1 to gRPC
-// codes (see proto/broker.proto for what each means to the caller).
+// Broker. Produce and Fetch use gRPC's callback API (answered when the
+// Broker's async call completes: no thread waits for an fsync or a long
+// poll); the other methods are sync handlers. Errors are the Broker's
+// absl::Status codes, mapped 1:1 to gRPC codes (see proto/broker.proto for what
+// each means to the caller).
 //
 // Thread-safe. `broker` and `clock` must outlive the service.
 
@@ -43,7 +44,8 @@ struct PendingBatch {
 
 class BrokerServiceImpl final
     : public v1::BrokerService::WithCallbackMethod_Produce<
-          v1::BrokerService::Service> {
+          v1::BrokerService::WithCallbackMethod_Fetch<
+              v1::BrokerService::Service>> {
  public:
   BrokerServiceImpl(Broker* broker, Clock* clock,
                     BrokerServiceLimits limits = {})
@@ -62,8 +64,11 @@ class BrokerServiceImpl final
   grpc::ServerUnaryReactor* Produce(grpc::CallbackServerContext* ctx,
                                     const v1::ProduceRequest* req,
                                     v1::ProduceResponse* resp) override;
-  grpc::Status Fetch(grpc::ServerContext*, const v1::FetchRequest*,
-                     v1::FetchResponse*) override;
+  // Callback API: answered from the broker's fetch callback (long polls
+  // park in the Broker, not on a thread).
+  grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* ctx,
+                                  const v1::FetchRequest* req,
+                                  v1::FetchResponse* resp) override;
   grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
                          grpc::ServerWriter<v1::SubscribeResponse>*) override;
 
