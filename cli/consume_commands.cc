@@ -148,7 +148,10 @@ absl::Status RunConsumeCommand(CliEnv& env,
     if (!s.ok() && !reached_max && !watchdog.fired()) return RpcError(env, s);
   }
   env.out->flush();
-  *env.err << "consumed " << count << " records from " << req.topic() << "\n";
+  // One write, so the line never interleaves with other processes' output.
+  *env.err << absl::StrCat("consumed ", count,
+                           count == 1 ? " record" : " records", " from ",
+                           req.topic(), "\n");
   return absl::OkStatus();
 }
 

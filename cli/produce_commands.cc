@@ -111,10 +111,11 @@ absl::Status RunProduceCommand(CliEnv& env,
     }
   }
   RETURN_IF_ERROR(Send(env, req, totals));
-  *env.err << "produced " << totals.records << " record"
-           << (totals.records == 1 ? "" : "s") << " to " << a.positional[0]
-           << " in " << totals.requests << " request"
-           << (totals.requests == 1 ? "" : "s") << "\n";
+  // One write, so the line never interleaves with other processes' output.
+  *env.err << absl::StrCat(
+      "produced ", totals.records, totals.records == 1 ? " record" : " records",
+      " to ", a.positional[0], " in ", totals.requests,
+      totals.requests == 1 ? " request" : " requests", "\n");
   return absl::OkStatus();
 }
 

@@ -1,5 +1,6 @@
 #include "broker/core/broker.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
 #include "broker/core/broker_impl.h"
@@ -22,6 +23,20 @@ absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
     return s;
   }
   return broker;
+}
+
+absl::StatusOr<TopicSummary> Broker::SummarizeTopic(
+    const std::string& name) const {
+  ASSIGN_OR_RETURN(TopicDescription d, DescribeTopic(name));
+  TopicSummary summary;
+  summary.partition_count = static_cast<int32_t>(d.partitions.size());
+  summary.max_message_bytes = LogConfig().max_message_bytes;
+  auto it = d.configs.find("max.message.bytes");
+  int32_t configured = 0;
+  if (it != d.configs.end() && absl::SimpleAtoi(it->second, &configured)) {
+    summary.max_message_bytes = configured;
+  }
+  return summary;
 }
 
 absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,

@@ -3,9 +3,11 @@
 // leader epoch stamped on appends, the flush policy that defines its high
 // watermark, and the fetches parked on it (long poll).
 //
-// Lifecycle: `life_mu` is held shared by every user of `log` (appends, syncs,
-// reads) and exclusively by Close(), so deleting a topic never races an I/O
-// on its log. Lock order: Broker::mu_ -> life_mu -> waiters_mu.
+// Lifecycle: `life_mu` is held shared by every broker user of `log`
+// (appends, interval syncs, reads, retention) and exclusively by Close(), so
+// deleting a topic never races an I/O on its log. The GroupCommitter's
+// fsyncs run without it: PartitionLog serializes Sync() with Close() itself
+// and fails a Sync() after Close(). Lock order: Broker::mu_ -> life_mu -> waiters_mu.
 // Thread-safe. Owned by shared_ptr (topic table, disk tasks, parked fetches).
 
 #include <atomic>

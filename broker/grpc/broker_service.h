@@ -1,8 +1,10 @@
 #pragma once
 // BrokerServiceImpl: the gRPC BrokerService (proto/broker.proto) over a
-// Broker. Sync gRPC handlers; Produce bridges to the async Broker::Produce
-// and waits. Errors are the Broker's absl::Status codes, mapped 1:1 to gRPC
-// codes (see proto/broker.proto for what each means to the caller).
+// Broker. Produce and Fetch use gRPC's callback API (answered when the
+// Broker's async call completes: no thread waits for an fsync or a long
+// poll); the other methods are sync handlers. Errors are the Broker's
+// absl::Status codes, mapped 1:1 to gRPC codes (see proto/broker.proto for what
+// each means to the caller).
 //
 // Thread-safe. `broker` and `clock` must outlive the service.
 
@@ -40,7 +42,10 @@ struct PendingBatch {
   int64_t estimated_bytes = kBatchOverhead;
 };
 
-class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
+class BrokerServiceImpl final
+    : public v1::BrokerService::WithCallbackMethod_Produce<
+          v1::BrokerService::WithCallbackMethod_Fetch<
+              v1::BrokerService::Service>> {
  public:
   BrokerServiceImpl(Broker* broker, Clock* clock,
                     BrokerServiceLimits limits = {})
@@ -55,10 +60,15 @@ class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
   grpc::Status DescribeTopic(grpc::ServerContext*,
                              const v1::DescribeTopicRequest*,
                              v1::DescribeTopicResponse*) override;
-  grpc::Status Produce(grpc::ServerContext*, const v1::ProduceRequest*,
-                       v1::ProduceResponse*) override;
-  grpc::Status Fetch(grpc::ServerContext*, const v1::FetchRequest*,
-                     v1::FetchResponse*) override;
+  // Callback API: answered from a broker thread once every batch is acked.
+  grpc::ServerUnaryReactor* Produce(grpc::CallbackServerContext* ctx,
+                                    const v1::ProduceRequest* req,
+                                    v1::ProduceResponse* resp) override;
+  // Callback API: answered from the broker's fetch callback (long polls
+  // park in the Broker, not on a thread).
+  grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* ctx,
+                                  const v1::FetchRequest* req,
+                                  v1::FetchResponse* resp) override;
   grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
                          grpc::ServerWriter<v1::SubscribeResponse>*) override;
 
@@ -67,6 +77,9 @@ class BrokerServiceImpl final : public rtai::v1::BrokerService::Service {
  private:
   // Routes each record to a partition (explicit, Kafka murmur2 by key, or
   // round-robin) and groups runs into batches under max.message.bytes.
+  // Validates a Produce request and plans its batches; sets *acks.
+  absl::StatusOr<std::vector<PendingBatch>> CheckProduce(
+      const v1::ProduceRequest& req, Acks* acks);
   absl::StatusOr<std::vector<PendingBatch>> PlanBatches(
       const v1::ProduceRequest& req, const TopicSummary& topic);
 

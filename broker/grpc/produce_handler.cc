@@ -1,14 +1,18 @@
-// BrokerServiceImpl::Produce: routes records to partitions (explicit, Kafka
-// murmur2 by key, or round-robin), builds one Kafka v2 batch per partition
-// run (split to stay under max.message.bytes), appends them all
-// concurrently and answers with each record's partition and offset.
+// BrokerServiceImpl::Produce (gRPC callback API: no thread waits for the
+// fsync; the last batch's completion answers the call): routes records to
+// partitions (explicit, Kafka murmur2 by key, or round-robin), builds one Kafka
+// v2 batch per partition run (split to stay under max.message.bytes), appends
+// them all concurrently and answers with each record's partition and offset.
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "base/status_macros.h"
 #include "broker/grpc/broker_service.h"
 #include "broker/grpc/partitioner.h"
 #include "broker/grpc/status_convert.h"
@@ -97,62 +101,93 @@ absl::StatusOr<std::vector<PendingBatch>> BrokerServiceImpl::PlanBatches(
   return batches;
 }
 
-grpc::Status BrokerServiceImpl::Produce(grpc::ServerContext*,
-                                        const v1::ProduceRequest* req,
-                                        v1::ProduceResponse* resp) {
-  const int n = req->records_size();
+namespace {
+
+// One Produce call in flight: shared by the per-batch callbacks (which run on
+// broker disk threads); the last one to finish answers the call.
+struct ProduceCall {
+  grpc::ServerUnaryReactor* reactor = nullptr;
+  v1::ProduceResponse* resp = nullptr;  // valid until reactor->Finish
+  int record_count = 0;
+  std::vector<PendingBatch> batches;
+  std::vector<absl::StatusOr<AppendInfo>> results;
+  std::atomic<size_t> remaining{0};
+
+  // Fills the response from every batch's result and finishes the call.
+  void Answer() {
+    for (const absl::StatusOr<AppendInfo>& r : results) {
+      if (!r.ok()) return reactor->Finish(ToGrpcStatus(r.status()));
+    }
+    auto* positions = resp->mutable_positions();
+    positions->Reserve(record_count);
+    for (int i = 0; i < record_count; ++i) positions->Add();
+    for (size_t b = 0; b < batches.size(); ++b) {
+      const int64_t base = results[b]->base_offset.value();
+      const PendingBatch& batch = batches[b];
+      for (size_t j = 0; j < batch.indices.size(); ++j) {
+        v1::RecordPosition& pos = (*positions)[batch.indices[j]];
+        pos.set_partition(batch.partition);
+        pos.set_offset(base < 0 ? -1 : base + static_cast<int64_t>(j));
+      }
+    }
+    reactor->Finish(grpc::Status::OK);
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<PendingBatch>> BrokerServiceImpl::CheckProduce(
+    const v1::ProduceRequest& req, Acks* acks) {
+  const int n = req.records_size();
   if (n == 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "produce request for topic \"", req->topic(), "\" has no records")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "produce request for topic \"", req.topic(), "\" has no records"));
   }
   if (n > limits_.max_records_per_produce) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
+    return absl::InvalidArgumentError(
         absl::StrCat("produce request has ", n, " records; the limit is ",
-                     limits_.max_records_per_produce)));
+                     limits_.max_records_per_produce));
   }
-  absl::StatusOr<Acks> acks = ToAcks(req->acks());
-  if (!acks.ok()) return ToGrpcStatus(acks.status());
-  absl::StatusOr<TopicSummary> topic = broker_->SummarizeTopic(req->topic());
-  if (!topic.ok()) return ToGrpcStatus(topic.status());
-  absl::StatusOr<std::vector<PendingBatch>> batches = PlanBatches(*req, *topic);
-  if (!batches.ok()) return ToGrpcStatus(batches.status());
+  ASSIGN_OR_RETURN(*acks, ToAcks(req.acks()));
+  ASSIGN_OR_RETURN(TopicSummary topic, broker_->SummarizeTopic(req.topic()));
+  return PlanBatches(req, topic);
+}
 
+grpc::ServerUnaryReactor* BrokerServiceImpl::Produce(
+    grpc::CallbackServerContext* ctx, const v1::ProduceRequest* req,
+    v1::ProduceResponse* resp) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  Acks acks = Acks::kAll;
+  absl::StatusOr<std::vector<PendingBatch>> batches = CheckProduce(*req, &acks);
+  if (!batches.ok()) {
+    reactor->Finish(ToGrpcStatus(batches.status()));
+    return reactor;
+  }
+  auto call = std::make_shared<ProduceCall>();
+  call->reactor = reactor;
+  call->resp = resp;
+  call->record_count = req->records_size();
+  call->batches = *std::move(batches);
+  call->results.resize(call->batches.size());
+  call->remaining = call->batches.size();
   const int64_t now_ms = clock_->NowMillis();
-  std::vector<absl::StatusOr<AppendInfo>> results(batches->size());
-  absl::Mutex mu;
-  size_t remaining = batches->size();
-  for (size_t b = 0; b < batches->size(); ++b) {
+  for (size_t b = 0; b < call->batches.size(); ++b) {
+    const PendingBatch& batch = call->batches[b];
     std::vector<Record> records;
-    records.reserve((*batches)[b].indices.size());
-    for (int i : (*batches)[b].indices)
+    records.reserve(batch.indices.size());
+    for (int i : batch.indices)
       records.push_back(ToRecord(req->records(i), now_ms));
-    broker_->Produce(req->topic(), PartitionId((*batches)[b].partition),
-                     BuildRecordBatch(records), *acks,
-                     [&, b](absl::StatusOr<AppendInfo> r) {
-                       absl::MutexLock l(&mu);
-                       results[b] = std::move(r);
-                       --remaining;
-                     });
+    broker_->Produce(
+        req->topic(), PartitionId(batch.partition), BuildRecordBatch(records),
+        acks, [call, b](absl::StatusOr<AppendInfo> r) {
+          call->results[b] = std::move(r);
+          // acq_rel: the last callback sees every result.
+          if (call->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            call->Answer();
+          }
+        });
   }
-  {
-    absl::MutexLock l(&mu);
-    mu.Await(absl::Condition(
-        +[](size_t* left) { return *left == 0; }, &remaining));
-  }
-  auto* positions = resp->mutable_positions();
-  positions->Reserve(n);
-  for (int i = 0; i < n; ++i) positions->Add();
-  for (size_t b = 0; b < batches->size(); ++b) {
-    if (!results[b].ok()) return ToGrpcStatus(results[b].status());
-    const int64_t base = results[b]->base_offset.value();
-    const PendingBatch& batch = (*batches)[b];
-    for (size_t j = 0; j < batch.indices.size(); ++j) {
-      v1::RecordPosition& pos = (*positions)[batch.indices[j]];
-      pos.set_partition(batch.partition);
-      pos.set_offset(base < 0 ? -1 : base + static_cast<int64_t>(j));
-    }
-  }
-  return grpc::Status::OK;
+  return reactor;
 }
 
 }  // namespace rtai::broker

@@ -1,7 +1,8 @@
 // BrokerServiceImpl::Subscribe: one long-polling Fetch in flight per
 // subscribed partition; whichever answers first is streamed and re-issued.
 // The handler wakes at least every second to notice a cancelled call, and
-// never spins: it sleeps on a condition until a fetch completes.
+// never spins: it sleeps on a condition until a fetch completes. A
+// subscriber that retention overtook continues at the new log start.
 
 #include <deque>
 #include <map>
@@ -81,6 +82,17 @@ grpc::Status BrokerServiceImpl::Subscribe(
       ready.swap(state->ready);
     }
     for (auto& [p, r] : ready) {
+      if (!r.ok() && r.status().code() == absl::StatusCode::kOutOfRange) {
+        // Retention deleted what this subscriber had not read yet: skip to
+        // the new log start (as Kafka's auto.offset.reset=earliest would).
+        absl::StatusOr<PartitionDescription> d =
+            broker_->DescribePartition(topic, PartitionId(p));
+        if (d.ok() && next[p] < d->log_start_offset) {
+          next[p] = d->log_start_offset;
+          issue(p);
+          continue;
+        }
+      }
       if (!r.ok()) return ToGrpcStatus(r.status());
       v1::SubscribeResponse resp;
       absl::Status s =

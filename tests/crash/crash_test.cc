@@ -142,7 +142,7 @@ TEST(CrashTest, AcknowledgedRecordsSurviveSigkill) {
   RtaidProcess rtaid(RTAID_BINARY, dir.path() + "/data",
                      dir.path() + "/rtaid.log");
   ASSERT_TRUE(rtaid.Start("127.0.0.1:0").ok());
-  const std::string address = rtaid.address();
+  std::string address = rtaid.address();
   for (int t = 0; t < 2; ++t) {
     auto stub = Connect(address);
     v1::CreateTopicRequest req;
@@ -171,7 +171,11 @@ TEST(CrashTest, AcknowledgedRecordsSurviveSigkill) {
     rtaid.Stop(SIGKILL);
     stop = true;
     for (auto& t : clients) t.join();
-    ASSERT_TRUE(rtaid.Start(address).ok()) << "restart " << round;
+    // A fresh port each time: while rtaid was down, another process may
+    // have been given the old port number.
+    absl::Status restarted = rtaid.Start("127.0.0.1:0");
+    ASSERT_TRUE(restarted.ok()) << "restart " << round << ": " << restarted;
+    address = rtaid.address();
     Verify(address, acked, seed);
     if (::testing::Test::HasFatalFailure()) return;
   }
