@@ -27,7 +27,8 @@ absl::StatusOr<int64_t> ParsedArgs::GetInt(const std::string& name,
 std::vector<std::string> ParsedArgs::GetAll(const std::string& name) const {
   std::vector<std::string> out;
   auto range = values.equal_range(name);
-  for (auto it = range.first; it != range.second; ++it) out.push_back(it->second);
+  for (auto it = range.first; it != range.second; ++it)
+    out.push_back(it->second);
   return out;
 }
 
@@ -62,19 +63,22 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
     }
     if (spec.bool_flags.count(name) != 0) {
       if (inline_value) {
-        return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " takes no value"));
       }
       out.flags.insert(name);
     } else if (spec.value_options.count(name) != 0) {
       if (!inline_value) {
         if (i + 1 >= args.size()) {
-          return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("--", name, " needs a value"));
         }
         value = args[++i];
       }
       out.values.emplace(name, value);
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown option --", name));
     }
   }
   return out;

@@ -28,9 +28,11 @@ struct ParsedArgs {
     return values.count(name) != 0 || flags.count(name) != 0;
   }
   // The last value given for `name`, or `fallback`.
-  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  std::string Get(const std::string& name,
+                  const std::string& fallback = "") const;
   // kInvalidArgument naming the option if the value is not an integer.
-  absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t fallback) const;
+  absl::StatusOr<int64_t> GetInt(const std::string& name,
+                                 int64_t fallback) const;
   std::vector<std::string> GetAll(const std::string& name) const;
 };
 

@@ -28,13 +28,16 @@ absl::Status RpcError(const CliEnv& env, const grpc::Status& status);
 
 // Sets a deadline of `ms` on a unary call's context.
 inline void SetDeadline(grpc::ClientContext& ctx, int64_t ms) {
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(ms));
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(ms));
 }
 inline constexpr int64_t kRpcDeadlineMs = 60000;
 
 // Command groups. `args` excludes the command word itself.
 absl::Status RunTopicCommand(CliEnv& env, const std::vector<std::string>& args);
-absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args);
-absl::Status RunConsumeCommand(CliEnv& env, const std::vector<std::string>& args);
+absl::Status RunProduceCommand(CliEnv& env,
+                               const std::vector<std::string>& args);
+absl::Status RunConsumeCommand(CliEnv& env,
+                               const std::vector<std::string>& args);
 
 }  // namespace rtai::cli

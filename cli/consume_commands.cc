@@ -15,14 +15,20 @@ namespace rtai::cli {
 namespace {
 
 constexpr char kConsumeHelp[] =
-    "usage: rtai-cli consume TOPIC [--from-beginning | --offset N] [--partition P]\n"
-    "                        [--max-messages N] [--timeout-ms T] [--format FMT]\n"
-    "Prints records of TOPIC as they arrive (every partition unless --partition).\n"
-    "  --from-beginning  start at each partition's log start (default: only new records)\n"
+    "usage: rtai-cli consume TOPIC [--from-beginning | --offset N] "
+    "[--partition P]\n"
+    "                        [--max-messages N] [--timeout-ms T] [--format "
+    "FMT]\n"
+    "Prints records of TOPIC as they arrive (every partition unless "
+    "--partition).\n"
+    "  --from-beginning  start at each partition's log start (default: only "
+    "new records)\n"
     "  --offset N        start at offset N in every consumed partition\n"
     "  --max-messages N  exit after N records\n"
-    "  --timeout-ms T    exit when no record arrives for T ms (default: never)\n"
-    "  --format FMT      %k key, %v value, %o offset, %p partition, %t timestamp (ms),\n"
+    "  --timeout-ms T    exit when no record arrives for T ms (default: "
+    "never)\n"
+    "  --format FMT      %k key, %v value, %o offset, %p partition, %t "
+    "timestamp (ms),\n"
     "                    %% a percent sign; \\n \\t escapes. Default: '%v'\n";
 
 // Cancels the stream when no record arrives for `timeout_ms`.
@@ -56,7 +62,8 @@ class IdleWatchdog {
       auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return finished_ || activity_ != seen;
       };
-      if (!mu_.AwaitWithTimeout(absl::Condition(&changed), absl::Milliseconds(timeout_ms_))) {
+      if (!mu_.AwaitWithTimeout(absl::Condition(&changed),
+                                absl::Milliseconds(timeout_ms_))) {
         fired_ = true;
         ctx_->TryCancel();
         return;
@@ -75,12 +82,14 @@ class IdleWatchdog {
 
 absl::StatusOr<v1::SubscribeRequest> BuildRequest(const ParsedArgs& a) {
   if (a.positional.size() != 1) {
-    return absl::InvalidArgumentError("consume wants exactly one TOPIC; see --help");
+    return absl::InvalidArgumentError(
+        "consume wants exactly one TOPIC; see --help");
   }
   v1::SubscribeRequest req;
   req.set_topic(a.positional[0]);
   if (a.Has("from-beginning") && a.Has("offset")) {
-    return absl::InvalidArgumentError("--from-beginning and --offset exclude each other");
+    return absl::InvalidArgumentError(
+        "--from-beginning and --offset exclude each other");
   }
   if (a.Has("from-beginning")) req.set_start(v1::SubscribeRequest::EARLIEST);
   if (a.Has("offset")) {
@@ -91,7 +100,8 @@ absl::StatusOr<v1::SubscribeRequest> BuildRequest(const ParsedArgs& a) {
   }
   if (a.Has("partition")) {
     ASSIGN_OR_RETURN(int64_t p, a.GetInt("partition", 0));
-    if (p < 0 || p > INT32_MAX) return absl::InvalidArgumentError("--partition is out of range");
+    if (p < 0 || p > INT32_MAX)
+      return absl::InvalidArgumentError("--partition is out of range");
     req.add_partitions(static_cast<int32_t>(p));
   }
   return req;
@@ -99,7 +109,8 @@ absl::StatusOr<v1::SubscribeRequest> BuildRequest(const ParsedArgs& a) {
 
 }  // namespace
 
-absl::Status RunConsumeCommand(CliEnv& env, const std::vector<std::string>& args) {
+absl::Status RunConsumeCommand(CliEnv& env,
+                               const std::vector<std::string>& args) {
   ArgSpec spec{{"offset", "partition", "max-messages", "timeout-ms", "format"},
                {"from-beginning"}};
   ASSIGN_OR_RETURN(ParsedArgs a, ParseArgs(args, spec));
@@ -110,7 +121,8 @@ absl::Status RunConsumeCommand(CliEnv& env, const std::vector<std::string>& args
   ASSIGN_OR_RETURN(v1::SubscribeRequest req, BuildRequest(a));
   ASSIGN_OR_RETURN(int64_t max_messages, a.GetInt("max-messages", -1));
   ASSIGN_OR_RETURN(int64_t timeout_ms, a.GetInt("timeout-ms", -1));
-  ASSIGN_OR_RETURN(RecordFormat format, RecordFormat::Parse(a.Get("format", "%v")));
+  ASSIGN_OR_RETURN(RecordFormat format,
+                   RecordFormat::Parse(a.Get("format", "%v")));
   if (max_messages == 0) return absl::OkStatus();
 
   grpc::ClientContext ctx;
@@ -136,7 +148,10 @@ absl::Status RunConsumeCommand(CliEnv& env, const std::vector<std::string>& args
     if (!s.ok() && !reached_max && !watchdog.fired()) return RpcError(env, s);
   }
   env.out->flush();
-  *env.err << "consumed " << count << " records from " << req.topic() << "\n";
+  // One write, so the line never interleaves with other processes' output.
+  *env.err << absl::StrCat("consumed ", count,
+                           count == 1 ? " record" : " records", " from ",
+                           req.topic(), "\n");
   return absl::OkStatus();
 }
 

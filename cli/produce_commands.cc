@@ -15,8 +15,10 @@ constexpr char kProduceHelp[] =
     "                        [--acks all|leader|none] [--batch-records N]\n"
     "Reads one record per line from stdin and produces it to TOPIC.\n"
     "  --partition P       send every record to partition P (default: by key\n"
-    "                      with Kafka's murmur2 partitioner, round-robin if unkeyed)\n"
-    "  --key-separator SEP split each line at the first SEP into key and value\n"
+    "                      with Kafka's murmur2 partitioner, round-robin if "
+    "unkeyed)\n"
+    "  --key-separator SEP split each line at the first SEP into key and "
+    "value\n"
     "  --acks              all (default: durable before ack), leader, none\n"
     "  --batch-records N   records per Produce call (default 1000)\n"
     "Prints a summary to stderr.\n";
@@ -52,7 +54,8 @@ absl::Status Send(CliEnv& env, v1::ProduceRequest& req, Totals& totals) {
 
 }  // namespace
 
-absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args) {
+absl::Status RunProduceCommand(CliEnv& env,
+                               const std::vector<std::string>& args) {
   ArgSpec spec{{"partition", "key-separator", "acks", "batch-records"}, {}};
   ASSIGN_OR_RETURN(ParsedArgs a, ParseArgs(args, spec));
   if (a.Has("help")) {
@@ -60,13 +63,15 @@ absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args
     return absl::OkStatus();
   }
   if (a.positional.size() != 1) {
-    return absl::InvalidArgumentError("produce wants exactly one TOPIC; see --help");
+    return absl::InvalidArgumentError(
+        "produce wants exactly one TOPIC; see --help");
   }
   v1::ProduceRequest req;
   req.set_topic(a.positional[0]);
   if (a.Has("partition")) {
     ASSIGN_OR_RETURN(int64_t p, a.GetInt("partition", 0));
-    if (p < 0 || p > INT32_MAX) return absl::InvalidArgumentError("--partition is out of range");
+    if (p < 0 || p > INT32_MAX)
+      return absl::InvalidArgumentError("--partition is out of range");
     req.set_partition(static_cast<int32_t>(p));
   }
   ASSIGN_OR_RETURN(v1::Acks acks, ParseAcks(a.Get("acks", "all")));
@@ -77,7 +82,8 @@ absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args
   }
   const bool keyed = a.Has("key-separator");
   const std::string sep = a.Get("key-separator");
-  if (keyed && sep.empty()) return absl::InvalidArgumentError("--key-separator is empty");
+  if (keyed && sep.empty())
+    return absl::InvalidArgumentError("--key-separator is empty");
 
   Totals totals;
   int64_t line_no = 0;
@@ -90,8 +96,8 @@ absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args
       const size_t pos = line.find(sep);
       if (pos == std::string::npos) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "line ", line_no, " has no key separator \"", sep, "\" (", totals.records,
-            " records produced before it)"));
+            "line ", line_no, " has no key separator \"", sep, "\" (",
+            totals.records, " records produced before it)"));
       }
       r->set_key(line.substr(0, pos));
       r->set_value(line.substr(pos + sep.size()));
@@ -105,8 +111,11 @@ absl::Status RunProduceCommand(CliEnv& env, const std::vector<std::string>& args
     }
   }
   RETURN_IF_ERROR(Send(env, req, totals));
-  *env.err << "produced " << totals.records << " records to " << a.positional[0]
-           << " in " << totals.requests << " requests\n";
+  // One write, so the line never interleaves with other processes' output.
+  *env.err << absl::StrCat(
+      "produced ", totals.records, totals.records == 1 ? " record" : " records",
+      " to ", a.positional[0], " in ", totals.requests,
+      totals.requests == 1 ? " request" : " requests", "\n");
   return absl::OkStatus();
 }
 

@@ -23,10 +23,15 @@ absl::StatusOr<RecordFormat> RecordFormat::Parse(const std::string& spec) {
     }
     const char d = spec[++i];
     if (c == '\\') {
-      if (d == 'n') text.push_back('\n');
-      else if (d == 't') text.push_back('\t');
-      else if (d == '\\') text.push_back('\\');
-      else return absl::InvalidArgumentError(absl::StrCat("--format has unknown escape \\", std::string(1, d)));
+      if (d == 'n')
+        text.push_back('\n');
+      else if (d == 't')
+        text.push_back('\t');
+      else if (d == '\\')
+        text.push_back('\\');
+      else
+        return absl::InvalidArgumentError(
+            absl::StrCat("--format has unknown escape \\", std::string(1, d)));
       continue;
     }
     if (d == '%') {
@@ -35,9 +40,9 @@ absl::StatusOr<RecordFormat> RecordFormat::Parse(const std::string& spec) {
       flush();
       f.parts_.push_back({d, ""});
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--format has unknown directive %", std::string(1, d),
-          " (use %k %v %o %p %t %%)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--format has unknown directive %", std::string(1, d),
+                       " (use %k %v %o %p %t %%)"));
     }
   }
   flush();
@@ -48,12 +53,24 @@ std::string RecordFormat::Format(const v1::FetchedRecord& r) const {
   std::string out;
   for (const Part& p : parts_) {
     switch (p.field) {
-      case 0: out += p.text; break;
-      case 'k': out += r.key(); break;
-      case 'v': out += r.value(); break;
-      case 'o': absl::StrAppend(&out, r.offset()); break;
-      case 'p': absl::StrAppend(&out, r.partition()); break;
-      case 't': absl::StrAppend(&out, r.timestamp_ms()); break;
+      case 0:
+        out += p.text;
+        break;
+      case 'k':
+        out += r.key();
+        break;
+      case 'v':
+        out += r.value();
+        break;
+      case 'o':
+        absl::StrAppend(&out, r.offset());
+        break;
+      case 'p':
+        absl::StrAppend(&out, r.partition());
+        break;
+      case 't':
+        absl::StrAppend(&out, r.timestamp_ms());
+        break;
     }
   }
   out.push_back('\n');

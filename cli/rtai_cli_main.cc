@@ -36,8 +36,10 @@ int Fail(const absl::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);  // stdin lines are read at full speed
   std::string server = "127.0.0.1:50051";
-  if (const char* env = std::getenv("RTAI_SERVER"); env != nullptr && *env) server = env;
+  if (const char* env = std::getenv("RTAI_SERVER"); env != nullptr && *env)
+    server = env;
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -63,8 +65,8 @@ int main(int argc, char** argv) {
   const int max_bytes = 16 << 20;  // as rtaid (BrokerServiceLimits)
   channel_args.SetMaxReceiveMessageSize(max_bytes);
   channel_args.SetMaxSendMessageSize(max_bytes);
-  auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(),
-                                           channel_args);
+  auto channel = grpc::CreateCustomChannel(
+      server, grpc::InsecureChannelCredentials(), channel_args);
   auto stub = rtai::v1::BrokerService::NewStub(channel);
   rtai::cli::CliEnv env{stub.get(), server, &std::cin, &std::cout, &std::cerr};
   const std::vector<std::string> rest(args.begin() + 1, args.end());

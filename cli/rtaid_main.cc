@@ -3,8 +3,12 @@
 // SIGTERM or SIGINT: a dedicated thread sigwait()s, then the servers stop
 // and the Broker shuts down (pending callbacks complete, logs synced).
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -23,26 +27,35 @@
 #include "broker/topic/topic_config.h"
 #include "cli/kafka_listener_hook.h"
 
-ABSL_FLAG(std::string, data_dir, "", "Directory for all broker data (required).");
+ABSL_FLAG(std::string, data_dir, "",
+          "Directory for all broker data (required).");
 ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051",
           "host:port of the gRPC BrokerService (port 0 picks a free one).");
 ABSL_FLAG(std::string, kafka_listen, "127.0.0.1:9092",
           "host:port of the Kafka protocol listener.");
 ABSL_FLAG(int32_t, node_id, 0, "This node's id.");
-ABSL_FLAG(int64_t, log_segment_bytes, int64_t{128} << 20, "Default segment.bytes.");
-ABSL_FLAG(int64_t, log_segment_ms, int64_t{7} * 24 * 3600 * 1000, "Default segment.ms.");
+ABSL_FLAG(int64_t, log_segment_bytes, int64_t{128} << 20,
+          "Default segment.bytes.");
+ABSL_FLAG(int64_t, log_segment_ms, int64_t{7} * 24 * 3600 * 1000,
+          "Default segment.ms.");
 ABSL_FLAG(int64_t, log_retention_ms, int64_t{7} * 24 * 3600 * 1000,
           "Default retention.ms (-1: keep forever).");
-ABSL_FLAG(int64_t, log_retention_bytes, -1, "Default retention.bytes (-1: no limit).");
-ABSL_FLAG(int32_t, message_max_bytes, (1 << 20) + 12, "Default max.message.bytes.");
-ABSL_FLAG(std::string, flush_policy, "per-write",
-          "Default flush.policy: per-write (fsync before acks=all is answered) or "
-          "interval (fsync every --flush-ms).");
+ABSL_FLAG(int64_t, log_retention_bytes, -1,
+          "Default retention.bytes (-1: no limit).");
+ABSL_FLAG(int32_t, message_max_bytes, (1 << 20) + 12,
+          "Default max.message.bytes.");
+ABSL_FLAG(
+    std::string, flush_policy, "per-write",
+    "Default flush.policy: per-write (fsync before acks=all is answered) or "
+    "interval (fsync every --flush-ms).");
 ABSL_FLAG(int64_t, flush_ms, 1000, "Default flush.ms for the interval policy.");
 ABSL_FLAG(int32_t, disk_threads, 2, "Threads that append and fsync.");
-ABSL_FLAG(int32_t, disk_queue_capacity, 4096, "Produce requests queued for disk at most.");
-ABSL_FLAG(int32_t, max_partitions_per_topic, 1000, "Partition limit per topic.");
-ABSL_FLAG(int64_t, retention_check_interval_ms, 30000, "How often retention runs.");
+ABSL_FLAG(int32_t, disk_queue_capacity, 4096,
+          "Produce requests queued for disk at most.");
+ABSL_FLAG(int32_t, max_partitions_per_topic, 1000,
+          "Partition limit per topic.");
+ABSL_FLAG(int64_t, retention_check_interval_ms, 30000,
+          "How often retention runs.");
 
 namespace {
 
@@ -60,14 +73,16 @@ absl::StatusOr<rtai::broker::BrokerOptions> OptionsFromFlags() {
   o.log_defaults.retention_ms = absl::GetFlag(FLAGS_log_retention_ms);
   o.log_defaults.retention_bytes = absl::GetFlag(FLAGS_log_retention_bytes);
   o.log_defaults.max_message_bytes = absl::GetFlag(FLAGS_message_max_bytes);
-  auto policy = rtai::broker::ParseFlushPolicy(absl::GetFlag(FLAGS_flush_policy));
+  auto policy =
+      rtai::broker::ParseFlushPolicy(absl::GetFlag(FLAGS_flush_policy));
   if (!policy.ok()) return policy.status();
   o.log_defaults.flush_policy = *policy;
   o.log_defaults.flush_interval_ms = absl::GetFlag(FLAGS_flush_ms);
   o.disk_threads = absl::GetFlag(FLAGS_disk_threads);
   o.disk_queue_capacity = absl::GetFlag(FLAGS_disk_queue_capacity);
   o.max_partitions_per_topic = absl::GetFlag(FLAGS_max_partitions_per_topic);
-  o.retention_check_interval_ms = absl::GetFlag(FLAGS_retention_check_interval_ms);
+  o.retention_check_interval_ms =
+      absl::GetFlag(FLAGS_retention_check_interval_ms);
   return o;
 }
 
@@ -90,6 +105,42 @@ std::vector<char*> DashesToUnderscores(int argc, char** argv,
   return out;
 }
 
+// Every partition keeps a few files open (log, indexes); raise the soft
+// descriptor limit to the hard one so thousands of partitions fit.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  getrlimit(RLIMIT_NOFILE, &limit);
+  rtai::LogInfo("open file limit",
+                {{"nofile", static_cast<int64_t>(limit.rlim_cur)}});
+}
+
+// Two daemons on one data directory would corrupt it: hold an exclusive
+// flock on <data_dir>/rtaid.lock for the process lifetime (the kernel drops
+// it when the process dies, even by SIGKILL).
+absl::Status LockDataDir(const std::string& data_dir) {
+  absl::Status s = rtai::DefaultFileSystem()->CreateDirs(data_dir);
+  if (!s.ok()) return s;
+  const std::string path = rtai::JoinPath(data_dir, "rtaid.lock");
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return rtai::ErrnoToStatus(errno, absl::StrCat("open ", path));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    if (err == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("data directory ", data_dir,
+                       " is in use by another rtaid (", path, " is locked)"));
+    }
+    return rtai::ErrnoToStatus(err, absl::StrCat("flock ", path));
+  }
+  return absl::OkStatus();  // fd stays open until exit
+}
+
 int Die(const absl::Status& s) {
   rtai::LogError("rtaid failed to start", {{"error", s.ToString()}});
   return 1;
@@ -100,7 +151,8 @@ int Die(const absl::Status& s) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "rtai daemon.\nusage: rtaid --data-dir DIR [--grpc-listen HOST:PORT] "
-      "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]");
+      "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]\n"
+      "Flag names may use dashes or underscores (--data-dir = --data_dir).");
   std::vector<std::string> arg_storage;
   std::vector<char*> args = DashesToUnderscores(argc, argv, arg_storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
@@ -113,15 +165,18 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  RaiseFileLimit();
   auto options = OptionsFromFlags();
   if (!options.ok()) return Die(options.status());
+  if (absl::Status s = LockDataDir(options->data_dir); !s.ok()) return Die(s);
   rtai::Clock* clock = rtai::SystemClock();
   auto broker = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
   if (!broker.ok()) return Die(broker.status());
 
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
-  auto grpc = rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
+  auto grpc =
+      rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
     (*broker)->Shutdown();
     return Die(grpc.status());
@@ -143,7 +198,8 @@ int main(int argc, char** argv) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  rtai::LogInfo("rtaid stopping", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  rtai::LogInfo("rtaid stopping",
+                {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (*kafka) (*kafka)->Shutdown();
   (*grpc)->Shutdown();
   (*broker)->Shutdown();

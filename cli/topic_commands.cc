@@ -18,12 +18,15 @@ constexpr char kTopicHelp[] =
     "  delete NAME\n"
     "Run 'rtai-cli topic <command> --help' for details.\n";
 constexpr char kCreateHelp[] =
-    "usage: rtai-cli topic create NAME [--partitions N] [--config key=value]...\n"
+    "usage: rtai-cli topic create NAME [--partitions N] [--config "
+    "key=value]...\n"
     "Creates a topic. --partitions defaults to 1. Configs use Kafka names:\n"
-    "  retention.ms retention.bytes segment.bytes segment.ms max.message.bytes\n"
+    "  retention.ms retention.bytes segment.bytes segment.ms "
+    "max.message.bytes\n"
     "  flush.policy (per-write|interval) flush.ms index.interval.bytes\n"
     "  cleanup.policy (delete)\n";
-constexpr char kListHelp[] = "usage: rtai-cli topic list\nPrints topic names, one per line.\n";
+constexpr char kListHelp[] =
+    "usage: rtai-cli topic list\nPrints topic names, one per line.\n";
 constexpr char kDescribeHelp[] =
     "usage: rtai-cli topic describe NAME\n"
     "Prints the topic's id, configs and per-partition leader, leader epoch,\n"
@@ -40,7 +43,8 @@ absl::StatusOr<std::string> OneName(const ParsedArgs& a, const char* usage) {
 }
 
 absl::Status Create(CliEnv& env, const ParsedArgs& a) {
-  ASSIGN_OR_RETURN(std::string name, OneName(a, "usage: topic create NAME [--partitions N]"));
+  ASSIGN_OR_RETURN(std::string name,
+                   OneName(a, "usage: topic create NAME [--partitions N]"));
   ASSIGN_OR_RETURN(int64_t partitions, a.GetInt("partitions", 1));
   v1::CreateTopicRequest req;
   req.set_name(name);
@@ -86,19 +90,21 @@ absl::Status Describe(CliEnv& env, const ParsedArgs& a) {
   v1::DescribeTopicResponse resp;
   grpc::Status s = env.stub->DescribeTopic(&ctx, req, &resp);
   if (!s.ok()) return RpcError(env, s);
-  std::map<std::string, std::string> configs(resp.configs().begin(), resp.configs().end());
-  *env.out << "topic " << resp.name() << "  id " << resp.topic_id() << "  partitions "
-           << resp.partitions_size() << "\n";
+  std::map<std::string, std::string> configs(resp.configs().begin(),
+                                             resp.configs().end());
+  *env.out << "topic " << resp.name() << "  id " << resp.topic_id()
+           << "  partitions " << resp.partitions_size() << "\n";
   *env.out << "configs "
-           << (configs.empty() ? "(broker defaults)"
-                               : absl::StrJoin(configs, " ", absl::PairFormatter("=")))
+           << (configs.empty()
+                   ? "(broker defaults)"
+                   : absl::StrJoin(configs, " ", absl::PairFormatter("=")))
            << "\n";
   for (const v1::PartitionInfo& p : resp.partitions()) {
     *env.out << "partition " << p.partition() << "  leader " << p.leader()
-             << "  epoch " << p.leader_epoch() << "  start " << p.log_start_offset()
-             << "  hw " << p.high_watermark() << "  end " << p.log_end_offset()
-             << "  bytes " << p.size_bytes() << "  segments " << p.segment_count()
-             << "\n";
+             << "  epoch " << p.leader_epoch() << "  start "
+             << p.log_start_offset() << "  hw " << p.high_watermark()
+             << "  end " << p.log_end_offset() << "  bytes " << p.size_bytes()
+             << "  segments " << p.segment_count() << "\n";
   }
   return absl::OkStatus();
 }
@@ -118,7 +124,8 @@ absl::Status Delete(CliEnv& env, const ParsedArgs& a) {
 
 }  // namespace
 
-absl::Status RunTopicCommand(CliEnv& env, const std::vector<std::string>& args) {
+absl::Status RunTopicCommand(CliEnv& env,
+                             const std::vector<std::string>& args) {
   if (args.empty()) {
     return absl::InvalidArgumentError(
         "topic: missing command (create, list, describe, delete); see --help");

@@ -1,5 +1,6 @@
 #include "broker/core/broker.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
 #include "broker/core/broker_impl.h"
@@ -8,7 +9,8 @@
 namespace rtai::broker {
 
 absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
-                                                     FileSystem* fs, Clock* clock) {
+                                                     FileSystem* fs,
+                                                     Clock* clock) {
   RETURN_IF_ERROR(options.Validate());
   RETURN_IF_ERROR(fs->CreateDirs(options.data_dir));
   ASSIGN_OR_RETURN(std::unique_ptr<TopicTable> table,
@@ -23,9 +25,24 @@ absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
   return broker;
 }
 
-absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& topic,
-                                          PartitionId partition, std::string batch,
-                                          Acks acks) {
+absl::StatusOr<TopicSummary> Broker::SummarizeTopic(
+    const std::string& name) const {
+  ASSIGN_OR_RETURN(TopicDescription d, DescribeTopic(name));
+  TopicSummary summary;
+  summary.partition_count = static_cast<int32_t>(d.partitions.size());
+  summary.max_message_bytes = LogConfig().max_message_bytes;
+  auto it = d.configs.find("max.message.bytes");
+  int32_t configured = 0;
+  if (it != d.configs.end() && absl::SimpleAtoi(it->second, &configured)) {
+    summary.max_message_bytes = configured;
+  }
+  return summary;
+}
+
+absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
+                                          const std::string& topic,
+                                          PartitionId partition,
+                                          std::string batch, Acks acks) {
   absl::Notification done;
   absl::StatusOr<AppendInfo> result;
   broker.Produce(topic, partition, std::move(batch), acks,
@@ -37,9 +54,11 @@ absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& top
   return result;
 }
 
-absl::StatusOr<FetchResult> FetchAndWait(Broker& broker, const std::string& topic,
+absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
+                                         const std::string& topic,
                                          PartitionId partition, Offset offset,
-                                         int32_t max_bytes, int64_t max_wait_ms) {
+                                         int32_t max_bytes,
+                                         int64_t max_wait_ms) {
   absl::Notification done;
   absl::StatusOr<FetchResult> result;
   broker.Fetch(topic, partition, offset, max_bytes, max_wait_ms,

@@ -1,12 +1,15 @@
 #pragma once
 // Broker: the single-node broker facade. Owns the topic table, every
-// partition's PartitionLog, the disk threads (appends + group-commit fsync)
-// and the retention timer. The gRPC BrokerService, the Kafka front and the
-// engine's in-process partition client all go through this class.
+// partition's PartitionLog, the disk threads (appends), the group committer
+// (fsyncs) and the timer (long-poll deadlines, retention, interval flushes).
+// The gRPC BrokerService, the Kafka front and the engine's in-process
+// partition client all go through this class. Design: docs/BROKER.md.
 //
-// Thread safety: all methods are thread-safe. Callbacks run on a broker disk
-// thread or on the thread that called; they must not block. Network threads
-// may call Produce/Fetch freely: those never block on disk.
+// Thread safety: all methods are thread-safe. Callbacks run on a broker
+// thread (disk, fsync or timer) or on the thread that called; they must not
+// block. Network threads may call Produce/Fetch freely: Produce never blocks
+// on disk; Fetch reads already-available data (page cache) on the calling
+// thread and otherwise parks without blocking it.
 // Ownership: FileSystem and Clock passed to Open must outlive the Broker.
 
 #include <cstdint>
@@ -32,7 +35,7 @@ struct PartitionDescription {
   NodeId leader;
   LeaderEpoch leader_epoch;
   Offset log_start_offset;
-  Offset high_watermark;   // consumers see offsets below this
+  Offset high_watermark;  // consumers see offsets below this
   Offset log_end_offset;
   int64_t size_bytes = 0;
   int32_t segment_count = 0;
@@ -40,10 +43,10 @@ struct PartitionDescription {
 
 struct TopicDescription {
   std::string name;
-  std::string topic_id;  // 32 hex digits, fixed at creation
   std::vector<PartitionDescription> partitions;
   // Explicitly set topic configs (Kafka names, e.g. "retention.ms").
   std::map<std::string, std::string> configs;
+  std::string topic_id;  // 32 hex digits, fixed at creation
 };
 
 // Kafka acks: kNone (0) answers before the write; kLeader (1) after the
@@ -78,18 +81,24 @@ class Broker {
   // Errors: kAlreadyExists, kInvalidArgument (bad name, partition count out
   // of [1, options.max_partitions_per_topic], unknown or invalid config key
   // or value), kResourceExhausted (broker-wide partition limit).
-  virtual absl::Status CreateTopic(const std::string& name, int32_t partitions,
-                                   const std::map<std::string, std::string>& configs) = 0;
+  virtual absl::Status CreateTopic(
+      const std::string& name, int32_t partitions,
+      const std::map<std::string, std::string>& configs) = 0;
   // Removes the topic and its data. kNotFound if unknown.
   virtual absl::Status DeleteTopic(const std::string& name) = 0;
   virtual std::vector<std::string> ListTopics() const = 0;
-  virtual absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name) const = 0;
-  // Cheap (no log stats). kNotFound if unknown.
-  virtual absl::StatusOr<TopicSummary> SummarizeTopic(const std::string& name) const = 0;
+  virtual absl::StatusOr<TopicDescription> DescribeTopic(
+      const std::string& name) const = 0;
+  // Cheap (no log stats). kNotFound if unknown. The default implementation
+  // (for test doubles) derives it from DescribeTopic and the LogConfig
+  // default of max.message.bytes unless the topic sets it.
+  virtual absl::StatusOr<TopicSummary> SummarizeTopic(
+      const std::string& name) const;
 
   // Appends one Kafka v2 record batch to a partition (validated, offsets
   // assigned, stamped with the partition's leader epoch) on a disk thread
-  // and calls `done` per `acks`. Errors: kNotFound (unknown topic or
+  // and calls `done` per `acks` (kNone: at once, offsets -1). The batch is
+  // moved down to the log, never copied. Errors: kNotFound (unknown topic or
   // partition), kInvalidArgument (corrupt batch), kResourceExhausted (batch
   // too large, or the disk queue is full: back off), kFailedPrecondition
   // (the partition's log failed, e.g. after an fsync error), kUnavailable
@@ -112,23 +121,27 @@ class Broker {
   // first offset whose timestamp >= timestamp_ms.
   virtual absl::StatusOr<PartitionDescription> DescribePartition(
       const std::string& topic, PartitionId partition) const = 0;
-  virtual absl::StatusOr<Offset> OffsetForTimestamp(const std::string& topic,
-                                                    PartitionId partition,
-                                                    int64_t timestamp_ms) const = 0;
+  virtual absl::StatusOr<Offset> OffsetForTimestamp(
+      const std::string& topic, PartitionId partition,
+      int64_t timestamp_ms) const = 0;
 
   virtual NodeId node_id() const = 0;
 
-  // Stops accepting work, completes or fails pending callbacks (kUnavailable),
-  // syncs and closes every log. Idempotent.
+  // Stops accepting work (kUnavailable), finishes queued appends and their
+  // fsyncs, answers parked fetches with what is available, then syncs and
+  // closes every log. Every callback has run when it returns. Idempotent.
   virtual void Shutdown() = 0;
 };
 
 // Blocking helpers over the async API, for tests, the CLI path and the engine.
-absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker, const std::string& topic,
-                                          PartitionId partition, std::string batch,
-                                          Acks acks);
-absl::StatusOr<FetchResult> FetchAndWait(Broker& broker, const std::string& topic,
+absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
+                                          const std::string& topic,
+                                          PartitionId partition,
+                                          std::string batch, Acks acks);
+absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
+                                         const std::string& topic,
                                          PartitionId partition, Offset offset,
-                                         int32_t max_bytes, int64_t max_wait_ms);
+                                         int32_t max_bytes,
+                                         int64_t max_wait_ms);
 
 }  // namespace rtai::broker

@@ -40,7 +40,8 @@ void BrokerImpl::Fetch(const std::string& topic, PartitionId partition,
 }
 
 void BrokerImpl::Park(std::shared_ptr<PartitionState> p, Offset offset,
-                      int32_t max_bytes, int64_t max_wait_ms, FetchCallback done) {
+                      int32_t max_bytes, int64_t max_wait_ms,
+                      FetchCallback done) {
   const int64_t wait_ms = std::min(max_wait_ms, options_.max_fetch_wait_ms);
   if (parked_fetches_.fetch_add(1) >= options_.max_parked_fetches) {
     parked_fetches_.fetch_sub(1);
@@ -56,9 +57,11 @@ void BrokerImpl::Park(std::shared_ptr<PartitionState> p, Offset offset,
         const uint64_t id = next_waiter_id_.fetch_add(1);
         std::weak_ptr<PartitionState> weak = p;
         const uint64_t timer_id = timer_->Schedule(wait_ms, [this, weak, id] {
-          if (std::shared_ptr<PartitionState> sp = weak.lock()) ExpireFetch(sp, id);
+          if (std::shared_ptr<PartitionState> sp = weak.lock())
+            ExpireFetch(sp, id);
         });
-        p->waiters.emplace(id, ParkedFetch{offset, max_bytes, timer_id, std::move(done)});
+        p->waiters.emplace(
+            id, ParkedFetch{offset, max_bytes, timer_id, std::move(done)});
         return;
       }
     }
@@ -104,7 +107,8 @@ void BrokerImpl::ExpireFetch(const std::shared_ptr<PartitionState>& p,
   f.done(p->Read(f.offset, f.max_bytes));
 }
 
-void BrokerImpl::CompleteAllParked(PartitionState& p, const absl::Status& status) {
+void BrokerImpl::CompleteAllParked(PartitionState& p,
+                                   const absl::Status& status) {
   std::map<uint64_t, ParkedFetch> all;
   {
     absl::MutexLock w(&p.waiters_mu);

@@ -22,20 +22,26 @@ BrokerImpl::~BrokerImpl() { Shutdown(); }
 
 absl::Status BrokerImpl::Start() {
   timer_ = std::make_unique<DeadlineTimer>(clock_);
+  GroupCommitOptions commit_options;
+  commit_options.disk_threads = options_.disk_threads;
+  // Above the admission bound, so the committer never refuses an append.
+  commit_options.max_pending_requests = options_.disk_queue_capacity + 1024;
+  committer_ = std::make_unique<GroupCommitter>(commit_options);
   for (int i = 0; i < options_.disk_threads; ++i) {
     DiskWorker::Hooks hooks;
     hooks.hw_moved = [this](const std::shared_ptr<PartitionState>& p) {
       WakeFetches(p);
     };
     hooks.released = [this](int64_t bytes) { ReleaseAdmission(bytes); };
-    workers_.push_back(std::make_unique<DiskWorker>(i, std::move(hooks)));
+    workers_.push_back(
+        std::make_unique<DiskWorker>(i, committer_.get(), std::move(hooks)));
   }
   int64_t partitions = 0;
   {
     absl::MutexLock l(&mu_);
     for (const std::string& name : table_->Names()) {
-      ASSIGN_OR_RETURN(std::shared_ptr<TopicState> topic,
-                       OpenTopic(*table_->Find(name)));
+      ASSIGN_OR_RETURN(TopicMetadata meta, TakeLeadership(*table_->Find(name)));
+      ASSIGN_OR_RETURN(std::shared_ptr<TopicState> topic, OpenTopic(meta));
       partitions += topic->meta.partition_count;
       topics_.emplace(name, topic);
       ScheduleIntervalFlush(topic);
@@ -49,6 +55,23 @@ absl::Status BrokerImpl::Start() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<TopicMetadata> BrokerImpl::TakeLeadership(
+    const TopicMetadata& meta) {
+  TopicMetadata updated = meta;
+  bool changed = false;
+  for (PartitionAssignment& a : updated.partitions) {
+    if (a.leader == options_.node_id) continue;
+    a.leader = options_.node_id;
+    a.leader_epoch = LeaderEpoch(a.leader_epoch.value() + 1);
+    changed = true;
+  }
+  if (!changed) return updated;
+  RETURN_IF_ERROR(table_->Update(updated));
+  LogInfo("took leadership of topic",
+          {{"topic", meta.name}, {"node_id", options_.node_id.value()}});
+  return updated;
+}
+
 absl::StatusOr<std::shared_ptr<BrokerImpl::TopicState>> BrokerImpl::OpenTopic(
     const TopicMetadata& meta) {
   auto topic = std::make_shared<TopicState>();
@@ -56,9 +79,9 @@ absl::StatusOr<std::shared_ptr<BrokerImpl::TopicState>> BrokerImpl::OpenTopic(
   absl::StatusOr<LogConfig> config =
       ApplyTopicConfigs(options_.log_defaults, meta.configs);
   if (!config.ok()) {
-    return absl::DataLossError(absl::StrCat("topic \"", meta.name,
-                                            "\" has invalid stored configs: ",
-                                            config.status().message()));
+    return absl::DataLossError(absl::StrCat(
+        "topic \"", meta.name,
+        "\" has invalid stored configs: ", config.status().message()));
   }
   topic->config = *config;
   for (const PartitionAssignment& a : meta.partitions) {
@@ -82,13 +105,14 @@ absl::StatusOr<std::shared_ptr<BrokerImpl::TopicState>> BrokerImpl::OpenTopic(
 absl::Status BrokerImpl::ValidateCreate(const std::string& name,
                                         int32_t partitions) const {
   if (topics_.count(name) != 0) {
-    return absl::AlreadyExistsError(absl::StrCat("topic \"", name, "\" already exists"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("topic \"", name, "\" already exists"));
   }
   const int64_t total = table_->total_partitions() + partitions;
   if (total > options_.max_partitions_total) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "creating ", partitions, " partitions would bring the broker to ", total,
-        "; the limit is ", options_.max_partitions_total));
+        "creating ", partitions, " partitions would bring the broker to ",
+        total, "; the limit is ", options_.max_partitions_total));
   }
   return absl::OkStatus();
 }
@@ -103,7 +127,8 @@ absl::Status BrokerImpl::CreateTopic(
         "partition count ", partitions, " is out of range [1, ",
         options_.max_partitions_per_topic, "] (max_partitions_per_topic)"));
   }
-  ASSIGN_OR_RETURN(LogConfig config, ApplyTopicConfigs(options_.log_defaults, configs));
+  ASSIGN_OR_RETURN(LogConfig config,
+                   ApplyTopicConfigs(options_.log_defaults, configs));
   absl::MutexLock l(&mu_);
   RETURN_IF_ERROR(ValidateCreate(name, partitions));
   TopicMetadata meta;
@@ -113,7 +138,8 @@ absl::Status BrokerImpl::CreateTopic(
   meta.created_ms = clock_->NowMillis();
   meta.configs = configs;
   for (int32_t i = 0; i < partitions; ++i) {
-    meta.partitions.push_back({PartitionId(i), options_.node_id, LeaderEpoch(0)});
+    meta.partitions.push_back(
+        {PartitionId(i), options_.node_id, LeaderEpoch(0)});
   }
   RETURN_IF_ERROR(table_->Create(meta));
   absl::StatusOr<std::shared_ptr<TopicState>> topic = OpenTopic(meta);
@@ -123,9 +149,11 @@ absl::Status BrokerImpl::CreateTopic(
   }
   topics_.emplace(name, *topic);
   ScheduleIntervalFlush(*topic);
-  LogInfo("topic created", {{"topic", name}, {"partitions", partitions},
-                            {"flush_policy", FlushPolicyName(config.flush_policy)},
-                            {"topic_id", TopicIdToString(meta.topic_id)}});
+  LogInfo("topic created",
+          {{"topic", name},
+           {"partitions", partitions},
+           {"flush_policy", FlushPolicyName(config.flush_policy)},
+           {"topic_id", TopicIdToString(meta.topic_id)}});
   return absl::OkStatus();
 }
 
@@ -212,26 +240,28 @@ absl::StatusOr<std::shared_ptr<PartitionState>> BrokerImpl::FindPartition(
   const auto& parts = it->second->partitions;
   if (partition.value() < 0 ||
       partition.value() >= static_cast<int32_t>(parts.size())) {
-    return absl::NotFoundError(absl::StrCat("topic \"", topic, "\" has no partition ",
-                                            partition.value(), " (it has ",
-                                            parts.size(), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("topic \"", topic, "\" has no partition ",
+                     partition.value(), " (it has ", parts.size(), ")"));
   }
   return parts[partition.value()];
 }
 
 absl::StatusOr<PartitionDescription> BrokerImpl::DescribePartition(
     const std::string& topic, PartitionId partition) const {
-  ASSIGN_OR_RETURN(std::shared_ptr<PartitionState> p, FindPartition(topic, partition));
+  ASSIGN_OR_RETURN(std::shared_ptr<PartitionState> p,
+                   FindPartition(topic, partition));
   absl::ReaderMutexLock l(&mu_);
   auto it = topics_.find(topic);
   if (it == topics_.end()) return PartitionGoneError(*p);
   return Describe(it->second->meta, *p);
 }
 
-absl::StatusOr<Offset> BrokerImpl::OffsetForTimestamp(const std::string& topic,
-                                                      PartitionId partition,
-                                                      int64_t timestamp_ms) const {
-  ASSIGN_OR_RETURN(std::shared_ptr<PartitionState> p, FindPartition(topic, partition));
+absl::StatusOr<Offset> BrokerImpl::OffsetForTimestamp(
+    const std::string& topic, PartitionId partition,
+    int64_t timestamp_ms) const {
+  ASSIGN_OR_RETURN(std::shared_ptr<PartitionState> p,
+                   FindPartition(topic, partition));
   absl::ReaderMutexLock l(&p->life_mu);
   if (p->closed) return PartitionGoneError(*p);
   ASSIGN_OR_RETURN(Offset offset, p->log->OffsetForTimestamp(timestamp_ms));
@@ -241,7 +271,8 @@ absl::StatusOr<Offset> BrokerImpl::OffsetForTimestamp(const std::string& topic,
 void BrokerImpl::Produce(const std::string& topic, PartitionId partition,
                          std::string batch, Acks acks, ProduceCallback done) {
   if (stopping_) return done(absl::UnavailableError("broker is shutting down"));
-  absl::StatusOr<std::shared_ptr<PartitionState>> p = FindPartition(topic, partition);
+  absl::StatusOr<std::shared_ptr<PartitionState>> p =
+      FindPartition(topic, partition);
   if (!p.ok()) return done(p.status());
   const int64_t size = static_cast<int64_t>(batch.size());
   if (size > (*p)->max_message_bytes) {
@@ -325,6 +356,7 @@ void BrokerImpl::Shutdown() {
   stopping_ = true;
   if (timer_) timer_->Shutdown();
   for (auto& w : workers_) w->Stop();
+  committer_.reset();  // completes every pending durability request
   std::vector<std::shared_ptr<PartitionState>> all;
   {
     absl::ReaderMutexLock l(&mu_);
@@ -337,7 +369,8 @@ void BrokerImpl::Shutdown() {
     absl::Status s = p->Close();
     if (!s.ok()) {
       LogError("closing partition log failed",
-               {{"topic", p->topic}, {"partition", p->partition.value()},
+               {{"topic", p->topic},
+                {"partition", p->partition.value()},
                 {"error", s.ToString()}});
     }
   }

@@ -32,21 +32,25 @@ class BrokerImpl final : public Broker {
   // Opens every partition log of the loaded topics and starts the threads.
   absl::Status Start();
 
-  absl::Status CreateTopic(const std::string& name, int32_t partitions,
-                           const std::map<std::string, std::string>& configs) override;
+  absl::Status CreateTopic(
+      const std::string& name, int32_t partitions,
+      const std::map<std::string, std::string>& configs) override;
   absl::Status DeleteTopic(const std::string& name) override;
   std::vector<std::string> ListTopics() const override;
-  absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name) const override;
-  absl::StatusOr<TopicSummary> SummarizeTopic(const std::string& name) const override;
-  void Produce(const std::string& topic, PartitionId partition, std::string batch,
-               Acks acks, ProduceCallback done) override;
+  absl::StatusOr<TopicDescription> DescribeTopic(
+      const std::string& name) const override;
+  absl::StatusOr<TopicSummary> SummarizeTopic(
+      const std::string& name) const override;
+  void Produce(const std::string& topic, PartitionId partition,
+               std::string batch, Acks acks, ProduceCallback done) override;
   void Fetch(const std::string& topic, PartitionId partition, Offset offset,
-             int32_t max_bytes, int64_t max_wait_ms, FetchCallback done) override;
+             int32_t max_bytes, int64_t max_wait_ms,
+             FetchCallback done) override;
   absl::StatusOr<PartitionDescription> DescribePartition(
       const std::string& topic, PartitionId partition) const override;
-  absl::StatusOr<Offset> OffsetForTimestamp(const std::string& topic,
-                                            PartitionId partition,
-                                            int64_t timestamp_ms) const override;
+  absl::StatusOr<Offset> OffsetForTimestamp(
+      const std::string& topic, PartitionId partition,
+      int64_t timestamp_ms) const override;
   NodeId node_id() const override { return options_.node_id; }
   void Shutdown() override;
 
@@ -58,7 +62,11 @@ class BrokerImpl final : public Broker {
     std::atomic<bool> deleted{false};
   };
 
-  absl::StatusOr<std::shared_ptr<TopicState>> OpenTopic(const TopicMetadata& meta)
+  absl::StatusOr<std::shared_ptr<TopicState>> OpenTopic(
+      const TopicMetadata& meta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Single node: this node leads every partition. Partitions recorded with
+  // another leader (the node id changed) move here with a bumped epoch.
+  absl::StatusOr<TopicMetadata> TakeLeadership(const TopicMetadata& meta)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<PartitionState>> FindPartition(
       const std::string& topic, PartitionId partition) const;
@@ -71,7 +79,8 @@ class BrokerImpl final : public Broker {
   void Park(std::shared_ptr<PartitionState> p, Offset offset, int32_t max_bytes,
             int64_t max_wait_ms, FetchCallback done);
   void WakeFetches(const std::shared_ptr<PartitionState>& p);
-  void ExpireFetch(const std::shared_ptr<PartitionState>& p, uint64_t waiter_id);
+  void ExpireFetch(const std::shared_ptr<PartitionState>& p,
+                   uint64_t waiter_id);
   void CompleteAllParked(PartitionState& p, const absl::Status& status);
 
   // Periodic work, scheduled on the timer.
@@ -85,7 +94,8 @@ class BrokerImpl final : public Broker {
 
   mutable absl::Mutex mu_;
   std::unique_ptr<TopicTable> table_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::shared_ptr<TopicState>> topics_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<TopicState>> topics_
+      ABSL_GUARDED_BY(mu_);
   Random random_ ABSL_GUARDED_BY(mu_);
   int next_shard_ ABSL_GUARDED_BY(mu_) = 0;
 
@@ -95,6 +105,8 @@ class BrokerImpl final : public Broker {
   std::atomic<int64_t> parked_fetches_{0};
   std::atomic<uint64_t> next_waiter_id_{1};
 
+  // Destroyed after the workers (declared first) so their requests finish.
+  std::unique_ptr<GroupCommitter> committer_;
   std::vector<std::unique_ptr<DiskWorker>> workers_;
   std::unique_ptr<DeadlineTimer> timer_;
   absl::Mutex shutdown_mu_;

@@ -20,15 +20,17 @@ absl::Status BrokerOptions::Validate() const {
     return absl::InvalidArgumentError("broker option data_dir is empty");
   }
   if (node_id.value() < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("broker option node_id=", node_id.value(), " must be >= 0"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "broker option node_id=", node_id.value(), " must be >= 0"));
   }
   RETURN_IF_ERROR(ValidateLogConfig(log_defaults));
-  RETURN_IF_ERROR(AtLeast("max_partitions_per_topic", max_partitions_per_topic, 1));
+  RETURN_IF_ERROR(
+      AtLeast("max_partitions_per_topic", max_partitions_per_topic, 1));
   RETURN_IF_ERROR(AtLeast("max_partitions_total", max_partitions_total, 1));
   RETURN_IF_ERROR(AtLeast("disk_threads", disk_threads, 1));
   if (disk_threads > 64) {
-    return absl::InvalidArgumentError("broker option disk_threads must be <= 64");
+    return absl::InvalidArgumentError(
+        "broker option disk_threads must be <= 64");
   }
   RETURN_IF_ERROR(AtLeast("disk_queue_capacity", disk_queue_capacity, 1));
   RETURN_IF_ERROR(AtLeast("disk_queue_bytes_max", disk_queue_bytes_max, 1024));

@@ -58,8 +58,9 @@ size_t DeadlineTimer::pending() const {
 }
 
 bool DeadlineTimer::ShouldWake() const {
-  return stop_ || poked_ || (!timers_.empty() &&
-                   timers_.begin()->first.first < sleeping_until_ns_);
+  return stop_ || poked_ ||
+         (!timers_.empty() &&
+          timers_.begin()->first.first < sleeping_until_ns_);
 }
 
 void DeadlineTimer::Run() {
@@ -82,8 +83,8 @@ void DeadlineTimer::Run() {
     }
     sleeping_until_ns_ = timers_.empty() ? std::numeric_limits<int64_t>::max()
                                          : timers_.begin()->first.first;
-    const int64_t wait_ns =
-        timers_.empty() ? int64_t{3600} * 1'000'000'000 : sleeping_until_ns_ - now;
+    const int64_t wait_ns = timers_.empty() ? int64_t{3600} * 1'000'000'000
+                                            : sleeping_until_ns_ - now;
     mu_.AwaitWithTimeout(absl::Condition(this, &DeadlineTimer::ShouldWake),
                          absl::Nanoseconds(wait_ns));
   }

@@ -7,21 +7,29 @@
 
 namespace rtai::broker {
 
+absl::Status FsyncFailedError(const PartitionState& p,
+                              const absl::Status& cause) {
+  LogError("fsync failed; partition accepts no more writes",
+           {{"topic", p.topic},
+            {"partition", p.partition.value()},
+            {"error", cause.ToString()}});
+  return absl::FailedPreconditionError(absl::StrCat(
+      "fsync of ", p.topic, "-", p.partition.value(),
+      " failed; the partition's log is failed: ", cause.message()));
+}
+
 absl::Status SyncForAcks(PartitionState& p) {
   absl::ReaderMutexLock l(&p.life_mu);
   if (p.closed) return PartitionGoneError(p);
   absl::Status s = p.log->Sync();
-  if (s.ok()) return s;
-  LogError("fsync failed; partition accepts no more writes",
-           {{"topic", p.topic}, {"partition", p.partition.value()},
-            {"error", s.ToString()}});
-  return absl::FailedPreconditionError(
-      absl::StrCat("fsync of ", p.topic, "-", p.partition.value(),
-                   " failed; the partition's log is failed: ", s.message()));
+  return s.ok() ? s : FsyncFailedError(p, s);
 }
 
-DiskWorker::DiskWorker(int index, Hooks hooks)
-    : index_(index), hooks_(std::move(hooks)), thread_([this] { Run(); }) {}
+DiskWorker::DiskWorker(int index, GroupCommitter* committer, Hooks hooks)
+    : index_(index),
+      committer_(committer),
+      hooks_(std::move(hooks)),
+      thread_([this] { Run(); }) {}
 
 DiskWorker::~DiskWorker() { Stop(); }
 
@@ -75,21 +83,53 @@ void DiskWorker::Run() {
   }
 }
 
+namespace {
+
+// What an acks=all append hears when its fsync request failed.
+absl::Status DurabilityError(PartitionState& p, const absl::Status& s) {
+  {
+    absl::ReaderMutexLock l(&p.life_mu);
+    if (p.closed) return PartitionGoneError(p);  // topic deleted meanwhile
+  }
+  if (s.code() == absl::StatusCode::kFailedPrecondition) return s;
+  return FsyncFailedError(p, s);
+}
+
+}  // namespace
+
+void DiskWorker::RequestDurable(DiskTask* task, const AppendInfo& info) {
+  std::shared_ptr<PartitionState> p = task->partition;
+  ProduceCallback done = std::move(task->done);
+  const bool admitted = task->admitted;
+  const int64_t bytes = task->admitted_bytes;
+  task->admitted = false;
+  // The callback keeps `p` (and so its log) alive while the request pends.
+  committer_->RequestSync(p->log.get(), Offset(info.last_offset.value() + 1),
+                          [this, p, done = std::move(done), admitted, bytes,
+                           info](absl::Status s) mutable {
+                            if (done) {
+                              if (s.ok()) {
+                                done(info);
+                              } else {
+                                done(DurabilityError(*p, s));
+                              }
+                            }
+                            if (admitted && hooks_.released)
+                              hooks_.released(bytes);
+                            if (hooks_.hw_moved) hooks_.hw_moved(p);
+                          });
+}
+
 void DiskWorker::ProcessGroup(std::vector<DiskTask>& group) {
-  // acks=all appends to kPerWrite partitions wait for the group's fsync.
-  std::vector<std::pair<DiskTask*, AppendInfo>> await_sync;
-  std::vector<std::shared_ptr<PartitionState>> touched;
-  auto touch = [&touched](const std::shared_ptr<PartitionState>& p) {
-    if (std::find(touched.begin(), touched.end(), p) == touched.end()) {
-      touched.push_back(p);
-    }
-  };
+  // Latest append per kPerWrite partition whose durability nobody awaits
+  // (acks=1 / acks=0): one sync request each, so the high watermark moves.
+  std::vector<std::pair<DiskTask*, AppendInfo>> unawaited;
+  std::vector<std::shared_ptr<PartitionState>> interval_touched;
   for (DiskTask& task : group) {
     PartitionState& p = *task.partition;
     if (task.kind == DiskTask::Kind::kSync) {
       p.sync_queued = false;
       (void)SyncForAcks(p);
-      touch(task.partition);
       continue;
     }
     if (task.kind == DiskTask::Kind::kRetention) {
@@ -98,9 +138,10 @@ void DiskWorker::ProcessGroup(std::vector<DiskTask>& group) {
       if (p.closed) continue;
       absl::StatusOr<int> deleted = p.log->EnforceRetention();
       if (!deleted.ok()) {
-        LogWarning("retention failed", {{"topic", p.topic},
-                                        {"partition", p.partition.value()},
-                                        {"error", deleted.status().ToString()}});
+        LogWarning("retention failed",
+                   {{"topic", p.topic},
+                    {"partition", p.partition.value()},
+                    {"error", deleted.status().ToString()}});
       }
       continue;
     }
@@ -114,32 +155,29 @@ void DiskWorker::ProcessGroup(std::vector<DiskTask>& group) {
       Finish(task, info.status());
       continue;
     }
-    touch(task.partition);
     if (p.flush_policy == FlushPolicy::kPerWrite && task.acks == Acks::kAll) {
-      await_sync.emplace_back(&task, *info);
+      RequestDurable(&task, *info);
+      continue;
+    }
+    Finish(task, *info);
+    if (p.flush_policy == FlushPolicy::kInterval) {
+      if (std::find(interval_touched.begin(), interval_touched.end(),
+                    task.partition) == interval_touched.end()) {
+        interval_touched.push_back(task.partition);
+      }
+      continue;
+    }
+    auto it = std::find_if(
+        unawaited.begin(), unawaited.end(),
+        [&](const auto& e) { return e.first->partition == task.partition; });
+    if (it == unawaited.end()) {
+      unawaited.emplace_back(&task, *info);
     } else {
-      Finish(task, *std::move(info));
+      *it = {&task, *info};
     }
   }
-  // One fsync per kPerWrite partition for the whole group (group commit).
-  std::vector<std::pair<PartitionState*, absl::Status>> synced;
-  for (const auto& p : touched) {
-    if (p->flush_policy == FlushPolicy::kPerWrite) {
-      synced.emplace_back(p.get(), SyncForAcks(*p));
-    }
-  }
-  for (auto& [task, info] : await_sync) {
-    absl::Status s = absl::OkStatus();
-    for (auto& [p, status] : synced) {
-      if (p == task->partition.get()) s = status;
-    }
-    if (s.ok()) {
-      Finish(*task, info);
-    } else {
-      Finish(*task, s);
-    }
-  }
-  for (const auto& p : touched) {
+  for (auto& [task, info] : unawaited) RequestDurable(task, info);
+  for (const auto& p : interval_touched) {
     if (hooks_.hw_moved) hooks_.hw_moved(p);
   }
 }

@@ -3,12 +3,13 @@
 // exactly one worker (PartitionState::shard), so appends to a partition keep
 // the order in which Produce admitted them.
 //
-// Group commit: the thread takes every queued task at once (up to
-// kMaxGroup), appends them all, then syncs each kPerWrite partition it
-// touched once, and only then acknowledges the acks=all appends of that
-// group. One fsync thus covers all appends that queued up while the previous
-// one ran. All syncing goes through SyncForAcks() so a dedicated group
-// committer can replace it in one place.
+// Durability (kPerWrite): after appending, the worker hands the partition
+// to the GroupCommitter (broker/log/group_commit.h), whose threads fsync
+// while this thread goes on appending; one fsync covers every append that
+// queued up meanwhile. acks=all appends are acknowledged (and their
+// admission released) only when the committer reports them durable; the
+// high watermark moves with each completed fsync. The hand-off is
+// RequestDurable(), the one place that knows about the committer.
 //
 // Queue bound: the Broker admits appends against disk_queue_capacity and
 // disk_queue_bytes_max before Push (full => kResourceExhausted); sync and
@@ -25,6 +26,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 #include "broker/core/partition_state.h"
+#include "broker/log/group_commit.h"
 
 namespace rtai::broker {
 
@@ -51,7 +53,8 @@ class DiskWorker {
   };
   static constexpr size_t kMaxGroup = 1024;
 
-  DiskWorker(int index, Hooks hooks);
+  // `committer` must outlive the worker's pending requests.
+  DiskWorker(int index, GroupCommitter* committer, Hooks hooks);
   ~DiskWorker();
 
   // Queues a task. After Stop(), appends fail with kUnavailable and other
@@ -64,8 +67,11 @@ class DiskWorker {
   void Run();
   void ProcessGroup(std::vector<DiskTask>& group);
   void Finish(DiskTask& task, absl::StatusOr<AppendInfo> result);
+  // Completes `task` (if given) and wakes fetches once `info` is durable.
+  void RequestDurable(DiskTask* task, const AppendInfo& info);
 
   const int index_;
+  GroupCommitter* const committer_;
   Hooks hooks_;
   absl::Mutex mu_;
   std::deque<DiskTask> queue_ ABSL_GUARDED_BY(mu_);
@@ -73,8 +79,11 @@ class DiskWorker {
   std::thread thread_;
 };
 
-// Syncs a partition for acknowledgement; any failure becomes
+// Syncs a partition (interval flushes); any failure becomes
 // kFailedPrecondition (the log is failed, nothing more is acknowledged).
 absl::Status SyncForAcks(PartitionState& p);
+// The error acks get after a failed fsync of `p`.
+absl::Status FsyncFailedError(const PartitionState& p,
+                              const absl::Status& cause);
 
 }  // namespace rtai::broker

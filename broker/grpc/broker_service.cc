@@ -1,8 +1,10 @@
 #include "broker/grpc/broker_service.h"
 
 #include <map>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "broker/grpc/status_convert.h"
 #include "broker/log/record_batch.h"
 
@@ -15,9 +17,9 @@ absl::Status AppendFetchedRecords(
   if (!records.ok()) {
     // Data the log served passed its CRC check; a decode failure here means
     // corruption inside the batch.
-    return absl::DataLossError(absl::StrCat("partition ", partition,
-                                            ": cannot decode stored records: ",
-                                            records.status().message()));
+    return absl::DataLossError(absl::StrCat(
+        "partition ", partition,
+        ": cannot decode stored records: ", records.status().message()));
   }
   for (Record& r : *records) {
     if (r.offset < from) continue;  // the first batch may start before `from`
@@ -41,7 +43,8 @@ grpc::Status BrokerServiceImpl::CreateTopic(grpc::ServerContext*,
                                             v1::CreateTopicResponse*) {
   std::map<std::string, std::string> configs(req->configs().begin(),
                                              req->configs().end());
-  return ToGrpcStatus(broker_->CreateTopic(req->name(), req->partitions(), configs));
+  return ToGrpcStatus(
+      broker_->CreateTopic(req->name(), req->partitions(), configs));
 }
 
 grpc::Status BrokerServiceImpl::DeleteTopic(grpc::ServerContext*,
@@ -53,13 +56,14 @@ grpc::Status BrokerServiceImpl::DeleteTopic(grpc::ServerContext*,
 grpc::Status BrokerServiceImpl::ListTopics(grpc::ServerContext*,
                                            const v1::ListTopicsRequest*,
                                            v1::ListTopicsResponse* resp) {
-  for (std::string& name : broker_->ListTopics()) resp->add_names(std::move(name));
+  for (std::string& name : broker_->ListTopics())
+    resp->add_names(std::move(name));
   return grpc::Status::OK;
 }
 
-grpc::Status BrokerServiceImpl::DescribeTopic(grpc::ServerContext*,
-                                              const v1::DescribeTopicRequest* req,
-                                              v1::DescribeTopicResponse* resp) {
+grpc::Status BrokerServiceImpl::DescribeTopic(
+    grpc::ServerContext*, const v1::DescribeTopicRequest* req,
+    v1::DescribeTopicResponse* resp) {
   absl::StatusOr<TopicDescription> d = broker_->DescribeTopic(req->name());
   if (!d.ok()) return ToGrpcStatus(d.status());
   resp->set_name(d->name);
@@ -79,33 +83,105 @@ grpc::Status BrokerServiceImpl::DescribeTopic(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status BrokerServiceImpl::Fetch(grpc::ServerContext*,
-                                      const v1::FetchRequest* req,
-                                      v1::FetchResponse* resp) {
-  if (req->offset() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("fetch offset ", req->offset(), " is negative")));
+namespace {
+
+// One Fetch call. Answered once, by whichever comes first: the Broker's
+// fetch callback (data, timeout, error) or gRPC cancelling the call (client
+// gone, or server shutdown past its grace period, which would otherwise wait
+// for a long poll to time out). Deletes itself in OnDone.
+class FetchCall final : public grpc::ServerUnaryReactor {
+ public:
+  // Outlives the call: the Broker may answer after OnDone.
+  struct Link {
+    absl::Mutex mu;
+    FetchCall* call ABSL_GUARDED_BY(mu) = nullptr;
+  };
+
+  FetchCall(const v1::FetchRequest* req, v1::FetchResponse* resp)
+      : req_(req), resp_(resp), link_(std::make_shared<Link>()) {
+    absl::MutexLock l(&link_->mu);
+    link_->call = this;
   }
-  if (req->partition() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("partition ", req->partition(), " is negative")));
+  std::shared_ptr<Link> link() const { return link_; }
+
+  static void Answer(const std::shared_ptr<Link>& link,
+                     absl::StatusOr<FetchResult> r) {
+    FetchCall* call = Claim(link);
+    if (call == nullptr) return;  // already cancelled
+    if (!r.ok()) return call->Finish(ToGrpcStatus(r.status()));
+    call->resp_->set_high_watermark(r->high_watermark.value());
+    call->resp_->set_log_start_offset(r->log_start_offset.value());
+    call->Finish(ToGrpcStatus(AppendFetchedRecords(
+        r->batches, call->req_->partition(), Offset(call->req_->offset()),
+        call->resp_->mutable_records())));
   }
-  if (req->max_bytes() < 0 || req->max_wait_ms() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "fetch max_bytes and max_wait_ms must be >= 0"));
+  void FinishNow(const grpc::Status& status) {
+    if (Claim(link_) != nullptr) Finish(status);
   }
-  const int32_t max_bytes = req->max_bytes() == 0
-                                ? std::min(1 << 20, limits_.max_fetch_bytes)
-                                : std::min(req->max_bytes(), limits_.max_fetch_bytes);
-  absl::StatusOr<FetchResult> r =
-      FetchAndWait(*broker_, req->topic(), PartitionId(req->partition()),
-                   Offset(req->offset()), max_bytes, req->max_wait_ms());
-  if (!r.ok()) return ToGrpcStatus(r.status());
-  resp->set_high_watermark(r->high_watermark.value());
-  resp->set_log_start_offset(r->log_start_offset.value());
-  return ToGrpcStatus(AppendFetchedRecords(r->batches, req->partition(),
-                                           Offset(req->offset()),
-                                           resp->mutable_records()));
+  void OnCancel() override {
+    FinishNow(grpc::Status(grpc::StatusCode::CANCELLED, "fetch cancelled"));
+  }
+  void OnDone() override {
+    {
+      absl::MutexLock l(&link_->mu);
+      link_->call = nullptr;
+    }
+    delete this;
+  }
+
+ private:
+  // The one caller that gets non-null may Finish; OnDone cannot run before.
+  static FetchCall* Claim(const std::shared_ptr<Link>& link) {
+    absl::MutexLock l(&link->mu);
+    FetchCall* call = link->call;
+    if (call == nullptr || call->claimed_) return nullptr;
+    call->claimed_ = true;
+    return call;
+  }
+
+  const v1::FetchRequest* const req_;
+  v1::FetchResponse* const resp_;
+  const std::shared_ptr<Link> link_;
+  bool claimed_ = false;  // guarded by link_->mu
+};
+
+absl::Status CheckFetch(const v1::FetchRequest& req) {
+  if (req.offset() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fetch offset ", req.offset(), " is negative"));
+  }
+  if (req.partition() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition ", req.partition(), " is negative"));
+  }
+  if (req.max_bytes() < 0 || req.max_wait_ms() < 0) {
+    return absl::InvalidArgumentError(
+        "fetch max_bytes and max_wait_ms must be >= 0");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* BrokerServiceImpl::Fetch(grpc::CallbackServerContext*,
+                                                   const v1::FetchRequest* req,
+                                                   v1::FetchResponse* resp) {
+  auto* call = new FetchCall(req, resp);
+  if (absl::Status bad = CheckFetch(*req); !bad.ok()) {
+    call->FinishNow(ToGrpcStatus(bad));
+    return call;
+  }
+  const int32_t max_bytes =
+      req->max_bytes() == 0
+          ? std::min(1 << 20, limits_.max_fetch_bytes)
+          : std::min(req->max_bytes(), limits_.max_fetch_bytes);
+  // A parked long poll holds no thread; the Broker answers through `link`.
+  broker_->Fetch(req->topic(), PartitionId(req->partition()),
+                 Offset(req->offset()), max_bytes, req->max_wait_ms(),
+                 [link = call->link()](absl::StatusOr<FetchResult> r) {
+                   FetchCall::Answer(link, std::move(r));
+                 });
+  return call;
 }
 
 }  // namespace rtai::broker

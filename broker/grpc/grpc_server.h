@@ -19,6 +19,10 @@ struct GrpcServerOptions {
   // host:port; port 0 picks a free port (see GrpcServer::port()).
   // Default: 127.0.0.1:50051.
   std::string listen_address = "127.0.0.1:50051";
+  // Threads serving calls (sync handlers: a long-polling Fetch or a
+  // Subscribe stream holds one). Past it new calls fail RESOURCE_EXHAUSTED.
+  // Default: 512.
+  int max_threads = 512;
   BrokerServiceLimits limits;
 };
 

@@ -15,7 +15,8 @@ int32_t KafkaMurmur2(absl::string_view data) {
   for (size_t i = 0; i < length4; ++i) {
     const size_t i4 = i * 4;
     uint32_t k = bytes[i4] | (uint32_t{bytes[i4 + 1]} << 8) |
-                 (uint32_t{bytes[i4 + 2]} << 16) | (uint32_t{bytes[i4 + 3]} << 24);
+                 (uint32_t{bytes[i4 + 2]} << 16) |
+                 (uint32_t{bytes[i4 + 3]} << 24);
     k *= m;
     k ^= k >> r;
     k *= m;
@@ -24,8 +25,12 @@ int32_t KafkaMurmur2(absl::string_view data) {
   }
   const size_t tail = length & ~size_t{3};
   switch (length % 4) {
-    case 3: h ^= uint32_t{bytes[tail + 2]} << 16; [[fallthrough]];
-    case 2: h ^= uint32_t{bytes[tail + 1]} << 8; [[fallthrough]];
+    case 3:
+      h ^= uint32_t{bytes[tail + 2]} << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= uint32_t{bytes[tail + 1]} << 8;
+      [[fallthrough]];
     case 1:
       h ^= bytes[tail];
       h *= m;

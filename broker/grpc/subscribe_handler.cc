@@ -1,7 +1,8 @@
 // BrokerServiceImpl::Subscribe: one long-polling Fetch in flight per
 // subscribed partition; whichever answers first is streamed and re-issued.
 // The handler wakes at least every second to notice a cancelled call, and
-// never spins: it sleeps on a condition until a fetch completes.
+// never spins: it sleeps on a condition until a fetch completes. A
+// subscriber that retention overtook continues at the new log start.
 
 #include <deque>
 #include <map>
@@ -33,7 +34,8 @@ grpc::Status BrokerServiceImpl::Subscribe(
   const std::string& topic = req->topic();
   absl::StatusOr<TopicSummary> summary = broker_->SummarizeTopic(topic);
   if (!summary.ok()) return ToGrpcStatus(summary.status());
-  std::set<int32_t> partitions(req->partitions().begin(), req->partitions().end());
+  std::set<int32_t> partitions(req->partitions().begin(),
+                               req->partitions().end());
   if (partitions.empty()) {
     for (int32_t p = 0; p < summary->partition_count; ++p) partitions.insert(p);
   }
@@ -47,9 +49,15 @@ grpc::Status BrokerServiceImpl::Subscribe(
         broker_->DescribePartition(topic, PartitionId(p));
     if (!d.ok()) return ToGrpcStatus(d.status());
     switch (req->start()) {
-      case v1::SubscribeRequest::EARLIEST: next[p] = d->log_start_offset; break;
-      case v1::SubscribeRequest::OFFSET: next[p] = Offset(req->start_offset()); break;
-      default: next[p] = d->high_watermark; break;
+      case v1::SubscribeRequest::EARLIEST:
+        next[p] = d->log_start_offset;
+        break;
+      case v1::SubscribeRequest::OFFSET:
+        next[p] = Offset(req->start_offset());
+        break;
+      default:
+        next[p] = d->high_watermark;
+        break;
     }
   }
   auto state = std::make_shared<SubscribeState>();
@@ -68,14 +76,27 @@ grpc::Status BrokerServiceImpl::Subscribe(
     std::deque<std::pair<int32_t, absl::StatusOr<FetchResult>>> ready;
     {
       absl::MutexLock l(&state->mu);
-      state->mu.AwaitWithTimeout(absl::Condition(state.get(), &SubscribeState::HasReady),
-                                 absl::Seconds(1));
+      state->mu.AwaitWithTimeout(
+          absl::Condition(state.get(), &SubscribeState::HasReady),
+          absl::Seconds(1));
       ready.swap(state->ready);
     }
     for (auto& [p, r] : ready) {
+      if (!r.ok() && r.status().code() == absl::StatusCode::kOutOfRange) {
+        // Retention deleted what this subscriber had not read yet: skip to
+        // the new log start (as Kafka's auto.offset.reset=earliest would).
+        absl::StatusOr<PartitionDescription> d =
+            broker_->DescribePartition(topic, PartitionId(p));
+        if (d.ok() && next[p] < d->log_start_offset) {
+          next[p] = d->log_start_offset;
+          issue(p);
+          continue;
+        }
+      }
       if (!r.ok()) return ToGrpcStatus(r.status());
       v1::SubscribeResponse resp;
-      absl::Status s = AppendFetchedRecords(r->batches, p, next[p], resp.mutable_records());
+      absl::Status s =
+          AppendFetchedRecords(r->batches, p, next[p], resp.mutable_records());
       if (!s.ok()) return ToGrpcStatus(s);
       if (resp.records_size() > 0) {
         next[p] = Offset(resp.records(resp.records_size() - 1).offset() + 1);

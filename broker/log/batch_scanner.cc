@@ -12,7 +12,11 @@ namespace bl = batch_layout;
 
 BatchScanner::BatchScanner(const RandomAccessFile* file, std::string path,
                            int64_t start, int64_t end)
-    : file_(file), path_(std::move(path)), end_(end), pos_(start), next_pos_(start) {}
+    : file_(file),
+      path_(std::move(path)),
+      end_(end),
+      pos_(start),
+      next_pos_(start) {}
 
 absl::StatusOr<bool> BatchScanner::Fill(int64_t pos, int64_t n) {
   if (pos + n > end_) return false;
@@ -34,16 +38,16 @@ absl::Status BatchScanner::Next() {
   auto where = [&] { return absl::StrCat(path_, " at position ", pos_, ": "); };
   ASSIGN_OR_RETURN(bool have, Fill(pos_, bl::kHeaderSize));
   if (!have) {
-    return absl::DataLossError(absl::StrCat(where(), end_ - pos_,
-                                            " bytes are not a whole batch header"));
+    return absl::DataLossError(absl::StrCat(
+        where(), end_ - pos_, " bytes are not a whole batch header"));
   }
   const char* p = buf_.data() + (pos_ - buf_start_);
   const int32_t length = LoadBigEndian<int32_t>(p + bl::kBatchLength);
   if (length < bl::kHeaderSize - bl::kLogOverhead ||
       pos_ + bl::kLogOverhead + length > end_) {
-    return absl::DataLossError(absl::StrCat(
-        where(), "batchLength ", length, " does not fit the ", end_ - pos_,
-        " bytes left"));
+    return absl::DataLossError(absl::StrCat(where(), "batchLength ", length,
+                                            " does not fit the ", end_ - pos_,
+                                            " bytes left"));
   }
   const int64_t size = int64_t{length} + bl::kLogOverhead;
   ASSIGN_OR_RETURN(have, Fill(pos_, size));

@@ -69,7 +69,8 @@ absl::StatusOr<std::string> Gunzip(absl::string_view in, int64_t limit) {
       break;
     }
     if (r != Z_OK && r != Z_BUF_ERROR) {
-      status = Corrupt(CompressionCodec::kGzip, zs.msg ? zs.msg : "inflate error");
+      status =
+          Corrupt(CompressionCodec::kGzip, zs.msg ? zs.msg : "inflate error");
       break;
     }
   }
@@ -79,7 +80,8 @@ absl::StatusOr<std::string> Gunzip(absl::string_view in, int64_t limit) {
   return out;
 }
 
-absl::Status SnappyBlock(absl::string_view block, int64_t limit, std::string* out) {
+absl::Status SnappyBlock(absl::string_view block, int64_t limit,
+                         std::string* out) {
   size_t n;
   if (!snappy::GetUncompressedLength(block.data(), block.size(), &n)) {
     return Corrupt(CompressionCodec::kSnappy, "bad block length");
@@ -105,7 +107,8 @@ absl::StatusOr<std::string> Unsnappy(absl::string_view in, int64_t limit) {
   }
   in.remove_prefix(kXerialHeaderSize);
   while (!in.empty()) {
-    if (in.size() < 4) return Corrupt(CompressionCodec::kSnappy, "truncated block length");
+    if (in.size() < 4)
+      return Corrupt(CompressionCodec::kSnappy, "truncated block length");
     const int32_t len = LoadBigEndian<int32_t>(in.data());
     in.remove_prefix(4);
     if (len < 0 || static_cast<size_t>(len) > in.size()) {
@@ -135,9 +138,14 @@ absl::StatusOr<std::string> Unlz4(absl::string_view in, int64_t limit) {
     }
     size_t dst = out.size() - used;
     size_t src = in.size();
-    hint = LZ4F_decompress(ctx, out.data() + used, &dst, in.data(), &src, nullptr);
+    hint =
+        LZ4F_decompress(ctx, out.data() + used, &dst, in.data(), &src, nullptr);
     if (LZ4F_isError(hint)) {
       status = Corrupt(CompressionCodec::kLz4, LZ4F_getErrorName(hint));
+      break;
+    }
+    if (hint != 0 && src == 0 && dst == 0 && !in.empty()) {
+      status = Corrupt(CompressionCodec::kLz4, "decoder made no progress");
       break;
     }
     used += dst;
@@ -192,11 +200,16 @@ absl::StatusOr<std::string> Unzstd(absl::string_view in, int64_t limit) {
 
 const char* CompressionCodecName(CompressionCodec codec) {
   switch (codec) {
-    case CompressionCodec::kNone: return "none";
-    case CompressionCodec::kGzip: return "gzip";
-    case CompressionCodec::kSnappy: return "snappy";
-    case CompressionCodec::kLz4: return "lz4";
-    case CompressionCodec::kZstd: return "zstd";
+    case CompressionCodec::kNone:
+      return "none";
+    case CompressionCodec::kGzip:
+      return "gzip";
+    case CompressionCodec::kSnappy:
+      return "snappy";
+    case CompressionCodec::kLz4:
+      return "lz4";
+    case CompressionCodec::kZstd:
+      return "zstd";
   }
   return "unknown codec";
 }
@@ -210,10 +223,14 @@ absl::StatusOr<std::string> Decompress(CompressionCodec codec,
         return TooLarge(codec, max_output_bytes);
       }
       return std::string(input);
-    case CompressionCodec::kGzip: return Gunzip(input, max_output_bytes);
-    case CompressionCodec::kSnappy: return Unsnappy(input, max_output_bytes);
-    case CompressionCodec::kLz4: return Unlz4(input, max_output_bytes);
-    case CompressionCodec::kZstd: return Unzstd(input, max_output_bytes);
+    case CompressionCodec::kGzip:
+      return Gunzip(input, max_output_bytes);
+    case CompressionCodec::kSnappy:
+      return Unsnappy(input, max_output_bytes);
+    case CompressionCodec::kLz4:
+      return Unlz4(input, max_output_bytes);
+    case CompressionCodec::kZstd:
+      return Unzstd(input, max_output_bytes);
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unknown compression codec ", static_cast<int>(codec)));
@@ -263,8 +280,8 @@ std::string Compress(CompressionCodec codec, absl::string_view input) {
     }
     case CompressionCodec::kZstd: {
       out.resize(ZSTD_compressBound(input.size()));
-      const size_t n = ZSTD_compress(out.data(), out.size(), input.data(),
-                                     input.size(), 3);
+      const size_t n =
+          ZSTD_compress(out.data(), out.size(), input.data(), input.size(), 3);
       CHECK(!ZSTD_isError(n));
       out.resize(n);
       return out;

@@ -36,7 +36,8 @@ void GroupCommitter::RequestSync(PartitionLog* log, Offset up_to,
   {
     absl::MutexLock l(&mu_);
     if (stopping_) {
-      reject = absl::FailedPreconditionError("group committer is shutting down");
+      reject =
+          absl::FailedPreconditionError("group committer is shutting down");
     } else if (pending_ >= options_.max_pending_requests) {
       reject = absl::ResourceExhaustedError(absl::StrCat(
           "group commit queue full (", options_.max_pending_requests,

@@ -30,7 +30,8 @@ namespace rtai::broker {
 template <typename Entry>
 class IndexFile {
  public:
-  IndexFile(FileSystem* fs, std::string path) : fs_(fs), path_(std::move(path)) {}
+  IndexFile(FileSystem* fs, std::string path)
+      : fs_(fs), path_(std::move(path)) {}
 
   // Reads the entries of the file at `path`. kNotFound when missing;
   // kDataLoss when its size is not a whole number of entries.

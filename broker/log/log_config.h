@@ -13,7 +13,9 @@ enum class FlushPolicy {
   // fsync before ack; concurrent appends share one fsync (group commit).
   kPerWrite,
   // Ack once written to the OS; a background fsync runs every
-  // flush_interval_ms. A crash may lose up to that much acknowledged data.
+  // flush_interval_ms (the log's owner, e.g. the broker, calls
+  // PartitionLog::Sync(); the log has no timer of its own). A power loss may
+  // lose up to that much acknowledged data.
   kInterval,
 };
 

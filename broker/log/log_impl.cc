@@ -11,7 +11,10 @@ namespace rtai::broker {
 
 LogImpl::LogImpl(std::string dir, PartitionLogName name, LogConfig config,
                  FileSystem* fs, Clock* clock)
-    : dir_(std::move(dir)), name_(std::move(name)), fs_(fs), clock_(clock),
+    : dir_(std::move(dir)),
+      name_(std::move(name)),
+      fs_(fs),
+      clock_(clock),
       config_(config) {}
 
 LogImpl::~LogImpl() {
@@ -25,7 +28,8 @@ std::string LogImpl::LogName() const {
 
 LogImpl::View LogImpl::Snapshot() const {
   absl::ReaderMutexLock l(&mu_);
-  return View{segments_, active_size_, segments_.front()->base_offset(), end_offset_};
+  return View{segments_, active_size_, segments_.front()->base_offset(),
+              end_offset_};
 }
 
 absl::Status LogImpl::Usable() const {
@@ -45,7 +49,8 @@ absl::Status LogImpl::Fail(const absl::Status& cause) {
   if (failure_.ok()) {
     failure_ = cause;
     LogError("partition log failed; no further appends or acks",
-             {{"topic", name_.topic}, {"partition", name_.partition},
+             {{"topic", name_.topic},
+              {"partition", name_.partition},
               {"error", cause.ToString()}});
   }
   return Usable();
@@ -57,7 +62,8 @@ bool LogImpl::ShouldRoll(const BatchHeader& h, int64_t size,
   const int64_t used = active.size_bytes();
   if (used == 0) return false;
   if (used + size > config.segment_bytes) return true;
-  if (roll_base_ms_ >= 0 && clock_->NowMillis() - roll_base_ms_ >= config.segment_ms) {
+  if (roll_base_ms_ >= 0 &&
+      clock_->NowMillis() - roll_base_ms_ >= config.segment_ms) {
     return true;
   }
   // Relative offsets in the indexes are 32-bit.
@@ -75,10 +81,10 @@ absl::StatusOr<AppendInfo> LogImpl::Append(std::string batch,
   RETURN_IF_ERROR(ValidateBatch(batch, config.max_message_bytes));
   ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(batch));
   if (h.last_offset_delta != h.records_count - 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "record batch: lastOffsetDelta ", h.last_offset_delta,
-        " != recordsCount-1 (", h.records_count - 1,
-        "); producer batches have consecutive offsets"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("record batch: lastOffsetDelta ", h.last_offset_delta,
+                     " != recordsCount-1 (", h.records_count - 1,
+                     "); producer batches have consecutive offsets"));
   }
   const int64_t size = static_cast<int64_t>(batch.size());
   absl::MutexLock a(&append_mu_);
@@ -150,10 +156,12 @@ absl::Status LogImpl::Sync() {
   }
   // Group commit: a Sync that queued behind another may find its data
   // already durable.
-  if (target <= durable_end_.load(std::memory_order_acquire)) return absl::OkStatus();
+  if (target <= durable_end_.load(std::memory_order_acquire))
+    return absl::OkStatus();
   absl::Status st = active->SyncLog();
   if (!st.ok()) return Fail(st);
-  durable_end_.store(std::max(durable_end_.load(), target), std::memory_order_release);
+  durable_end_.store(std::max(durable_end_.load(), target),
+                     std::memory_order_release);
   return absl::OkStatus();
 }
 
@@ -170,8 +178,9 @@ absl::StatusOr<ReadResult> LogImpl::Read(Offset from, int32_t max_bytes,
   result.log_end_offset = v.end;
   if (from == v.end || from >= limit) return result;
   // The segment holding `from`: the last one whose base <= from.
-  auto it = std::upper_bound(v.segments.begin(), v.segments.end(), from,
-                             [](Offset o, const SegmentPtr& s) { return o < s->base_offset(); });
+  auto it = std::upper_bound(
+      v.segments.begin(), v.segments.end(), from,
+      [](Offset o, const SegmentPtr& s) { return o < s->base_offset(); });
   CHECK(it != v.segments.begin());
   size_t i = static_cast<size_t>(it - v.segments.begin()) - 1;
   int64_t expected = 0;
@@ -187,8 +196,8 @@ absl::StatusOr<ReadResult> LogImpl::Read(Offset from, int32_t max_bytes,
     if (!done.ok()) {
       return absl::DataLossError(absl::StrCat(
           "partition ", LogName(), " reading from offset ", from.value(),
-          " (segment base ", seg.base_offset().value(), "): ",
-          done.status().message()));
+          " (segment base ", seg.base_offset().value(),
+          "): ", done.status().message()));
     }
     if (*done) break;
   }
@@ -228,7 +237,8 @@ LogStats LogImpl::Stats() const {
   stats.log_start_offset = v.start;
   stats.log_end_offset = v.end;
   stats.durable_end_offset = durable_end_offset();
-  for (size_t i = 0; i < v.segments.size(); ++i) stats.size_bytes += SizeLimit(v, i);
+  for (size_t i = 0; i < v.segments.size(); ++i)
+    stats.size_bytes += SizeLimit(v, i);
   stats.segment_count = static_cast<int32_t>(v.segments.size());
   return stats;
 }

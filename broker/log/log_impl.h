@@ -35,7 +35,8 @@ class LogImpl final : public PartitionLog {
   absl::Status Sync() override;
   absl::StatusOr<ReadResult> Read(Offset from, int32_t max_bytes,
                                   Offset limit) const override;
-  absl::StatusOr<Offset> OffsetForTimestamp(int64_t timestamp_ms) const override;
+  absl::StatusOr<Offset> OffsetForTimestamp(
+      int64_t timestamp_ms) const override;
   absl::StatusOr<int> EnforceRetention() override;
   void UpdateConfig(const LogConfig& config) override;
   Offset log_start_offset() const override;
@@ -58,7 +59,8 @@ class LogImpl final : public PartitionLog {
   };
   View Snapshot() const;
   int64_t SizeLimit(const View& v, size_t i) const {
-    return i + 1 == v.segments.size() ? v.active_size : v.segments[i]->size_bytes();
+    return i + 1 == v.segments.size() ? v.active_size
+                                      : v.segments[i]->size_bytes();
   }
   // Seals the active segment (synced) and starts a new one at end_offset_.
   absl::Status RollLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -84,7 +86,8 @@ class LogImpl final : public PartitionLog {
   // Wall-clock time of the active segment's first batch (-1: none yet).
   int64_t roll_base_ms_ ABSL_GUARDED_BY(append_mu_) = -1;
   LogConfig config_ ABSL_GUARDED_BY(mu_);
-  std::vector<SegmentPtr> segments_ ABSL_GUARDED_BY(mu_);  // by base; back() active
+  std::vector<SegmentPtr> segments_
+      ABSL_GUARDED_BY(mu_);  // by base; back() active
   int64_t active_size_ ABSL_GUARDED_BY(mu_) = 0;
   Offset end_offset_ ABSL_GUARDED_BY(mu_);
   absl::Status failure_ ABSL_GUARDED_BY(mu_);

@@ -18,8 +18,10 @@ namespace {
 constexpr int kBaseDigits = 20;
 
 // "<20 digits><ext>" -> base offset; false for anything else.
-bool ParseSegmentName(absl::string_view name, absl::string_view ext, int64_t* base) {
-  if (name.size() != kBaseDigits + ext.size() || !absl::EndsWith(name, ext)) return false;
+bool ParseSegmentName(absl::string_view name, absl::string_view ext,
+                      int64_t* base) {
+  if (name.size() != kBaseDigits + ext.size() || !absl::EndsWith(name, ext))
+    return false;
   const absl::string_view digits = name.substr(0, kBaseDigits);
   for (char c : digits) {
     if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
@@ -52,16 +54,21 @@ absl::Status LogImpl::RemoveStrayFiles(const std::vector<std::string>& names,
     if (ParseSegmentName(n, ".log", &base)) continue;
     const bool index = ParseSegmentName(n, ".index", &base) ||
                        ParseSegmentName(n, ".timeindex", &base);
-    const bool orphan = index && !std::binary_search(logs.begin(), logs.end(), base);
-    const bool temp = absl::EndsWith(n, ".tmp") || absl::EndsWith(n, ".deleted");
+    const bool orphan =
+        index && !std::binary_search(logs.begin(), logs.end(), base);
+    const bool temp =
+        absl::EndsWith(n, ".tmp") || absl::EndsWith(n, ".deleted");
     if (index && !orphan) continue;
     if (!orphan && !temp) {
       LogWarning("unknown file in partition directory left alone",
-                 {{"topic", name_.topic}, {"partition", name_.partition}, {"file", n}});
+                 {{"topic", name_.topic},
+                  {"partition", name_.partition},
+                  {"file", n}});
       continue;
     }
-    LogWarning("removing stray file", {{"topic", name_.topic},
-                                       {"partition", name_.partition}, {"file", n}});
+    LogWarning(
+        "removing stray file",
+        {{"topic", name_.topic}, {"partition", name_.partition}, {"file", n}});
     RETURN_IF_ERROR(fs_->DeleteFile(JoinPath(dir_, n)));
   }
   for (int64_t b : logs) bases->push_back(Offset(b));
@@ -87,28 +94,40 @@ absl::Status LogImpl::Load() {
   for (size_t i = 0; i < bases.size(); ++i) {
     const bool active = i + 1 == bases.size();
     SegmentRecovery report;
-    ASSIGN_OR_RETURN(auto seg, Segment::Open(fs_, dir_, bases[i],
-                                             config.index_interval_bytes, active,
-                                             &report));
+    ASSIGN_OR_RETURN(
+        auto seg, Segment::Open(fs_, dir_, bases[i],
+                                config.index_interval_bytes, active, &report));
     if (report.dropped_bytes > 0) {
       LogWarning("truncated torn or corrupt tail of segment",
-                 {{"topic", name_.topic}, {"partition", name_.partition},
+                 {{"topic", name_.topic},
+                  {"partition", name_.partition},
                   {"segment", seg->log_path()},
                   {"offset", seg->next_offset().value()},
                   {"bytes_dropped", report.dropped_bytes},
                   {"reason", report.reason}});
+    }
+    if (report.corrupt_position >= 0) {
+      LogError(
+          "corrupt batch in sealed segment left in place; reads of it fail",
+          {{"topic", name_.topic},
+           {"partition", name_.partition},
+           {"segment", seg->log_path()},
+           {"position", report.corrupt_position},
+           {"offset", seg->next_offset().value()},
+           {"reason", report.reason}});
     }
     if (report.indexes_rebuilt) {
       LogInfo("rebuilt segment indexes", {{"topic", name_.topic},
                                           {"partition", name_.partition},
                                           {"segment", seg->log_path()}});
     }
-    if (!segments.empty() && seg->base_offset() < segments.back()->next_offset()) {
-      return absl::DataLossError(absl::StrCat(
-          "partition ", LogName(), ": segment ", seg->log_path(),
-          " starts at offset ", seg->base_offset().value(),
-          " inside the previous segment, which ends at ",
-          segments.back()->next_offset().value()));
+    if (!segments.empty() &&
+        seg->base_offset() < segments.back()->next_offset()) {
+      return absl::DataLossError(
+          absl::StrCat("partition ", LogName(), ": segment ", seg->log_path(),
+                       " starts at offset ", seg->base_offset().value(),
+                       " inside the previous segment, which ends at ",
+                       segments.back()->next_offset().value()));
     }
     segments.push_back(std::move(seg));
   }

@@ -24,14 +24,14 @@ absl::StatusOr<int> LogImpl::EnforceRetention() {
   {
     absl::MutexLock l(&mu_);
     int64_t total = active_size_;
-    for (size_t i = 0; i + 1 < segments_.size(); ++i) total += segments_[i]->size_bytes();
+    for (size_t i = 0; i + 1 < segments_.size(); ++i)
+      total += segments_[i]->size_bytes();
     size_t n = 0;
     for (; n + 1 < segments_.size(); ++n) {  // never the active segment
       const Segment& seg = *segments_[n];
-      const bool expired =
-          config.retention_ms >= 0 &&
-          (seg.max_timestamp_ms() == kNoTimestamp ||
-           now - seg.max_timestamp_ms() > config.retention_ms);
+      const bool expired = config.retention_ms >= 0 &&
+                           (seg.max_timestamp_ms() == kNoTimestamp ||
+                            now - seg.max_timestamp_ms() > config.retention_ms);
       const bool over_size = config.retention_bytes >= 0 &&
                              total - seg.size_bytes() >= config.retention_bytes;
       if (!expired && !over_size) break;
@@ -44,7 +44,8 @@ absl::StatusOr<int> LogImpl::EnforceRetention() {
     // Readers holding the segment keep reading through their open fds.
     RETURN_IF_ERROR(seg->DeleteFiles());
     LogInfo("deleted segment past retention",
-            {{"topic", name_.topic}, {"partition", name_.partition},
+            {{"topic", name_.topic},
+             {"partition", name_.partition},
              {"segment", seg->log_path()},
              {"max_timestamp_ms", seg->max_timestamp_ms()},
              {"bytes", seg->size_bytes()}});

@@ -79,16 +79,22 @@ class PartitionLog {
   virtual ~PartitionLog() = default;
 
   // Validates one Kafka v2 record batch sent by a producer (magic 2, lengths,
-  // record count, CRC-32C over attributes..end) and appends it with offsets
-  // starting at log_end_offset(), stamping `leader_epoch`. Rolls the active
-  // segment first when it is full or old. Errors (nothing is appended):
-  // kInvalidArgument for a corrupt or malformed batch; kResourceExhausted
-  // for one larger than max_message_bytes; kFailedPrecondition once the log
-  // has failed.
+  // record count, lastOffsetDelta == recordsCount - 1, CRC-32C over
+  // attributes..end; see ValidateBatch in record_batch.h) and appends it
+  // with offsets starting at log_end_offset(), stamping `leader_epoch`. The
+  // batch is stamped in place and written without another copy: move it in.
+  // Rolls the active segment first when it is full or old (a roll fsyncs the
+  // sealed segment, so it may block for one fsync). Errors (nothing is
+  // appended): kInvalidArgument for a corrupt or malformed batch;
+  // kResourceExhausted for one larger than max_message_bytes;
+  // kFailedPrecondition once the log has failed or is closed.
   virtual absl::StatusOr<AppendInfo> Append(std::string batch,
                                             LeaderEpoch leader_epoch) = 0;
 
   // Makes all appended data durable. See the class comment for failures.
+  // Blocks for an fsync; never call it on a network thread (use
+  // GroupCommitter in group_commit.h). Concurrent calls are serialized; one
+  // that finds its data already durable returns without an fsync.
   virtual absl::Status Sync() = 0;
 
   // Reads whole batches starting at the batch containing `from`, stopping
@@ -120,7 +126,10 @@ class PartitionLog {
   // OK, or the error that failed the log.
   virtual absl::Status health() const = 0;
 
-  // Syncs and closes all files. The log is unusable afterwards.
+  // Syncs and closes all files. The log is unusable afterwards (Append and
+  // Sync return kFailedPrecondition). Returns kFailedPrecondition if the log
+  // had failed (nothing is synced then). Destroying a log without Close()
+  // does not sync: like a crashed process, unsynced data may be lost.
   virtual absl::Status Close() = 0;
 };
 

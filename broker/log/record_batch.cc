@@ -21,7 +21,8 @@ absl::StatusOr<BatchHeader> ParseBatchHeader(absl::string_view data) {
   BatchHeader h;
   h.base_offset = LoadBigEndian<int64_t>(p + bl::kBaseOffset);
   h.batch_length = LoadBigEndian<int32_t>(p + bl::kBatchLength);
-  h.partition_leader_epoch = LoadBigEndian<int32_t>(p + bl::kPartitionLeaderEpoch);
+  h.partition_leader_epoch =
+      LoadBigEndian<int32_t>(p + bl::kPartitionLeaderEpoch);
   h.magic = static_cast<int8_t>(p[bl::kMagic]);
   h.crc = LoadBigEndian<uint32_t>(p + bl::kCrc);
   h.attributes = LoadBigEndian<int16_t>(p + bl::kAttributes);
@@ -44,7 +45,8 @@ std::string FramingProblem(absl::string_view batch, const BatchHeader& h,
                            bool* crc_mismatch) {
   *crc_mismatch = false;
   if (h.batch_length < bl::kHeaderSize - bl::kLogOverhead) {
-    return absl::StrCat("batchLength ", h.batch_length, " is below the minimum ",
+    return absl::StrCat("batchLength ", h.batch_length,
+                        " is below the minimum ",
                         bl::kHeaderSize - bl::kLogOverhead);
   }
   if (h.size_bytes() != static_cast<int64_t>(batch.size())) {

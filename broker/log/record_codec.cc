@@ -44,7 +44,8 @@ size_t RecordBodySize(const Record& r, int64_t ts_delta, int32_t offset_delta) {
 
 void AppendRecord(std::string* out, const Record& r, int64_t ts_delta,
                   int32_t offset_delta) {
-  varint::PutSigned64(out, static_cast<int64_t>(RecordBodySize(r, ts_delta, offset_delta)));
+  varint::PutSigned64(
+      out, static_cast<int64_t>(RecordBodySize(r, ts_delta, offset_delta)));
   out->push_back(0);  // record attributes: unused
   varint::PutSigned64(out, ts_delta);
   varint::PutSigned32(out, offset_delta);
@@ -80,8 +81,8 @@ std::string BuildRecordBatch(absl::Span<const Record> records,
                  static_cast<int32_t>(i));
   }
   if (codec != CompressionCodec::kNone) {
-    std::string compressed = Compress(
-        codec, absl::string_view(out).substr(bl::kHeaderSize));
+    std::string compressed =
+        Compress(codec, absl::string_view(out).substr(bl::kHeaderSize));
     out.resize(bl::kHeaderSize);
     out.append(compressed);
   }
@@ -126,7 +127,8 @@ class RecordParser {
     }
     for (index_ = 0; index_ < h_.records_count; ++index_) {
       int32_t len;
-      if (!varint::GetSigned32(&p_, end_, &len)) return Error("bad length varint");
+      if (!varint::GetSigned32(&p_, end_, &len))
+        return Error("bad length varint");
       if (len < 0 || len > end_ - p_) {
         return Error(absl::StrCat("length ", len, " exceeds the ", end_ - p_,
                                   " bytes left"));
@@ -140,7 +142,8 @@ class RecordParser {
       }
     }
     if (p_ != end_) {
-      return Error(absl::StrCat(end_ - p_, " trailing bytes after the last record"));
+      return Error(
+          absl::StrCat(end_ - p_, " trailing bytes after the last record"));
     }
     return absl::OkStatus();
   }
@@ -151,8 +154,10 @@ class RecordParser {
     ++p_;  // record attributes: unused
     int64_t ts_delta;
     int32_t offset_delta;
-    if (!varint::GetSigned64(&p_, end, &ts_delta)) return Error("bad timestampDelta");
-    if (!varint::GetSigned32(&p_, end, &offset_delta)) return Error("bad offsetDelta");
+    if (!varint::GetSigned64(&p_, end, &ts_delta))
+      return Error("bad timestampDelta");
+    if (!varint::GetSigned32(&p_, end, &offset_delta))
+      return Error("bad offsetDelta");
     if (offset_delta < 0 || offset_delta > h_.last_offset_delta) {
       return Error(absl::StrCat("offsetDelta ", offset_delta,
                                 " outside [0, lastOffsetDelta]"));
@@ -165,7 +170,8 @@ class RecordParser {
     if (s.ok()) s = ReadNullable(end, "value", &r->value);
     if (!s.ok()) return s;
     int32_t header_count;
-    if (!varint::GetSigned32(&p_, end, &header_count)) return Error("bad headerCount");
+    if (!varint::GetSigned32(&p_, end, &header_count))
+      return Error("bad headerCount");
     if (header_count < 0 || int64_t{header_count} * 2 > end - p_) {
       return Error(absl::StrCat("headerCount ", header_count, " does not fit"));
     }
@@ -203,9 +209,9 @@ class RecordParser {
   }
 
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("record batch at offset ", h_.base_offset, ", record ",
-                     index_, ": ", what));
+    return absl::InvalidArgumentError(absl::StrCat("record batch at offset ",
+                                                   h_.base_offset, ", record ",
+                                                   index_, ": ", what));
   }
 
   const BatchHeader& h_;
@@ -227,12 +233,13 @@ absl::StatusOr<std::vector<Record>> DecodeRecordBatches(
           "record batches: ", rest.size(), " trailing bytes at position ", pos,
           " are not a whole batch"));
     }
-    const int32_t length = LoadBigEndian<int32_t>(rest.data() + bl::kBatchLength);
+    const int32_t length =
+        LoadBigEndian<int32_t>(rest.data() + bl::kBatchLength);
     if (length < bl::kHeaderSize - bl::kLogOverhead ||
         static_cast<size_t>(length) > rest.size() - bl::kLogOverhead) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "record batches: batchLength ", length, " at position ", pos,
-          " does not fit the ", rest.size(), " bytes left"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("record batches: batchLength ", length, " at position ",
+                       pos, " does not fit the ", rest.size(), " bytes left"));
     }
     const absl::string_view batch = rest.substr(0, length + bl::kLogOverhead);
     pos += batch.size();
@@ -244,12 +251,13 @@ absl::StatusOr<std::vector<Record>> DecodeRecordBatches(
     absl::string_view records = batch.substr(bl::kHeaderSize);
     std::string decompressed;
     if (header->compression() != CompressionCodec::kNone) {
-      auto d = Decompress(header->compression(), records, max_decompressed_bytes);
+      auto d =
+          Decompress(header->compression(), records, max_decompressed_bytes);
       if (!d.ok()) {
-        return absl::Status(d.status().code(),
-                            absl::StrCat("record batch at offset ",
-                                         header->base_offset, ": ",
-                                         d.status().message()));
+        return absl::Status(
+            d.status().code(),
+            absl::StrCat("record batch at offset ", header->base_offset, ": ",
+                         d.status().message()));
       }
       decompressed = std::move(*d);
       records = decompressed;

@@ -28,10 +28,12 @@ absl::StatusOr<std::unique_ptr<Segment>> Segment::Create(FileSystem* fs,
                                                          const std::string& dir,
                                                          Offset base) {
   std::unique_ptr<Segment> seg(new Segment(fs, dir, base));
-  ASSIGN_OR_RETURN(seg->writer_, fs->OpenWritable(seg->log_path_, /*truncate=*/true));
+  ASSIGN_OR_RETURN(seg->writer_,
+                   fs->OpenWritable(seg->log_path_, /*truncate=*/true));
   ASSIGN_OR_RETURN(seg->reader_, fs->OpenRandomAccess(seg->log_path_));
   RETURN_IF_ERROR(seg->index_.Reset({}, /*writable=*/true, /*rewrite=*/true));
-  RETURN_IF_ERROR(seg->time_index_.Reset({}, /*writable=*/true, /*rewrite=*/true));
+  RETURN_IF_ERROR(
+      seg->time_index_.Reset({}, /*writable=*/true, /*rewrite=*/true));
   return seg;
 }
 
@@ -59,11 +61,12 @@ absl::StatusOr<BatchHeader> Segment::ReadHeader(int64_t pos,
   ASSIGN_OR_RETURN(size_t n, reader_->Read(pos, sizeof(buf), buf));
   if (n != sizeof(buf)) return DataLoss(pos, "file is shorter than expected");
   ASSIGN_OR_RETURN(BatchHeader h, ParseBatchHeader(absl::string_view(buf, n)));
-  if (h.magic != bl::kMagicV2 || h.batch_length < bl::kHeaderSize - bl::kLogOverhead ||
+  if (h.magic != bl::kMagicV2 ||
+      h.batch_length < bl::kHeaderSize - bl::kLogOverhead ||
       pos + h.size_bytes() > size_limit) {
     return DataLoss(pos, absl::StrCat("malformed batch header (magic ",
-                                      static_cast<int>(h.magic), ", batchLength ",
-                                      h.batch_length, ")"));
+                                      static_cast<int>(h.magic),
+                                      ", batchLength ", h.batch_length, ")"));
   }
   return h;
 }
@@ -88,10 +91,12 @@ size_t Segment::VerifiedIndexPrefix(const std::vector<OffsetIndexEntry>& index,
   for (int tries = 0; k > 0 && tries < kMaxTries; ++tries, --k) {
     const OffsetIndexEntry& e = index[k - 1];
     auto h = ReadHeader(e.position, file_size);
-    if (!h.ok() || h->base_offset != base_.value() + e.relative_offset) continue;
+    if (!h.ok() || h->base_offset != base_.value() + e.relative_offset)
+      continue;
     std::string batch(static_cast<size_t>(h->size_bytes()), '\0');
     auto got = reader_->Read(e.position, batch.size(), batch.data());
-    if (got.ok() && *got == batch.size() && CheckStoredBatch(batch).ok()) return k;
+    if (got.ok() && *got == batch.size() && CheckStoredBatch(batch).ok())
+      return k;
   }
   return 0;
 }
@@ -102,7 +107,8 @@ bool Segment::Observe(const BatchHeader& h, int64_t pos, int64_t size,
   if (add) bytes_since_index_ = 0;
   bytes_since_index_ += size;
   if (pos == 0) first_timestamp_.store(h.max_timestamp);
-  if (h.max_timestamp > max_timestamp_.load()) max_timestamp_.store(h.max_timestamp);
+  if (h.max_timestamp > max_timestamp_.load())
+    max_timestamp_.store(h.max_timestamp);
   next_offset_.store(h.last_offset() + 1);
   return add;
 }
@@ -143,9 +149,9 @@ absl::Status Segment::Recover(int32_t index_interval_bytes, bool writable,
     RETURN_IF_ERROR(s);
     const BatchHeader& h = scanner.header();
     if (h.base_offset != next_offset_.load()) {
-      report->reason = absl::StrCat(log_path_, " at position ", scanner.position(),
-                                    ": baseOffset ", h.base_offset,
-                                    " where ", next_offset_.load(), " was expected");
+      report->reason = absl::StrCat(
+          log_path_, " at position ", scanner.position(), ": baseOffset ",
+          h.base_offset, " where ", next_offset_.load(), " was expected");
       break;
     }
     const int64_t size = h.size_bytes();
@@ -157,15 +163,16 @@ absl::Status Segment::Recover(int32_t index_interval_bytes, bool writable,
     }
     valid_end = scanner.position() + size;
   }
-  report->dropped_bytes = file_size - valid_end;
   report->indexes_rebuilt = rewrite;
   if (writable) {
+    report->dropped_bytes = file_size - valid_end;
     ASSIGN_OR_RETURN(writer_, fs_->OpenWritable(log_path_, /*truncate=*/false));
     if (valid_end != file_size) RETURN_IF_ERROR(writer_->Truncate(valid_end));
-  } else if (valid_end != file_size) {
-    RETURN_IF_ERROR(fs_->TruncateFile(log_path_, valid_end));
+    size_.store(valid_end);
+  } else {
+    if (valid_end != file_size) report->corrupt_position = valid_end;
+    size_.store(file_size);
   }
-  size_.store(valid_end);
   RETURN_IF_ERROR(index_.Reset(std::move(index_entries), writable, rewrite));
   return time_index_.Reset(std::move(time_entries), writable, rewrite);
 }
@@ -221,7 +228,8 @@ absl::StatusOr<int64_t> Segment::FindPosition(int64_t target,
   OffsetIndexEntry e;
   if (rel > 0 && index_.FindLast(
                      [&](const OffsetIndexEntry& x) {
-                       return x.relative_offset <= rel && x.position < size_limit;
+                       return x.relative_offset <= rel &&
+                              x.position < size_limit;
                      },
                      &e)) {
     pos = e.position;
@@ -234,12 +242,14 @@ absl::StatusOr<int64_t> Segment::FindPosition(int64_t target,
   return size_limit;
 }
 
-absl::StatusOr<Offset> Segment::FindOffsetForTimestamp(int64_t timestamp_ms,
-                                                       int64_t size_limit) const {
+absl::StatusOr<Offset> Segment::FindOffsetForTimestamp(
+    int64_t timestamp_ms, int64_t size_limit) const {
   int64_t pos = 0;
   TimeIndexEntry te;
   if (time_index_.FindLast(
-          [&](const TimeIndexEntry& x) { return x.timestamp_ms < timestamp_ms; },
+          [&](const TimeIndexEntry& x) {
+            return x.timestamp_ms < timestamp_ms;
+          },
           &te)) {
     OffsetIndexEntry ie;
     if (index_.FindLast(

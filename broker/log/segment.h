@@ -33,8 +33,12 @@ constexpr int64_t kNoTimestamp = -1;
 
 // What Segment::Open found and repaired.
 struct SegmentRecovery {
-  int64_t dropped_bytes = 0;  // torn or garbage tail truncated
-  std::string reason;         // why the tail was dropped
+  int64_t dropped_bytes = 0;  // torn or garbage tail truncated (active only)
+  // Sealed segments are never truncated (they were fsynced when sealed, so
+  // a bad batch there is corruption, not a torn write): the position of the
+  // first bad batch, left in place for Read() to report, or -1.
+  int64_t corrupt_position = -1;
+  std::string reason;  // what was wrong at the dropped/corrupt position
   bool indexes_rebuilt = false;
 };
 
@@ -47,9 +51,10 @@ class Segment {
                                                          Offset base);
   // Opens an existing segment and recovers it: indexes loaded and checked
   // (rebuilt by a full scan when missing or inconsistent), then every batch
-  // from the last verified index entry to the end is CRC-checked; a torn or
-  // garbage tail is truncated (reported in `*report`). With `writable` the
-  // segment stays open for appends.
+  // from the last verified index entry to the end is CRC-checked. With
+  // `writable` (the active segment) a torn or garbage tail is truncated and
+  // the segment stays open for appends; otherwise the file is left as is.
+  // Both are reported in `*report`.
   static absl::StatusOr<std::unique_ptr<Segment>> Open(
       FileSystem* fs, const std::string& dir, Offset base,
       int32_t index_interval_bytes, bool writable, SegmentRecovery* report);
@@ -81,7 +86,8 @@ class Segment {
   // File position of the first batch whose last offset >= target within
   // [0, size_limit), or size_limit if none. Index lookup, then a scan of
   // batch headers. kDataLoss on a malformed header.
-  absl::StatusOr<int64_t> FindPosition(int64_t target, int64_t size_limit) const;
+  absl::StatusOr<int64_t> FindPosition(int64_t target,
+                                       int64_t size_limit) const;
 
   // Appends to `out` whole batches starting at `pos`, each CRC-checked,
   // stopping before [pos, size_limit) ends, before a batch with baseOffset
@@ -115,6 +121,12 @@ class Segment {
   // [pos, size_limit).
   absl::StatusOr<BatchHeader> ReadHeader(int64_t pos, int64_t size_limit) const;
   absl::Status DataLoss(int64_t pos, absl::string_view what) const;
+  // Read-path check of one batch about to be served: framing + CRC, and
+  // baseOffset >= *expected (then advanced). Sets *past_limit instead when
+  // the batch starts at or after `limit`.
+  absl::Status CheckServed(absl::string_view batch, int64_t file_pos,
+                           int64_t limit, int64_t* expected,
+                           bool* past_limit) const;
 
   FileSystem* const fs_;
   const Offset base_;

@@ -11,6 +11,29 @@ namespace rtai::broker {
 
 namespace bl = batch_layout;
 
+absl::Status Segment::CheckServed(absl::string_view batch, int64_t file_pos,
+                                  int64_t limit, int64_t* expected,
+                                  bool* past_limit) const {
+  absl::Status s = CheckStoredBatch(batch);
+  const int64_t base_offset = LoadBigEndian<int64_t>(batch.data());
+  if (!s.ok()) {
+    return DataLoss(file_pos, absl::StrCat("batch with baseOffset ",
+                                           base_offset, ": ", s.message()));
+  }
+  if (base_offset >= limit) {
+    *past_limit = true;
+    return absl::OkStatus();
+  }
+  if (base_offset < *expected) {
+    return DataLoss(file_pos,
+                    absl::StrCat("baseOffset ", base_offset,
+                                 " is below the expected ", *expected));
+  }
+  *expected = base_offset +
+              LoadBigEndian<int32_t>(batch.data() + bl::kLastOffsetDelta) + 1;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> Segment::ReadBatches(int64_t pos, int64_t size_limit,
                                           int64_t max_bytes, int64_t limit,
                                           int64_t* expected,
@@ -26,7 +49,8 @@ absl::StatusOr<bool> Segment::ReadBatches(int64_t pos, int64_t size_limit,
   ASSIGN_OR_RETURN(size_t got, reader_->Read(pos, want, out->data() + start));
   if (static_cast<int64_t>(got) != want) {
     out->resize(start);
-    return DataLoss(pos, absl::StrCat("file ends ", want - got, " bytes early"));
+    return DataLoss(pos,
+                    absl::StrCat("file ends ", want - got, " bytes early"));
   }
   size_t p = start;
   bool done = false;
@@ -44,8 +68,9 @@ absl::StatusOr<bool> Segment::ReadBatches(int64_t pos, int64_t size_limit,
     }
     int64_t size = 0;
     if (problem.ok()) {
-      size = int64_t{LoadBigEndian<int32_t>(out->data() + p + bl::kBatchLength)} +
-             bl::kLogOverhead;
+      size =
+          int64_t{LoadBigEndian<int32_t>(out->data() + p + bl::kBatchLength)} +
+          bl::kLogOverhead;
       if (size < bl::kHeaderSize || file_pos + size > size_limit) {
         problem = DataLoss(file_pos, absl::StrCat("batch of ", size,
                                                   " bytes runs past the end"));
@@ -65,22 +90,13 @@ absl::StatusOr<bool> Segment::ReadBatches(int64_t pos, int64_t size_limit,
       }
     }
     if (problem.ok()) {
-      const absl::string_view batch(out->data() + p, static_cast<size_t>(size));
-      absl::Status s = CheckStoredBatch(batch);
-      const int64_t base_offset = LoadBigEndian<int64_t>(batch.data());
-      if (!s.ok()) {
-        problem = DataLoss(file_pos, absl::StrCat("batch with baseOffset ",
-                                                  base_offset, ": ", s.message()));
-      } else if (base_offset >= limit) {
+      bool past_limit = false;
+      problem = CheckServed(
+          absl::string_view(out->data() + p, static_cast<size_t>(size)),
+          file_pos, limit, expected, &past_limit);
+      if (problem.ok() && past_limit) {
         done = true;
         break;
-      } else if (base_offset < *expected) {
-        problem = DataLoss(file_pos, absl::StrCat("baseOffset ", base_offset,
-                                                  " is below the expected ",
-                                                  *expected));
-      } else {
-        *expected = base_offset +
-                    LoadBigEndian<int32_t>(batch.data() + bl::kLastOffsetDelta) + 1;
       }
     }
     if (!problem.ok()) {

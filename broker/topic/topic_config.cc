@@ -13,9 +13,9 @@ namespace rtai::broker {
 namespace {
 
 constexpr const char* kSupportedKeys[] = {
-    "cleanup.policy",  "flush.ms",        "flush.policy",
+    "cleanup.policy",       "flush.ms",          "flush.policy",
     "index.interval.bytes", "max.message.bytes", "retention.bytes",
-    "retention.ms",    "segment.bytes",   "segment.ms"};
+    "retention.ms",         "segment.bytes",     "segment.ms"};
 
 absl::Status OutOfRange(absl::string_view key, int64_t value,
                         absl::string_view range) {
@@ -29,11 +29,13 @@ absl::StatusOr<int64_t> ParseInt(const std::string& key,
                                  int64_t max) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(value, &v)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "config ", key, "=\"", absl::CHexEscape(value), "\" is not an integer"));
+    return absl::InvalidArgumentError(absl::StrCat("config ", key, "=\"",
+                                                   absl::CHexEscape(value),
+                                                   "\" is not an integer"));
   }
   if (v < min || v > max) {
-    return OutOfRange(key, v, absl::StrCat("must be in [", min, ", ", max, "]"));
+    return OutOfRange(key, v,
+                      absl::StrCat("must be in [", min, ", ", max, "]"));
   }
   return v;
 }
@@ -67,9 +69,9 @@ absl::Status ApplyOne(const std::string& key, const std::string& value,
                        "\" is not supported; only \"delete\" is"));
     }
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown topic config \"", absl::CHexEscape(key),
-        "\"; supported: ", absl::StrJoin(kSupportedKeys, ", ")));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown topic config \"", absl::CHexEscape(key),
+                     "\"; supported: ", absl::StrJoin(kSupportedKeys, ", ")));
   }
   return absl::OkStatus();
 }
@@ -91,10 +93,13 @@ const char* FlushPolicyName(FlushPolicy policy) {
 absl::Status ValidateLogConfig(const LogConfig& c) {
   if (c.segment_bytes < 1024 ||
       c.segment_bytes > std::numeric_limits<int32_t>::max()) {
-    return OutOfRange("segment.bytes", c.segment_bytes, "must be in [1024, 2^31-1]");
+    return OutOfRange("segment.bytes", c.segment_bytes,
+                      "must be in [1024, 2^31-1]");
   }
-  if (c.segment_ms < 1) return OutOfRange("segment.ms", c.segment_ms, "must be >= 1");
-  if (c.retention_ms < -1) return OutOfRange("retention.ms", c.retention_ms, "must be >= -1");
+  if (c.segment_ms < 1)
+    return OutOfRange("segment.ms", c.segment_ms, "must be >= 1");
+  if (c.retention_ms < -1)
+    return OutOfRange("retention.ms", c.retention_ms, "must be >= -1");
   if (c.retention_bytes < -1) {
     return OutOfRange("retention.bytes", c.retention_bytes, "must be >= -1");
   }
@@ -102,7 +107,8 @@ absl::Status ValidateLogConfig(const LogConfig& c) {
     return OutOfRange("max.message.bytes", c.max_message_bytes, "must be >= 0");
   }
   if (c.index_interval_bytes < 0) {
-    return OutOfRange("index.interval.bytes", c.index_interval_bytes, "must be >= 0");
+    return OutOfRange("index.interval.bytes", c.index_interval_bytes,
+                      "must be >= 0");
   }
   if (c.flush_interval_ms < 1) {
     return OutOfRange("flush.ms", c.flush_interval_ms, "must be >= 1");

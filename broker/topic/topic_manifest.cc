@@ -22,12 +22,13 @@ absl::Status Corrupt(absl::string_view path, absl::string_view what) {
       absl::StrCat("corrupt topic manifest ", path, ": ", what));
 }
 
-absl::Status CheckPartitions(const fbs::TopicManifest& m, absl::string_view path,
-                             TopicMetadata& meta) {
+absl::Status CheckPartitions(const fbs::TopicManifest& m,
+                             absl::string_view path, TopicMetadata& meta) {
   const auto* parts = m.partitions();
   const int32_t count = m.partition_count();
   if (count < 1 || count > kMaxManifestPartitions) {
-    return Corrupt(path, absl::StrCat("partition_count ", count, " is out of range"));
+    return Corrupt(path,
+                   absl::StrCat("partition_count ", count, " is out of range"));
   }
   if (parts == nullptr || static_cast<int32_t>(parts->size()) != count) {
     return Corrupt(path, absl::StrCat("partition_count ", count, " but ",
@@ -69,8 +70,8 @@ std::string EncodeTopicManifest(const TopicMetadata& meta) {
   flatbuffers::FlatBufferBuilder b(1024);
   std::vector<flatbuffers::Offset<fbs::TopicConfigEntry>> configs;
   for (const auto& [k, v] : meta.configs) {
-    configs.push_back(fbs::CreateTopicConfigEntry(b, b.CreateString(k),
-                                                  b.CreateString(v)));
+    configs.push_back(
+        fbs::CreateTopicConfigEntry(b, b.CreateString(k), b.CreateString(v)));
   }
   std::vector<flatbuffers::Offset<fbs::PartitionAssignment>> parts;
   parts.reserve(meta.partitions.size());
@@ -117,7 +118,8 @@ absl::StatusOr<TopicMetadata> DecodeTopicManifest(absl::string_view bytes,
   }
   const fbs::TopicManifest* m = fbs::GetTopicManifest(body.data());
   if (m->format_version() != kFormatVersion) {
-    return Corrupt(path, absl::StrCat("unknown format_version ", m->format_version()));
+    return Corrupt(
+        path, absl::StrCat("unknown format_version ", m->format_version()));
   }
   TopicMetadata meta;
   meta.name = m->name()->str();
@@ -128,7 +130,8 @@ absl::StatusOr<TopicMetadata> DecodeTopicManifest(absl::string_view bytes,
     return Corrupt(path, absl::StrCat("topic_id is ", m->topic_id()->size(),
                                       " bytes, want 16"));
   }
-  std::memcpy(meta.topic_id.data(), m->topic_id()->data(), meta.topic_id.size());
+  std::memcpy(meta.topic_id.data(), m->topic_id()->data(),
+              meta.topic_id.size());
   meta.created_ms = m->created_ms();
   if (m->configs() != nullptr) {
     for (const fbs::TopicConfigEntry* e : *m->configs()) {

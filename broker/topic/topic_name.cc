@@ -18,8 +18,8 @@ absl::Status ValidateTopicName(absl::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError("topic name is empty");
   if (name.size() > kMaxTopicNameLength) {
     return absl::InvalidArgumentError(
-        absl::StrCat("topic name is ", name.size(), " characters; the limit is ",
-                     kMaxTopicNameLength));
+        absl::StrCat("topic name is ", name.size(),
+                     " characters; the limit is ", kMaxTopicNameLength));
   }
   if (name == "." || name == "..") {
     return absl::InvalidArgumentError(

@@ -28,7 +28,8 @@ absl::Status TopicTable::EmptyTrash() {
   if (!fs_->Exists(trash)) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->ListDir(trash));
   for (const std::string& n : names) {
-    LogInfo("finishing interrupted topic delete", {{"dir", JoinPath(trash, n)}});
+    LogInfo("finishing interrupted topic delete",
+            {{"dir", JoinPath(trash, n)}});
   }
   return fs_->DeleteDirRecursive(trash);
 }
@@ -44,16 +45,17 @@ absl::Status TopicTable::LoadAll() {
       continue;
     }
     if (!fs_->Exists(path)) {
-      LogWarning("removing topic directory without manifest (interrupted create)",
-                 {{"dir", dir}});
+      LogWarning(
+          "removing topic directory without manifest (interrupted create)",
+          {{"dir", dir}});
       RETURN_IF_ERROR(fs_->DeleteDirRecursive(dir));
       continue;
     }
     ASSIGN_OR_RETURN(TopicMetadata meta, ReadTopicManifest(fs_, path));
     if (meta.name != name) {
-      return absl::DataLossError(absl::StrCat(
-          "corrupt topic manifest ", path, ": it names topic \"", meta.name,
-          "\" but lies in directory \"", name, "\""));
+      return absl::DataLossError(
+          absl::StrCat("corrupt topic manifest ", path, ": it names topic \"",
+                       meta.name, "\" but lies in directory \"", name, "\""));
     }
     topics_.emplace(name, std::move(meta));
   }
@@ -75,6 +77,24 @@ absl::Status TopicTable::Create(const TopicMetadata& meta) {
   RETURN_IF_ERROR(
       WriteTopicManifest(fs_, JoinPath(dir, kTopicManifestFileName), meta));
   topics_.emplace(meta.name, meta);
+  return absl::OkStatus();
+}
+
+absl::Status TopicTable::Update(const TopicMetadata& meta) {
+  auto it = topics_.find(meta.name);
+  if (it == topics_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown topic \"", meta.name, "\""));
+  }
+  if (it->second.topic_id != meta.topic_id ||
+      it->second.partition_count != meta.partition_count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic \"", meta.name,
+                     "\": an update may not change its id or partition count"));
+  }
+  RETURN_IF_ERROR(WriteTopicManifest(
+      fs_, JoinPath(TopicDir(meta.name), kTopicManifestFileName), meta));
+  it->second = meta;
   return absl::OkStatus();
 }
 

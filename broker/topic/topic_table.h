@@ -33,6 +33,10 @@ class TopicTable {
   // Persists a new topic. kAlreadyExists if the name is taken; I/O errors
   // as the FileSystem reports them.
   absl::Status Create(const TopicMetadata& meta);
+  // Rewrites an existing topic's manifest (atomically), e.g. after a
+  // leadership change. kNotFound if unknown; kInvalidArgument if the name,
+  // id or partition count differ from the stored topic.
+  absl::Status Update(const TopicMetadata& meta);
   // Removes the topic directory with everything in it. kNotFound if unknown.
   absl::Status Delete(const std::string& name);
 

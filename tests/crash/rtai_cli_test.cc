@@ -25,18 +25,21 @@ class RtaiCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    rtaid_ = new RtaidProcess(RTAID_BINARY, dir_->path() + "/data", dir_->path() + "/rtaid.log");
+    rtaid_ = new RtaidProcess(RTAID_BINARY, dir_->path() + "/data",
+                              dir_->path() + "/rtaid.log");
     absl::Status s = rtaid_->Start("127.0.0.1:0");
     ASSERT_TRUE(s.ok()) << s;
   }
   static void TearDownTestSuite() {
     const int status = rtaid_->Stop(SIGTERM);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "rtaid did not stop cleanly";
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "rtaid did not stop cleanly";
     delete rtaid_;
     delete dir_;
   }
 
-  CommandResult Cli(std::vector<std::string> args, const std::string& input = "") {
+  CommandResult Cli(std::vector<std::string> args,
+                    const std::string& input = "") {
     args.insert(args.begin(), {RTAI_CLI_BINARY, "--server", rtaid_->address()});
     return RunCommand(args, input, dir_->path());
   }
@@ -72,16 +75,18 @@ TEST_F(RtaiCliTest, TopicCreateListDescribeDelete) {
   EXPECT_THAT(d.out, HasSubstr("partition 2  leader 0  epoch 0"));
   auto del = Cli({"topic", "delete", "orders"});
   ASSERT_EQ(del.exit_code, 0) << del.err;
-  EXPECT_THAT(Lines(Cli({"topic", "list"}).out), ::testing::Not(::testing::Contains("orders")));
+  EXPECT_THAT(Lines(Cli({"topic", "list"}).out),
+              ::testing::Not(::testing::Contains("orders")));
 }
 
 TEST_F(RtaiCliTest, ProduceWithKeysThenConsumeWithFormat) {
   ASSERT_EQ(Cli({"topic", "create", "kv", "--partitions", "4"}).exit_code, 0);
-  auto p = Cli({"produce", "kv", "--key-separator", ":"}, "alice:1\nbob:2\ncarol:3\nalice:4\n");
+  auto p = Cli({"produce", "kv", "--key-separator", ":"},
+               "alice:1\nbob:2\ncarol:3\nalice:4\n");
   ASSERT_EQ(p.exit_code, 0) << p.err;
   EXPECT_THAT(p.err, HasSubstr("produced 4 records to kv"));
-  auto c = Cli({"consume", "kv", "--from-beginning", "--max-messages", "4", "--timeout-ms",
-                "10000", "--format", "%k=%v p%p o%o"});
+  auto c = Cli({"consume", "kv", "--from-beginning", "--max-messages", "4",
+                "--timeout-ms", "10000", "--format", "%k=%v p%p o%o"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const std::vector<std::string> lines = Lines(c.out);
   const std::set<std::string> got(lines.begin(), lines.end());
@@ -92,7 +97,8 @@ TEST_F(RtaiCliTest, ProduceWithKeysThenConsumeWithFormat) {
   for (auto [k, v] : std::vector<std::pair<std::string, std::string>>{
            {"alice", "1"}, {"bob", "2"}, {"carol", "3"}, {"alice", "4"}}) {
     const int32_t p = broker::KafkaPartitionForKey(k, 4);
-    want.insert(k + "=" + v + " p" + std::to_string(p) + " o" + std::to_string(next[p]++));
+    want.insert(k + "=" + v + " p" + std::to_string(p) + " o" +
+                std::to_string(next[p]++));
   }
   EXPECT_EQ(got, want) << c.out;
 }
@@ -100,7 +106,8 @@ TEST_F(RtaiCliTest, ProduceWithKeysThenConsumeWithFormat) {
 TEST_F(RtaiCliTest, ConsumeOnePartitionFromOffsetAndTimeout) {
   ASSERT_EQ(Cli({"topic", "create", "plain"}).exit_code, 0);
   ASSERT_EQ(Cli({"produce", "plain"}, "a\nb\nc\n").exit_code, 0);
-  auto c = Cli({"consume", "plain", "--partition", "0", "--offset", "1", "--timeout-ms", "500"});
+  auto c = Cli({"consume", "plain", "--partition", "0", "--offset", "1",
+                "--timeout-ms", "500"});
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(c.out, "b\nc\n");
   // Only new records by default: nothing arrives, the timeout ends it.
@@ -112,27 +119,63 @@ TEST_F(RtaiCliTest, ConsumeOnePartitionFromOffsetAndTimeout) {
 TEST_F(RtaiCliTest, ErrorsExitNonZeroWithOneLine) {
   ExpectError(Cli({"topic", "describe", "missing"}), "unknown topic");
   ExpectError(Cli({"topic", "create", "bad/name"}), "illegal character");
-  ExpectError(Cli({"topic", "create", "x", "--partitions", "10000"}), "out of range");
+  ExpectError(Cli({"topic", "create", "x", "--partitions", "10000"}),
+              "out of range");
   ExpectError(Cli({"topic", "create", "x", "--partitions", "many"}), "integer");
   ExpectError(Cli({"topic", "create", "x", "--config", "nokey"}), "key=value");
-  ExpectError(Cli({"topic", "create", "x", "--config", "foo=1"}), "unknown topic config");
+  ExpectError(Cli({"topic", "create", "x", "--config", "foo=1"}),
+              "unknown topic config");
   ExpectError(Cli({"topic", "frobnicate"}), "unknown topic command");
   ExpectError(Cli({"produce"}), "exactly one TOPIC");
   ExpectError(Cli({"produce", "missing"}, "x\n"), "unknown topic");
   ExpectError(Cli({"produce", "missing", "--bogus"}), "unknown option --bogus");
-  ExpectError(Cli({"consume", "missing", "--timeout-ms", "100"}), "unknown topic");
+  ExpectError(Cli({"consume", "missing", "--timeout-ms", "100"}),
+              "unknown topic");
   ExpectError(Cli({"consume", "x", "--format", "%q"}), "unknown directive");
   ExpectError(Cli({"nonsense"}), "unknown command");
-  auto unreachable = RunCommand({RTAI_CLI_BINARY, "--server", "127.0.0.1:1", "topic", "list"},
-                                "", dir_->path());
+  auto unreachable =
+      RunCommand({RTAI_CLI_BINARY, "--server", "127.0.0.1:1", "topic", "list"},
+                 "", dir_->path());
   ExpectError(unreachable, "cannot reach rtaid at 127.0.0.1:1");
 }
 
+TEST_F(RtaiCliTest, RtaidRefusesBadFlagsClearly) {
+  auto no_dir = RunCommand({RTAID_BINARY}, "", dir_->path());
+  EXPECT_EQ(no_dir.exit_code, 1);
+  EXPECT_THAT(no_dir.err, HasSubstr("--data-dir is required"));
+  auto bad_policy = RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                                "--flush-policy", "sometimes"},
+                               "", dir_->path());
+  EXPECT_EQ(bad_policy.exit_code, 1);
+  EXPECT_THAT(bad_policy.err, HasSubstr("flush.policy"));
+  auto bad_segment =
+      RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                  "--log-segment-bytes", "10"},
+                 "", dir_->path());
+  EXPECT_EQ(bad_segment.exit_code, 1);
+  EXPECT_THAT(bad_segment.err, HasSubstr("segment.bytes"));
+  auto busy = RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/y",
+                          "--grpc-listen", rtaid_->address()},
+                         "", dir_->path());
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_THAT(busy.err, HasSubstr("cannot listen"));
+  auto same_dir =
+      RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/data",
+                  "--grpc-listen", "127.0.0.1:0"},
+                 "", dir_->path());
+  EXPECT_EQ(same_dir.exit_code, 1);
+  EXPECT_THAT(same_dir.err, HasSubstr("in use by another rtaid"));
+}
+
 TEST_F(RtaiCliTest, HelpOnEveryCommand) {
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{"--help"}, {"topic", "--help"}, {"topic", "create", "--help"},
-        {"topic", "list", "--help"}, {"topic", "describe", "--help"},
-        {"topic", "delete", "--help"}, {"produce", "--help"}, {"consume", "--help"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--help"},
+                                        {"topic", "--help"},
+                                        {"topic", "create", "--help"},
+                                        {"topic", "list", "--help"},
+                                        {"topic", "describe", "--help"},
+                                        {"topic", "delete", "--help"},
+                                        {"produce", "--help"},
+                                        {"consume", "--help"}}) {
     auto r = Cli(args);
     EXPECT_EQ(r.exit_code, 0) << args.back();
     EXPECT_THAT(r.out, StartsWith("usage: rtai-cli")) << args.front();

@@ -23,9 +23,11 @@ std::string ReadFile(const std::string& path) {
 
 // fork + exec with stdin/stdout/stderr redirected to files (-1: inherit).
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& in_path,
-            const std::string& out_path, const std::string& err_path, bool append_err) {
+            const std::string& out_path, const std::string& err_path,
+            bool append_err) {
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t pid = fork();
   if (pid != 0) return pid;
@@ -57,8 +59,9 @@ absl::Status RtaidProcess::Start(const std::string& listen,
                                  const std::vector<std::string>& extra_flags,
                                  absl::Duration timeout) {
   const size_t log_start = ReadFile(log_path_).size();
-  std::vector<std::string> argv = {binary_, "--data-dir", data_dir_, "--grpc-listen",
-                                   listen, "--kafka-listen", "127.0.0.1:0"};
+  std::vector<std::string> argv = {
+      binary_, "--data-dir",     data_dir_,    "--grpc-listen",
+      listen,  "--kafka-listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   pid_ = Spawn(argv, "", "", log_path_, /*append_err=*/true);
   if (pid_ < 0) return absl::InternalError("fork failed");
@@ -74,12 +77,14 @@ absl::Status RtaidProcess::Start(const std::string& listen,
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      return absl::InternalError(absl::StrCat("rtaid exited during start: ", log));
+      return absl::InternalError(
+          absl::StrCat("rtaid exited during start: ", log));
     }
     absl::SleepFor(absl::Milliseconds(20));  // polling a child's log file
   }
   return absl::DeadlineExceededError(
-      absl::StrCat("rtaid did not start in time; log: ", ReadFile(log_path_).substr(log_start)));
+      absl::StrCat("rtaid did not start in time; log: ",
+                   ReadFile(log_path_).substr(log_start)));
 }
 
 int RtaidProcess::Stop(int sig) {
@@ -91,19 +96,34 @@ int RtaidProcess::Stop(int sig) {
   return status;
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input,
-                         const std::string& scratch_dir) {
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::string& input,
+                         const std::string& scratch_dir,
+                         absl::Duration timeout) {
   static int counter = 0;
-  const std::string base = JoinPath(scratch_dir, absl::StrCat("cmd", counter++));
+  const std::string base =
+      JoinPath(scratch_dir, absl::StrCat("cmd", counter++));
   {
     std::ofstream in(base + ".in", std::ios::binary);
     in << input;
   }
   CommandResult r;
-  const pid_t pid = Spawn(argv, base + ".in", base + ".out", base + ".err", false);
+  const pid_t pid =
+      Spawn(argv, base + ".in", base + ".out", base + ".err", false);
   int status = 0;
-  waitpid(pid, &status, 0);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const absl::Time deadline = absl::Now() + timeout;
+  while (waitpid(pid, &status, WNOHANG) != pid) {
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      r.exit_code = -2;
+      r.err = "timed out";
+      return r;
+    }
+    absl::SleepFor(absl::Milliseconds(5));  // polling a child process
+  }
+  r.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = ReadFile(base + ".out");
   r.err = ReadFile(base + ".err");
   return r;

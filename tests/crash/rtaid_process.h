@@ -48,7 +48,10 @@ struct CommandResult {
 };
 
 // Runs argv[0] with `argv`, feeding `input` on stdin; waits for it to exit.
+// After `timeout` the process is SIGKILLed and exit_code is -2.
 CommandResult RunCommand(const std::vector<std::string>& argv,
-                         const std::string& input, const std::string& scratch_dir);
+                         const std::string& input,
+                         const std::string& scratch_dir,
+                         absl::Duration timeout = absl::Seconds(60));
 
 }  // namespace rtai::testing

@@ -71,8 +71,8 @@ void FaultInjectionFileSystem::SetWriteBudget(int64_t bytes) {
   write_budget_ = bytes;
 }
 
-absl::StatusOr<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::OpenWritable(
-    const std::string& path, bool truncate) {
+absl::StatusOr<std::unique_ptr<WritableFile>>
+FaultInjectionFileSystem::OpenWritable(const std::string& path, bool truncate) {
   ASSIGN_OR_RETURN(auto file, base_->OpenWritable(path, truncate));
   {
     absl::MutexLock l(&mu_);
@@ -149,7 +149,8 @@ absl::Status FaultInjectionFileSystem::MaybeFailSync(const std::string& path,
   return absl::OkStatus();
 }
 
-void FaultInjectionFileSystem::RecordSynced(const std::string& path, uint64_t size) {
+void FaultInjectionFileSystem::RecordSynced(const std::string& path,
+                                            uint64_t size) {
   absl::MutexLock l(&mu_);
   uint64_t& synced = synced_size_[path];
   synced = std::max(synced, size);

@@ -65,7 +65,8 @@ class FaultInjectionFileSystem final : public FileSystem {
   absl::StatusOr<uint64_t> FileSize(const std::string& path) override {
     return base_->FileSize(path);
   }
-  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) override {
+  absl::StatusOr<std::vector<std::string>> ListDir(
+      const std::string& dir) override {
     return base_->ListDir(dir);
   }
   absl::Status CreateDirs(const std::string& dir) override {

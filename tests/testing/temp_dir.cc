@@ -15,6 +15,8 @@ TempDir::TempDir() {
   path_ = pattern;
 }
 
-TempDir::~TempDir() { DefaultFileSystem()->DeleteDirRecursive(path_).IgnoreError(); }
+TempDir::~TempDir() {
+  DefaultFileSystem()->DeleteDirRecursive(path_).IgnoreError();
+}
 
 }  // namespace rtai::testing

@@ -26,7 +26,9 @@ class GatedSyncFileSystem : public FileSystem {
    public:
     File(std::unique_ptr<WritableFile> base, GatedSyncFileSystem* fs)
         : base_(std::move(base)), fs_(fs) {}
-    absl::Status Append(absl::string_view d) override { return base_->Append(d); }
+    absl::Status Append(absl::string_view d) override {
+      return base_->Append(d);
+    }
     absl::Status Sync() override {
       fs_->WaitForGate();
       return base_->Sync();
@@ -60,8 +62,8 @@ class GatedSyncFileSystem : public FileSystem {
     blocked_ = false;
   }
 
-  absl::StatusOr<std::unique_ptr<WritableFile>> OpenWritable(const std::string& p,
-                                                             bool t) override {
+  absl::StatusOr<std::unique_ptr<WritableFile>> OpenWritable(
+      const std::string& p, bool t) override {
     auto f = base_->OpenWritable(p, t);
     if (!f.ok()) return f.status();
     return std::unique_ptr<WritableFile>(new File(*std::move(f), this));
@@ -71,19 +73,28 @@ class GatedSyncFileSystem : public FileSystem {
     return base_->OpenRandomAccess(p);
   }
   bool Exists(const std::string& p) override { return base_->Exists(p); }
-  absl::StatusOr<uint64_t> FileSize(const std::string& p) override { return base_->FileSize(p); }
-  absl::StatusOr<std::vector<std::string>> ListDir(const std::string& d) override {
+  absl::StatusOr<uint64_t> FileSize(const std::string& p) override {
+    return base_->FileSize(p);
+  }
+  absl::StatusOr<std::vector<std::string>> ListDir(
+      const std::string& d) override {
     return base_->ListDir(d);
   }
-  absl::Status CreateDirs(const std::string& d) override { return base_->CreateDirs(d); }
-  absl::Status DeleteFile(const std::string& p) override { return base_->DeleteFile(p); }
+  absl::Status CreateDirs(const std::string& d) override {
+    return base_->CreateDirs(d);
+  }
+  absl::Status DeleteFile(const std::string& p) override {
+    return base_->DeleteFile(p);
+  }
   absl::Status DeleteDirRecursive(const std::string& d) override {
     return base_->DeleteDirRecursive(d);
   }
   absl::Status Rename(const std::string& a, const std::string& b) override {
     return base_->Rename(a, b);
   }
-  absl::Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
+  absl::Status SyncDir(const std::string& d) override {
+    return base_->SyncDir(d);
+  }
   absl::Status TruncateFile(const std::string& p, uint64_t s) override {
     return base_->TruncateFile(p, s);
   }
@@ -133,13 +144,17 @@ TEST_F(BrokerBackpressureTest, FullQueueAnswersResourceExhaustedAtOnce) {
   Open(/*capacity=*/2, /*bytes_max=*/int64_t{1} << 30);
   fs_.Close();
   Pending first, second, third;
-  broker_->Produce("t", PartitionId(0), BatchOf({"1"}), Acks::kAll, first.Callback());
+  broker_->Produce("t", PartitionId(0), BatchOf({"1"}), Acks::kAll,
+                   first.Callback());
   fs_.WaitUntilSyncBlocked();  // the disk thread holds request 1 in fsync
-  broker_->Produce("t", PartitionId(0), BatchOf({"2"}), Acks::kAll, second.Callback());
-  broker_->Produce("t", PartitionId(0), BatchOf({"3"}), Acks::kAll, third.Callback());
+  broker_->Produce("t", PartitionId(0), BatchOf({"2"}), Acks::kAll,
+                   second.Callback());
+  broker_->Produce("t", PartitionId(0), BatchOf({"3"}), Acks::kAll,
+                   third.Callback());
   ASSERT_TRUE(third.done.HasBeenNotified());  // answered without blocking
   EXPECT_EQ(third.result.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(third.result.status().message().find("back off"), absl::string_view::npos);
+  EXPECT_NE(third.result.status().message().find("back off"),
+            absl::string_view::npos);
   EXPECT_FALSE(first.done.HasBeenNotified());  // not acked before its fsync
   EXPECT_FALSE(second.done.HasBeenNotified());
   fs_.Open();
@@ -150,7 +165,8 @@ TEST_F(BrokerBackpressureTest, FullQueueAnswersResourceExhaustedAtOnce) {
   EXPECT_EQ(first.result->base_offset, Offset(0));
   EXPECT_EQ(second.result->base_offset, Offset(1));
   // Room again once the queue drained.
-  auto again = ProduceAndWait(*broker_, "t", PartitionId(0), BatchOf({"4"}), Acks::kAll);
+  auto again =
+      ProduceAndWait(*broker_, "t", PartitionId(0), BatchOf({"4"}), Acks::kAll);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->base_offset, Offset(2));
 }
@@ -177,20 +193,22 @@ TEST_F(BrokerBackpressureTest, GroupCommitCoversAppendsQueuedDuringAnFsync) {
   Open(/*capacity=*/100, /*bytes_max=*/int64_t{1} << 30);
   fs_.Close();
   Pending first;
-  broker_->Produce("t", PartitionId(0), BatchOf({"0"}), Acks::kAll, first.Callback());
+  broker_->Produce("t", PartitionId(0), BatchOf({"0"}), Acks::kAll,
+                   first.Callback());
   fs_.WaitUntilSyncBlocked();
   std::vector<std::unique_ptr<Pending>> rest;
   for (int i = 0; i < 20; ++i) {
     rest.push_back(std::make_unique<Pending>());
-    broker_->Produce("t", PartitionId(0), BatchOf({std::to_string(i + 1)}), Acks::kAll,
-                     rest.back()->Callback());
+    broker_->Produce("t", PartitionId(0), BatchOf({std::to_string(i + 1)}),
+                     Acks::kAll, rest.back()->Callback());
   }
   fs_.Open();
   for (auto& p : rest) {
     p->done.WaitForNotification();
     ASSERT_TRUE(p->result.ok()) << p->result.status();
   }
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(rest[i]->result->base_offset, Offset(i + 1));
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(rest[i]->result->base_offset, Offset(i + 1));
 }
 
 }  // namespace

@@ -38,7 +38,8 @@ class BrokerTest : public ::testing::Test {
   absl::StatusOr<AppendInfo> Produce(const std::string& topic, int partition,
                                      const std::vector<std::string>& values,
                                      Acks acks = Acks::kAll) {
-    return ProduceAndWait(*broker_, topic, PartitionId(partition), BatchOf(values), acks);
+    return ProduceAndWait(*broker_, topic, PartitionId(partition),
+                          BatchOf(values), acks);
   }
   absl::StatusOr<FetchResult> Fetch(const std::string& topic, int partition,
                                     int64_t offset, int64_t wait_ms = 0) {
@@ -87,9 +88,43 @@ TEST_F(BrokerTest, StampsLeaderEpochFromTopicMetadata) {
   EXPECT_EQ(d->partitions[0].leader, NodeId(0));
 }
 
+TEST_F(BrokerTest, NewNodeIdTakesLeadershipWithBumpedEpoch) {
+  ASSERT_TRUE(broker_->CreateTopic("t", 2, {}).ok());
+  ASSERT_TRUE(Produce("t", 0, {"old"}).ok());
+  broker_->Shutdown();
+  BrokerOptions o = Options();
+  o.node_id = NodeId(5);
+  Open(o);
+  auto d = broker_->DescribeTopic("t");
+  ASSERT_TRUE(d.ok());
+  for (const PartitionDescription& p : d->partitions) {
+    EXPECT_EQ(p.leader, NodeId(5));
+    EXPECT_EQ(p.leader_epoch, LeaderEpoch(1));
+  }
+  ASSERT_TRUE(Produce("t", 0, {"new"}).ok());
+  auto f = Fetch("t", 0, 0);
+  ASSERT_TRUE(f.ok());
+  std::vector<int32_t> epochs;
+  absl::string_view rest = f->batches;
+  while (!rest.empty()) {
+    auto h = ParseBatchHeader(rest);
+    ASSERT_TRUE(h.ok());
+    epochs.push_back(h->partition_leader_epoch);
+    rest.remove_prefix(h->size_bytes());
+  }
+  EXPECT_THAT(epochs, ElementsAre(0, 1));
+  // Persisted: the same node id again changes nothing.
+  broker_->Shutdown();
+  Open(o);
+  EXPECT_EQ(broker_->DescribeTopic("t")->partitions[1].leader_epoch,
+            LeaderEpoch(1));
+}
+
 TEST_F(BrokerTest, CreateTopicRejectsBadInput) {
-  EXPECT_EQ(broker_->CreateTopic("a/b", 1, {}).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(broker_->CreateTopic("t", 0, {}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(broker_->CreateTopic("a/b", 1, {}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(broker_->CreateTopic("t", 0, {}).code(),
+            absl::StatusCode::kInvalidArgument);
   absl::Status many = broker_->CreateTopic("t", 10000, {});
   EXPECT_EQ(many.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(many.message(), HasSubstr("out of range"));
@@ -98,7 +133,8 @@ TEST_F(BrokerTest, CreateTopicRejectsBadInput) {
   EXPECT_EQ(broker_->CreateTopic("t", 1, {{"no.such", "1"}}).code(),
             absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(broker_->CreateTopic("t", 1, {}).ok());
-  EXPECT_EQ(broker_->CreateTopic("t", 1, {}).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(broker_->CreateTopic("t", 1, {}).code(),
+            absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(broker_->ListTopics(), ElementsAre("t"));
 }
 
@@ -107,22 +143,29 @@ TEST_F(BrokerTest, BrokerWidePartitionLimitIsResourceExhausted) {
   o.max_partitions_total = 5;
   Open(o);
   ASSERT_TRUE(broker_->CreateTopic("a", 3, {}).ok());
-  EXPECT_EQ(broker_->CreateTopic("b", 3, {}).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(broker_->CreateTopic("b", 3, {}).code(),
+            absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(broker_->CreateTopic("b", 2, {}).ok());
 }
 
 TEST_F(BrokerTest, ProduceErrors) {
-  ASSERT_TRUE(broker_->CreateTopic("t", 1, {{"max.message.bytes", "200"}}).ok());
-  EXPECT_EQ(Produce("nope", 0, {"x"}).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Produce("t", 1, {"x"}).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(Produce("t", -1, {"x"}).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(
+      broker_->CreateTopic("t", 1, {{"max.message.bytes", "200"}}).ok());
+  EXPECT_EQ(Produce("nope", 0, {"x"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Produce("t", 1, {"x"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Produce("t", -1, {"x"}).status().code(),
+            absl::StatusCode::kNotFound);
   EXPECT_EQ(Produce("t", 0, {std::string(500, 'x')}).status().code(),
             absl::StatusCode::kResourceExhausted);
   std::string corrupt = BatchOf({"x"});
   corrupt[corrupt.size() - 1] ^= 1;
   auto r = ProduceAndWait(*broker_, "t", PartitionId(0), corrupt, Acks::kAll);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ProduceAndWait(*broker_, "t", PartitionId(0), "junk", Acks::kAll).status().code(),
+  EXPECT_EQ(ProduceAndWait(*broker_, "t", PartitionId(0), "junk", Acks::kAll)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
   // Nothing was appended by the failures.
   ASSERT_TRUE(Produce("t", 0, {"ok"}).ok());
@@ -137,7 +180,9 @@ TEST_F(BrokerTest, FetchOutOfRangeAndBadArguments) {
   EXPECT_EQ(Fetch("t", 0, 5).status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(Fetch("t", 0, -1).status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(Fetch("x", 0, 0).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(FetchAndWait(*broker_, "t", PartitionId(0), Offset(0), 0, 0).status().code(),
+  EXPECT_EQ(FetchAndWait(*broker_, "t", PartitionId(0), Offset(0), 0, 0)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
   auto at_end = Fetch("t", 0, 1);
   ASSERT_TRUE(at_end.ok());
@@ -182,7 +227,8 @@ TEST_F(BrokerTest, ShutdownCompletesParkedFetchesAndRejectsNewWork) {
                  });
   broker_->Shutdown();
   EXPECT_TRUE(done.HasBeenNotified());
-  EXPECT_EQ(Produce("t", 0, {"x"}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Produce("t", 0, {"x"}).status().code(),
+            absl::StatusCode::kUnavailable);
   broker_->Shutdown();  // idempotent
 }
 
@@ -231,8 +277,11 @@ TEST_F(BrokerTest, AcksLeaderUnderPerWriteIsNotVisibleUntilDurable) {
 }
 
 TEST_F(BrokerTest, IntervalPolicyAcksAfterWriteAndExposesLogEnd) {
-  ASSERT_TRUE(broker_->CreateTopic(
-      "t", 1, {{"flush.policy", "interval"}, {"flush.ms", "3600000"}}).ok());
+  ASSERT_TRUE(
+      broker_
+          ->CreateTopic("t", 1,
+                        {{"flush.policy", "interval"}, {"flush.ms", "3600000"}})
+          .ok());
   const int64_t syncs = fs_.sync_count();
   ASSERT_TRUE(Produce("t", 0, {"a", "b"}).ok());
   EXPECT_EQ(fs_.sync_count(), syncs);  // no fsync on the ack path
@@ -245,8 +294,11 @@ TEST_F(BrokerTest, IntervalPolicyAcksAfterWriteAndExposesLogEnd) {
 }
 
 TEST_F(BrokerTest, IntervalPolicySyncsPeriodically) {
-  ASSERT_TRUE(broker_->CreateTopic(
-      "t", 1, {{"flush.policy", "interval"}, {"flush.ms", "20"}}).ok());
+  ASSERT_TRUE(
+      broker_
+          ->CreateTopic("t", 1,
+                        {{"flush.policy", "interval"}, {"flush.ms", "20"}})
+          .ok());
   const int64_t syncs = fs_.sync_count();
   ASSERT_TRUE(Produce("t", 0, {"a"}).ok());
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
@@ -257,7 +309,8 @@ TEST_F(BrokerTest, IntervalPolicySyncsPeriodically) {
 }
 
 TEST_F(BrokerTest, RestartKeepsTopicsConfigsAndData) {
-  ASSERT_TRUE(broker_->CreateTopic("t", 2, {{"retention.ms", "86400000"}}).ok());
+  ASSERT_TRUE(
+      broker_->CreateTopic("t", 2, {{"retention.ms", "86400000"}}).ok());
   ASSERT_TRUE(Produce("t", 1, {"a", "b"}).ok());
   auto before = broker_->DescribeTopic("t");
   ASSERT_TRUE(before.ok());
@@ -307,7 +360,8 @@ TEST_F(BrokerTest, CorruptManifestFailsOpenNamingTheFile) {
   broker_->Shutdown();
   broker_.reset();
   const std::string path = dir_.path() + "/topics/t/topic.manifest";
-  ASSERT_TRUE(DefaultFileSystem()->WriteFileAtomically(path, "RTMFgarbage").ok());
+  ASSERT_TRUE(
+      DefaultFileSystem()->WriteFileAtomically(path, "RTMFgarbage").ok());
   auto b = Broker::Open(Options(), &fs_, SystemClock());
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), absl::StatusCode::kDataLoss);
@@ -323,6 +377,34 @@ TEST_F(BrokerTest, AcksNoneAnswersBeforeTheWrite) {
   auto f = Fetch("t", 0, 0, 10000);
   ASSERT_TRUE(f.ok());
   EXPECT_THAT(Values(*f), ElementsAre("x"));
+}
+
+TEST_F(BrokerTest, RetentionThreadDeletesOldSegments) {
+  BrokerOptions o = Options();
+  o.retention_check_interval_ms = 20;
+  Open(o);
+  ASSERT_TRUE(
+      broker_
+          ->CreateTopic(
+              "t", 1, {{"segment.bytes", "1024"}, {"retention.bytes", "2048"}})
+          .ok());
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(Produce("t", 0, {std::string(200, 'a' + i % 26)}).ok());
+  }
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  absl::StatusOr<PartitionDescription> d;
+  do {
+    absl::SleepFor(absl::Milliseconds(10));  // waiting for the periodic thread
+    d = broker_->DescribePartition("t", PartitionId(0));
+    ASSERT_TRUE(d.ok());
+  } while (d->log_start_offset == Offset(0) && absl::Now() < deadline);
+  EXPECT_GT(d->log_start_offset, Offset(0));
+  EXPECT_LE(d->size_bytes, 2048 + 1024);
+  EXPECT_EQ(d->log_end_offset, Offset(40));
+  EXPECT_EQ(Fetch("t", 0, 0).status().code(), absl::StatusCode::kOutOfRange);
+  auto f = Fetch("t", 0, d->log_start_offset.value());
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_FALSE(f->batches.empty());
 }
 
 }  // namespace

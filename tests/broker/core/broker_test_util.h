@@ -23,10 +23,12 @@ inline std::string BatchOf(const std::vector<std::string>& values,
 }
 
 // Values of the records in `result` with offset >= from.
-inline std::vector<std::string> Values(const FetchResult& result, int64_t from = 0) {
+inline std::vector<std::string> Values(const FetchResult& result,
+                                       int64_t from = 0) {
   auto records = DecodeRecordBatches(result.batches);
   std::vector<std::string> out;
-  if (!records.ok()) return {"<decode error: " + records.status().ToString() + ">"};
+  if (!records.ok())
+    return {"<decode error: " + records.status().ToString() + ">"};
   for (const Record& r : *records) {
     if (r.offset.value() >= from) out.push_back(r.value.value_or("<null>"));
   }

@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "broker/core/broker.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/grpc/partitioner.h"
@@ -24,6 +26,7 @@ class BrokerServiceTest : public ::testing::Test {
   void SetUp() override {
     BrokerOptions o;
     o.data_dir = dir_.path();
+    o.retention_check_interval_ms = retention_check_interval_ms_;
     auto b = Broker::Open(o, DefaultFileSystem(), SystemClock());
     ASSERT_TRUE(b.ok()) << b.status();
     broker_ = *std::move(b);
@@ -33,7 +36,8 @@ class BrokerServiceTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
     grpc::ChannelArguments args;
-    args.SetMaxSendMessageSize(64 << 20);  // so oversized requests reach the server
+    args.SetMaxSendMessageSize(
+        64 << 20);  // so oversized requests reach the server
     args.SetMaxReceiveMessageSize(64 << 20);
     stub_ = v1::BrokerService::NewStub(grpc::CreateCustomChannel(
         server_->address(), grpc::InsecureChannelCredentials(), args));
@@ -53,7 +57,8 @@ class BrokerServiceTest : public ::testing::Test {
     v1::CreateTopicResponse resp;
     return stub_->CreateTopic(&ctx, req, &resp);
   }
-  grpc::Status Produce(const v1::ProduceRequest& req, v1::ProduceResponse* resp) {
+  grpc::Status Produce(const v1::ProduceRequest& req,
+                       v1::ProduceResponse* resp) {
     grpc::ClientContext ctx;
     return stub_->Produce(&ctx, req, resp);
   }
@@ -81,6 +86,7 @@ class BrokerServiceTest : public ::testing::Test {
     return req;
   }
 
+  int64_t retention_check_interval_ms_ = 30000;
   ::rtai::testing::TempDir dir_;
   std::unique_ptr<Broker> broker_;
   std::unique_ptr<GrpcServer> server_;
@@ -117,7 +123,8 @@ TEST_F(BrokerServiceTest, TopicLifecycle) {
     v1::DeleteTopicResponse resp;
     ASSERT_TRUE(stub_->DeleteTopic(&ctx, req, &resp).ok());
     grpc::ClientContext ctx2;
-    EXPECT_EQ(stub_->DeleteTopic(&ctx2, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(stub_->DeleteTopic(&ctx2, req, &resp).error_code(),
+              grpc::StatusCode::NOT_FOUND);
   }
 }
 
@@ -185,7 +192,8 @@ TEST_F(BrokerServiceTest, KeyedRecordsGoWhereKafkaWouldPutThem) {
 TEST_F(BrokerServiceTest, UnkeyedRecordsSpreadRoundRobin) {
   ASSERT_TRUE(Create("t", 4).ok());
   v1::ProduceResponse resp;
-  ASSERT_TRUE(Produce(Values("t", std::vector<std::string>(40, "x")), &resp).ok());
+  ASSERT_TRUE(
+      Produce(Values("t", std::vector<std::string>(40, "x")), &resp).ok());
   std::map<int, int> per_partition;
   for (const auto& pos : resp.positions()) per_partition[pos.partition()]++;
   EXPECT_EQ(per_partition.size(), 4u);
@@ -195,7 +203,8 @@ TEST_F(BrokerServiceTest, UnkeyedRecordsSpreadRoundRobin) {
 TEST_F(BrokerServiceTest, ManyRecordsPerCallAreSplitIntoBatches) {
   ASSERT_TRUE(Create("t", 1, {{"max.message.bytes", "10000"}}).ok());
   std::vector<std::string> values;
-  for (int i = 0; i < 20000; ++i) values.push_back("value-" + std::to_string(i));
+  for (int i = 0; i < 20000; ++i)
+    values.push_back("value-" + std::to_string(i));
   v1::ProduceRequest req = Values("t", values);
   req.set_partition(0);
   v1::ProduceResponse resp;
@@ -240,35 +249,45 @@ TEST_F(BrokerServiceTest, BadInputGetsClearStatusAndServerKeepsServing) {
   unknown_partition.set_partition(7);
   v1::ProduceRequest huge = Values("t", {std::string(20 << 20, 'x')});
   v1::ProduceRequest too_large = Values("t", {std::string(5000, 'x')});
+  v1::ProduceRequest bad_acks = Values("t", {"x"});
+  bad_acks.set_acks(static_cast<v1::Acks>(7));
+  v1::DescribeTopicRequest describe_missing;
+  describe_missing.set_name("missing");
+  v1::DescribeTopicResponse dresp;
+  grpc::ClientContext dctx;
   std::vector<Case> cases = {
-      {"empty records", Produce(Values("t", {}), &presp), grpc::StatusCode::INVALID_ARGUMENT,
-       "no records"},
-      {"huge message", Produce(huge, &presp), grpc::StatusCode::RESOURCE_EXHAUSTED, ""},
+      {"empty records", Produce(Values("t", {}), &presp),
+       grpc::StatusCode::INVALID_ARGUMENT, "no records"},
+      {"huge message", Produce(huge, &presp),
+       grpc::StatusCode::RESOURCE_EXHAUSTED, ""},
       {"record > max.message.bytes", Produce(too_large, &presp),
        grpc::StatusCode::INVALID_ARGUMENT, "max.message.bytes"},
       {"unknown topic produce", Produce(Values("nope", {"x"}), &presp),
        grpc::StatusCode::NOT_FOUND, "unknown topic"},
-      {"unknown partition", Produce(unknown_partition, &presp), grpc::StatusCode::NOT_FOUND,
-       "no partition 7"},
-      {"unknown topic fetch", Fetch("nope", 0, 0, &fresp), grpc::StatusCode::NOT_FOUND,
-       "unknown topic"},
-      {"negative offset", Fetch("t", 0, -1, &fresp), grpc::StatusCode::INVALID_ARGUMENT,
-       "negative"},
-      {"negative partition", Fetch("t", -1, 0, &fresp), grpc::StatusCode::INVALID_ARGUMENT,
-       "negative"},
-      {"offset past end", Fetch("t", 0, 100, &fresp), grpc::StatusCode::OUT_OF_RANGE,
-       "out of range"},
-      {"10k partitions", Create("big", 10000), grpc::StatusCode::INVALID_ARGUMENT,
-       "out of range"},
+      {"unknown partition", Produce(unknown_partition, &presp),
+       grpc::StatusCode::NOT_FOUND, "no partition 7"},
+      {"unknown topic fetch", Fetch("nope", 0, 0, &fresp),
+       grpc::StatusCode::NOT_FOUND, "unknown topic"},
+      {"negative offset", Fetch("t", 0, -1, &fresp),
+       grpc::StatusCode::INVALID_ARGUMENT, "negative"},
+      {"negative partition", Fetch("t", -1, 0, &fresp),
+       grpc::StatusCode::INVALID_ARGUMENT, "negative"},
+      {"offset past end", Fetch("t", 0, 100, &fresp),
+       grpc::StatusCode::OUT_OF_RANGE, "out of range"},
+      {"10k partitions", Create("big", 10000),
+       grpc::StatusCode::INVALID_ARGUMENT, "out of range"},
       {"invalid name", Create("a/b", 1), grpc::StatusCode::INVALID_ARGUMENT,
        "illegal character"},
-      {"empty name", Create("", 1), grpc::StatusCode::INVALID_ARGUMENT, "empty"},
-      {"exists", Create("t", 1), grpc::StatusCode::ALREADY_EXISTS, "already exists"},
+      {"empty name", Create("", 1), grpc::StatusCode::INVALID_ARGUMENT,
+       "empty"},
+      {"exists", Create("t", 1), grpc::StatusCode::ALREADY_EXISTS,
+       "already exists"},
       {"bad config", Create("c", 1, {{"flush.policy", "sometimes"}}),
        grpc::StatusCode::INVALID_ARGUMENT, "flush.policy"},
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(c.status.error_code(), c.want) << c.what << ": " << c.status.error_message();
+    EXPECT_EQ(c.status.error_code(), c.want)
+        << c.what << ": " << c.status.error_message();
     EXPECT_THAT(c.status.error_message(), HasSubstr(c.needle)) << c.what;
     ExpectServing();
   }
@@ -290,7 +309,8 @@ TEST_F(BrokerServiceTest, FetchLongPollsUntilAProduce) {
   EXPECT_EQ(f.records(0).value(), "late");
 }
 
-TEST_F(BrokerServiceTest, SubscribeStreamsExistingAndNewRecordsOfAllPartitions) {
+TEST_F(BrokerServiceTest,
+       SubscribeStreamsExistingAndNewRecordsOfAllPartitions) {
   ASSERT_TRUE(Create("t", 3).ok());
   v1::ProduceResponse resp;
   ASSERT_TRUE(Produce(Values("t", {"a", "b", "c"}), &resp).ok());
@@ -316,6 +336,69 @@ TEST_F(BrokerServiceTest, SubscribeStreamsExistingAndNewRecordsOfAllPartitions) 
   ExpectServing();
 }
 
+TEST_F(BrokerServiceTest, ServerShutdownDoesNotWaitForParkedLongPolls) {
+  ASSERT_TRUE(Create("t", 1).ok());
+  v1::FetchResponse f;
+  grpc::Status fs;
+  absl::Notification parked;
+  std::thread fetcher([&] {
+    v1::FetchRequest req;
+    req.set_topic("t");
+    req.set_max_wait_ms(25000);
+    grpc::ClientContext ctx;
+    parked.Notify();
+    fs = stub_->Fetch(&ctx, req, &f);
+  });
+  parked.WaitForNotification();
+  // Let the call reach the broker; a fetch that has not arrived yet is
+  // refused by the shutting-down server, which is fine too.
+  absl::SleepFor(absl::Milliseconds(200));
+  const absl::Time start = absl::Now();
+  server_->Shutdown(/*grace_ms=*/500);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  fetcher.join();
+  EXPECT_EQ(f.records_size(), 0);
+}
+
+class FastRetentionServiceTest : public BrokerServiceTest {
+ protected:
+  FastRetentionServiceTest() { retention_check_interval_ms_ = 20; }
+};
+
+TEST_F(FastRetentionServiceTest, SubscriberOvertakenByRetentionSkipsAhead) {
+  ASSERT_TRUE(
+      Create("t", 1, {{"segment.bytes", "1024"}, {"retention.bytes", "2048"}})
+          .ok());
+  for (int i = 0; i < 40; ++i) {
+    v1::ProduceResponse resp;
+    ASSERT_TRUE(
+        Produce(Values("t", {std::to_string(i) + std::string(200, '.')}), &resp)
+            .ok());
+  }
+  int64_t log_start = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (log_start == 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));  // waiting for the retention tick
+    log_start =
+        broker_->DescribeTopic("t")->partitions[0].log_start_offset.value();
+  }
+  ASSERT_GT(log_start, 0);
+  v1::SubscribeRequest req;
+  req.set_topic("t");
+  req.set_start(v1::SubscribeRequest::OFFSET);
+  req.set_start_offset(0);  // already deleted
+  grpc::ClientContext ctx;
+  auto reader = stub_->Subscribe(&ctx, req);
+  v1::SubscribeResponse msg;
+  ASSERT_TRUE(reader->Read(&msg));
+  ASSERT_GT(msg.records_size(), 0);
+  EXPECT_GE(msg.records(0).offset(), log_start);
+  ctx.TryCancel();
+  while (reader->Read(&msg)) {
+  }
+  reader->Finish();
+}
+
 TEST_F(BrokerServiceTest, SubscribeErrors) {
   v1::SubscribeRequest req;
   req.set_topic("nope");
@@ -331,6 +414,21 @@ TEST_F(BrokerServiceTest, SubscribeErrors) {
   auto reader2 = stub_->Subscribe(&ctx2, req);
   EXPECT_FALSE(reader2->Read(&msg));
   EXPECT_EQ(reader2->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::SubscribeRequest negative;
+  negative.set_topic("t");
+  negative.set_start(v1::SubscribeRequest::OFFSET);
+  negative.set_start_offset(-5);
+  grpc::ClientContext ctx3;
+  auto reader3 = stub_->Subscribe(&ctx3, negative);
+  EXPECT_FALSE(reader3->Read(&msg));
+  EXPECT_EQ(reader3->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::SubscribeRequest past_end = negative;
+  past_end.set_start_offset(1000);
+  grpc::ClientContext ctx4;
+  auto reader4 = stub_->Subscribe(&ctx4, past_end);
+  EXPECT_FALSE(reader4->Read(&msg));
+  EXPECT_EQ(reader4->Finish().error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  ExpectServing();
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ TEST(PartitionerTest, Murmur2MatchesKafka) {
   EXPECT_EQ(KafkaMurmur2("foobar"), -790332482);
   EXPECT_EQ(KafkaMurmur2("a-little-bit-long-string"), -985981536);
   EXPECT_EQ(KafkaMurmur2("a-little-bit-longer-string"), -1486304829);
-  EXPECT_EQ(KafkaMurmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"), -58897971);
+  EXPECT_EQ(KafkaMurmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8"),
+            -58897971);
   EXPECT_EQ(KafkaMurmur2("abc"), 479470107);
   EXPECT_EQ(KafkaMurmur2(""), 275646681);
 }

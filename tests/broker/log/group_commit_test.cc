@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "base/check.h"
 #include "absl/synchronization/notification.h"
+#include "base/check.h"
 #include "gtest/gtest.h"
 #include "tests/broker/log/log_test_util.h"
 #include "tests/testing/fault_injection_file_system.h"
@@ -20,7 +20,8 @@ using testutil::MakeBatch;
 class GroupCommitTest : public ::testing::Test {
  protected:
   GroupCommitTest() : fs_(DefaultFileSystem()) {
-    auto log = PartitionLog::Open(dir_.path(), {"t", 0}, LogConfig(), &fs_, &clock_);
+    auto log =
+        PartitionLog::Open(dir_.path(), {"t", 0}, LogConfig(), &fs_, &clock_);
     CHECK_OK(log.status());
     log_ = std::move(*log);
     syncs_at_open_ = fs_.sync_count();
@@ -62,14 +63,16 @@ TEST_F(GroupCommitTest, WaitersBehindAnInFlightFsyncShareTheNextOne) {
   };
   // The first appender's fsync starts and blocks in the gate.
   auto first = log_->Append(MakeBatch(0), LeaderEpoch(1));
-  committer.RequestSync(log_.get(), Offset(first->last_offset.value() + 1), record);
+  committer.RequestSync(log_.get(), Offset(first->last_offset.value() + 1),
+                        record);
   gate.entered.WaitForNotification();
   std::vector<std::thread> appenders;
   for (int i = 1; i < kAppenders; ++i) {
     appenders.emplace_back([&, i] {
       auto info = log_->Append(MakeBatch(i), LeaderEpoch(1));
       ASSERT_TRUE(info.ok());
-      committer.RequestSync(log_.get(), Offset(info->last_offset.value() + 1), record);
+      committer.RequestSync(log_.get(), Offset(info->last_offset.value() + 1),
+                            record);
     });
   }
   for (auto& t : appenders) t.join();
@@ -81,7 +84,8 @@ TEST_F(GroupCommitTest, WaitersBehindAnInFlightFsyncShareTheNextOne) {
   {
     absl::MutexLock l(&mu);
     mu.Await(absl::Condition(
-        +[](std::vector<absl::Status>* r) { return r->size() == kAppenders; }, &results));
+        +[](std::vector<absl::Status>* r) { return r->size() == kAppenders; },
+        &results));
     for (const absl::Status& s : results) EXPECT_TRUE(s.ok()) << s;
   }
   EXPECT_EQ(Syncs(), 2);  // 16 appends, 2 fsyncs
@@ -98,7 +102,8 @@ TEST_F(GroupCommitTest, ManyConcurrentAppendersUseFewerFsyncsThanAppends) {
   for (int a = 0; a < kAppenders; ++a) {
     threads.emplace_back([&, a] {
       for (int r = 0; r < kRounds; ++r) {
-        auto info = log_->Append(MakeBatch(a * kRounds + r, 2, 100), LeaderEpoch(1));
+        auto info =
+            log_->Append(MakeBatch(a * kRounds + r, 2, 100), LeaderEpoch(1));
         ASSERT_TRUE(info.ok());
         const Offset up_to(info->last_offset.value() + 1);
         ASSERT_TRUE(committer.SyncBlocking(log_.get(), up_to).ok());
@@ -134,13 +139,15 @@ TEST_F(GroupCommitTest, FsyncFailureFailsEveryWaiterAndNothingIsAckedAfter) {
   for (int i = 2; i < 10; ++i) {
     info = log_->Append(MakeBatch(i), LeaderEpoch(1));
     ASSERT_TRUE(info.ok());
-    committer.RequestSync(log_.get(), Offset(info->last_offset.value() + 1), record);
+    committer.RequestSync(log_.get(), Offset(info->last_offset.value() + 1),
+                          record);
   }
   gate.open.Notify();
   {
     absl::MutexLock l(&mu);
     mu.Await(absl::Condition(
-        +[](std::vector<absl::Status>* r) { return r->size() == 9; }, &results));
+        +[](std::vector<absl::Status>* r) { return r->size() == 9; },
+        &results));
     for (const absl::Status& s : results) EXPECT_FALSE(s.ok());
   }
   EXPECT_EQ(log_->durable_end_offset(), durable_before);
@@ -156,22 +163,24 @@ TEST_F(GroupCommitTest, FullQueueRejectsInsteadOfBlocking) {
   fs_.SetSyncHook([&](const std::string&) { gate.Hook(); });
   std::atomic<int> ok{0};
   {
-  GroupCommitter committer({.disk_threads = 1, .max_pending_requests = 2});
-  log_->Append(MakeBatch(0), LeaderEpoch(1)).IgnoreError();
-  committer.RequestSync(log_.get(), Offset(3), [&](absl::Status s) { ok += s.ok(); });
-  gate.entered.WaitForNotification();  // 1 request in flight (still counted)
-  log_->Append(MakeBatch(1), LeaderEpoch(1)).IgnoreError();
-  absl::Notification second_done;
-  committer.RequestSync(log_.get(), Offset(6), [&](absl::Status s) {
-    ok += s.ok();
-    second_done.Notify();
-  });
-  absl::Status rejected;
-  committer.RequestSync(log_.get(), Offset(6), [&](absl::Status s) { rejected = s; });
-  EXPECT_EQ(rejected.code(), absl::StatusCode::kResourceExhausted);
-  gate.open.Notify();
-  second_done.WaitForNotification();
-  EXPECT_TRUE(committer.SyncBlocking(log_.get(), Offset(6)).ok());
+    GroupCommitter committer({.disk_threads = 1, .max_pending_requests = 2});
+    log_->Append(MakeBatch(0), LeaderEpoch(1)).IgnoreError();
+    committer.RequestSync(log_.get(), Offset(3),
+                          [&](absl::Status s) { ok += s.ok(); });
+    gate.entered.WaitForNotification();  // 1 request in flight (still counted)
+    log_->Append(MakeBatch(1), LeaderEpoch(1)).IgnoreError();
+    absl::Notification second_done;
+    committer.RequestSync(log_.get(), Offset(6), [&](absl::Status s) {
+      ok += s.ok();
+      second_done.Notify();
+    });
+    absl::Status rejected;
+    committer.RequestSync(log_.get(), Offset(6),
+                          [&](absl::Status s) { rejected = s; });
+    EXPECT_EQ(rejected.code(), absl::StatusCode::kResourceExhausted);
+    gate.open.Notify();
+    second_done.WaitForNotification();
+    EXPECT_TRUE(committer.SyncBlocking(log_.get(), Offset(6)).ok());
   }  // the destructor completes what is pending
   EXPECT_EQ(ok.load(), 2);
 }

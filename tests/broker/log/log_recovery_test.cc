@@ -80,7 +80,8 @@ TEST(LogRecoveryTest, TornOrGarbageTailKeepsEveryEarlierRecord) {
       const int batches = 5 + static_cast<int>(rng.Uniform(40));
       int64_t size = 0;
       for (int t = 0; t < batches; ++t) {
-        auto info = log->Append(MakeBatch(t, 3, 10 + rng.Uniform(400)), LeaderEpoch(1));
+        auto info =
+            log->Append(MakeBatch(t, 3, 10 + rng.Uniform(400)), LeaderEpoch(1));
         ASSERT_TRUE(info.ok());
         size += info->size_bytes;
         ends.push_back(size);
@@ -95,7 +96,8 @@ TEST(LogRecoveryTest, TornOrGarbageTailKeepsEveryEarlierRecord) {
     data.resize(cut);
     if (mode != 0) {
       const size_t n = 1 + rng.Uniform(3000);
-      for (size_t i = 0; i < n; ++i) data.push_back(static_cast<char>(rng.Next()));
+      for (size_t i = 0; i < n; ++i)
+        data.push_back(static_cast<char>(rng.Next()));
     }
     ASSERT_TRUE(env.fs.WriteFileAtomically(path, data).ok());
     int expected_batches = 0;
@@ -108,11 +110,13 @@ TEST(LogRecoveryTest, TornOrGarbageTailKeepsEveryEarlierRecord) {
     const int64_t end = log->log_end_offset().value();
     EXPECT_EQ(end, 3 * expected_batches);
     ExpectAllRecords(log.get(), end);
-    auto info = log->Append(MakeBatch(static_cast<int>(end / 3)), LeaderEpoch(2));
+    auto info =
+        log->Append(MakeBatch(static_cast<int>(end / 3)), LeaderEpoch(2));
     ASSERT_TRUE(info.ok());
     EXPECT_EQ(info->base_offset.value(), end);
-    EXPECT_EQ(*env.fs.FileSize(path), static_cast<uint64_t>(
-                                          (end == 0 ? 0 : ends[end / 3 - 1]) + info->size_bytes));
+    EXPECT_EQ(*env.fs.FileSize(path),
+              static_cast<uint64_t>((end == 0 ? 0 : ends[end / 3 - 1]) +
+                                    info->size_bytes));
   }
 }
 
@@ -121,7 +125,8 @@ TEST(LogRecoveryTest, ReplayedBatchWithWrongOffsetIsTruncated) {
   std::string first;
   {
     auto log = env.Open();
-    for (int t = 0; t < 4; ++t) log->Append(MakeBatch(t), LeaderEpoch(1)).IgnoreError();
+    for (int t = 0; t < 4; ++t)
+      log->Append(MakeBatch(t), LeaderEpoch(1)).IgnoreError();
     ASSERT_TRUE(log->Close().ok());
   }
   // A valid batch (good CRC) whose baseOffset does not continue the log.
@@ -139,7 +144,8 @@ TEST(LogRecoveryTest, MissingAndCorruptIndexesAreRebuilt) {
   Env env;
   {
     auto log = env.Open();
-    for (int t = 0; t < 200; ++t) log->Append(MakeBatch(t, 3, 200), LeaderEpoch(1)).IgnoreError();
+    for (int t = 0; t < 200; ++t)
+      log->Append(MakeBatch(t, 3, 200), LeaderEpoch(1)).IgnoreError();
     ASSERT_TRUE(log->Close().ok());
   }
   std::map<std::string, std::string> before;
@@ -174,7 +180,8 @@ TEST(LogRecoveryTest, MissingAndCorruptIndexesAreRebuilt) {
   EXPECT_EQ(*log->OffsetForTimestamp(1'700'000'000'000 + 2), Offset(0));
   ASSERT_TRUE(log->Close().ok());
   for (const auto& [name, contents] : before) {
-    EXPECT_EQ(*env.fs.ReadFileToString(JoinPath(env.dir.path(), name)), contents)
+    EXPECT_EQ(*env.fs.ReadFileToString(JoinPath(env.dir.path(), name)),
+              contents)
         << name;
   }
 }
@@ -187,8 +194,9 @@ TEST(LogRecoveryTest, StrayFilesAreCleaned) {
     ASSERT_TRUE(log->Close().ok());
   }
   const std::string d = env.dir.path();
-  for (const char* n : {"00000000000000000000.index.tmp", "00000000000000000077.index",
-                        "00000000000000000077.timeindex", "x.deleted", "README"}) {
+  for (const char* n :
+       {"00000000000000000000.index.tmp", "00000000000000000077.index",
+        "00000000000000000077.timeindex", "x.deleted", "README"}) {
     ASSERT_TRUE(env.fs.WriteFileAtomically(JoinPath(d, n), "junk").ok());
   }
   auto log = env.Open();
@@ -231,7 +239,8 @@ TEST(LogRecoveryTest, DiskFullFailsTheLogAndReopenDropsThePartialBatch) {
   Env env;
   {
     auto log = env.Open();
-    for (int t = 0; t < 5; ++t) log->Append(MakeBatch(t), LeaderEpoch(1)).IgnoreError();
+    for (int t = 0; t < 5; ++t)
+      log->Append(MakeBatch(t), LeaderEpoch(1)).IgnoreError();
     ASSERT_TRUE(log->Sync().ok());
     env.fs.SetWriteBudget(30);  // part of the next batch fits
     auto a = log->Append(MakeBatch(5), LeaderEpoch(1));
@@ -261,7 +270,9 @@ TEST(LogRecoveryTest, CrashKeepsEverySyncedRecord) {
       auto log = env.Open();
       const int batches = 10 + static_cast<int>(rng.Uniform(80));
       for (int t = 0; t < batches; ++t) {
-        ASSERT_TRUE(log->Append(MakeBatch(t, 3, rng.Uniform(300)), LeaderEpoch(1)).ok());
+        ASSERT_TRUE(
+            log->Append(MakeBatch(t, 3, rng.Uniform(300)), LeaderEpoch(1))
+                .ok());
         if (rng.Uniform(4) == 0) {
           ASSERT_TRUE(log->Sync().ok());
         }
@@ -277,7 +288,8 @@ TEST(LogRecoveryTest, CrashKeepsEverySyncedRecord) {
     EXPECT_GE(end, durable);
     EXPECT_LE(end, written);
     ExpectAllRecords(log.get(), end);
-    EXPECT_EQ(log->Append(MakeBatch(static_cast<int>(end / 3)), LeaderEpoch(2))->base_offset,
+    EXPECT_EQ(log->Append(MakeBatch(static_cast<int>(end / 3)), LeaderEpoch(2))
+                  ->base_offset,
               Offset(end));
   }
 }
@@ -331,10 +343,12 @@ TEST(LogConfigTest, ValidateNamesTheField) {
   EXPECT_EQ(c.Validate().code(), absl::StatusCode::kInvalidArgument);
   c = LogConfig();
   c.flush_interval_ms = 0;
-  EXPECT_THAT(std::string(c.Validate().message()), HasSubstr("flush_interval_ms"));
+  EXPECT_THAT(std::string(c.Validate().message()),
+              HasSubstr("flush_interval_ms"));
   Env env;
   env.config.segment_bytes = 5;
-  EXPECT_EQ(PartitionLog::Open(env.dir.path(), {"t", 0}, env.config, &env.fs, &env.clock)
+  EXPECT_EQ(PartitionLog::Open(env.dir.path(), {"t", 0}, env.config, &env.fs,
+                               &env.clock)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);

@@ -26,7 +26,8 @@ class PartitionLogTest : public ::testing::Test {
   }
 
   std::unique_ptr<PartitionLog> OpenLog() {
-    auto log = PartitionLog::Open(dir_.path(), {"orders", 3}, config_, &fs_, &clock_);
+    auto log =
+        PartitionLog::Open(dir_.path(), {"orders", 3}, config_, &fs_, &clock_);
     EXPECT_TRUE(log.ok()) << log.status();
     return log.ok() ? std::move(*log) : nullptr;
   }
@@ -88,7 +89,8 @@ TEST_F(PartitionLogTest, ReadHonoursMaxBytesLimitAndRange) {
   auto r = log->Read(Offset(0), 1, Offset(60));  // first batch whole
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(static_cast<int64_t>(r->batches.size()), batch_size);
-  r = log->Read(Offset(0), static_cast<int32_t>(3 * batch_size + 10), Offset(60));
+  r = log->Read(Offset(0), static_cast<int32_t>(3 * batch_size + 10),
+                Offset(60));
   EXPECT_EQ(static_cast<int64_t>(r->batches.size()), 3 * batch_size);
   r = log->Read(Offset(0), 1 << 20, Offset(7));  // stops before the limit
   EXPECT_EQ(DecodeRecordBatches(r->batches)->back().offset, Offset(8));
@@ -123,7 +125,8 @@ TEST_F(PartitionLogTest, RollsBySizeAndReadsAcrossSegments) {
   for (int t = 0; t < 400; ++t) AppendTag(log.get(), t, 300);  // ~400 KiB
   LogStats stats = log->Stats();
   EXPECT_GE(stats.segment_count, 6);
-  EXPECT_LE(stats.size_bytes, int64_t{stats.segment_count} * config_.segment_bytes);
+  EXPECT_LE(stats.size_bytes,
+            int64_t{stats.segment_count} * config_.segment_bytes);
   ExpectRecords(log.get(), 0, 1200);
   ExpectRecords(log.get(), 577, 1200);
   auto names = fs_.ListDir(dir_.path());
@@ -248,12 +251,42 @@ TEST_F(PartitionLogTest, FlippedByteInSealedSegmentIsDataLossNotServed) {
   EXPECT_THAT(msg, HasSubstr(absl::StrCat("baseOffset ", base + 6)));
   // A read that ends before the damaged batch is still served; one that
   // starts before it and runs into it fails rather than serving it.
-  auto before = log->Read(Offset(base), static_cast<int32_t>(2 * batch_size), Offset(1000));
+  auto before = log->Read(Offset(base), static_cast<int32_t>(2 * batch_size),
+                          Offset(1000));
   ASSERT_TRUE(before.ok()) << before.status();
   EXPECT_EQ(DecodeRecordBatches(before->batches)->size(), 6u);
   EXPECT_EQ(log->Read(Offset(base), 1 << 20, Offset(1000)).status().code(),
             absl::StatusCode::kDataLoss);
   ExpectRecords(log.get(), base + 9, 180);
+}
+
+TEST_F(PartitionLogTest, GarbageBatchHeaderInSealedSegmentIsDataLoss) {
+  config_.segment_bytes = 4096;
+  config_.index_interval_bytes = 1 << 20;  // no index: lookups scan headers
+  {
+    auto log = OpenLog();
+    for (int t = 0; t < 30; ++t) AppendTag(log.get(), t, 200);
+    ASSERT_TRUE(log->Close().ok());
+  }
+  const std::string first = JoinPath(dir_.path(), "00000000000000000000.log");
+  std::string data = *fs_.ReadFileToString(first);
+  const int64_t batch_size = static_cast<int64_t>(MakeBatch(0, 3, 200).size());
+  // The second batch's batchLength now points far past the end.
+  StoreBigEndian<int32_t>(data.data() + batch_size + 8, 0x7ffffff0);
+  ASSERT_TRUE(fs_.WriteFileAtomically(first, data).ok());
+  auto log = OpenLog();
+  auto r = log->Read(Offset(7), 1 << 20, Offset(1000));
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("00000000000000000000.log"));
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr(absl::StrCat("position ", batch_size)));
+  // The first batch is still served; the next segment is intact.
+  auto ok = log->Read(Offset(0), 1, Offset(1000));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(static_cast<int64_t>(ok->batches.size()), batch_size);
+  const Offset second_base = *log->OffsetForTimestamp(1'800'000'000'000);
+  EXPECT_EQ(second_base, log->log_end_offset());
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ std::vector<Appended> Fill(Segment* seg, int batches, int32_t interval) {
   std::vector<Appended> out;
   int64_t next = seg->base_offset().value();
   for (int b = 0; b < batches; ++b) {
-    std::string batch = MakeBatch(b, 1 + b % 4, 50 + 13 * (b % 7),
-                                  1'700'000'000'000 + 10 * b);
+    std::string batch =
+        MakeBatch(b, 1 + b % 4, 50 + 13 * (b % 7), 1'700'000'000'000 + 10 * b);
     StampBaseOffset(batch.data(), Offset(next));
     auto h = ParseBatchHeader(batch);
     EXPECT_TRUE(h.ok());
@@ -67,7 +67,8 @@ TEST(SegmentTest, FindOffsetForTimestamp) {
   const int64_t size = (*seg)->size_bytes();
   // Batch b's max timestamp is 1'700'000'000'000 + 10b + (records-1).
   for (int b = 0; b < 200; ++b) {
-    auto found = (*seg)->FindOffsetForTimestamp(1'700'000'000'000 + 10 * b, size);
+    auto found =
+        (*seg)->FindOffsetForTimestamp(1'700'000'000'000 + 10 * b, size);
     ASSERT_TRUE(found.ok());
     EXPECT_EQ(found->value(), appended[b].base) << b;
   }
@@ -78,8 +79,10 @@ TEST(SegmentTest, FindOffsetForTimestamp) {
 TEST(SegmentTest, ReopenRebuildsMissingIndexesIdentically) {
   testing::TempDir dir;
   FileSystem* fs = DefaultFileSystem();
-  const std::string index = JoinPath(dir.path(), SegmentFileName(Offset(0), ".index"));
-  const std::string time = JoinPath(dir.path(), SegmentFileName(Offset(0), ".timeindex"));
+  const std::string index =
+      JoinPath(dir.path(), SegmentFileName(Offset(0), ".index"));
+  const std::string time =
+      JoinPath(dir.path(), SegmentFileName(Offset(0), ".timeindex"));
   {
     auto seg = Segment::Create(fs, dir.path(), Offset(0));
     ASSERT_TRUE(seg.ok());

@@ -64,7 +64,8 @@ TEST(TopicManifestTest, DetectsEveryFlippedBit) {
       std::string bad = good;
       bad[i] ^= static_cast<char>(1 << bit);
       auto d = DecodeTopicManifest(bad, "p");
-      EXPECT_EQ(d.status().code(), absl::StatusCode::kDataLoss) << i << "/" << bit;
+      EXPECT_EQ(d.status().code(), absl::StatusCode::kDataLoss)
+          << i << "/" << bit;
     }
   }
 }
@@ -78,7 +79,8 @@ TEST(TopicManifestTest, NamesTheProblem) {
   std::string bad_body = good;
   bad_body[good.size() - 3] ^= 1;
   ExpectCorrupt(bad_body, "CRC-32C mismatch");
-  ExpectCorrupt(std::string("RTMF") + std::string(4, '\0'), "FlatBuffer verification");
+  ExpectCorrupt(std::string("RTMF") + std::string(4, '\0'),
+                "FlatBuffer verification");
 }
 
 }  // namespace

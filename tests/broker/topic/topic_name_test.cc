@@ -8,8 +8,8 @@ namespace rtai::broker {
 namespace {
 
 TEST(TopicNameTest, AcceptsKafkaLegalNames) {
-  for (const char* name : {"a", "orders", "Orders.v2", "a_b-c.d", "0", "...",
-                           "x..y"}) {
+  for (const char* name :
+       {"a", "orders", "Orders.v2", "a_b-c.d", "0", "...", "x..y"}) {
     EXPECT_TRUE(ValidateTopicName(name).ok()) << name;
   }
   EXPECT_TRUE(ValidateTopicName(std::string(249, 'x')).ok());

@@ -41,7 +41,8 @@ TEST_F(TopicTableTest, CreatedTopicsSurviveReopen) {
     ASSERT_TRUE(t.ok()) << t.status();
     ASSERT_TRUE((*t)->Create(Meta("b", 2)).ok());
     ASSERT_TRUE((*t)->Create(Meta("a", 1)).ok());
-    EXPECT_EQ((*t)->Create(Meta("a", 3)).code(), absl::StatusCode::kAlreadyExists);
+    EXPECT_EQ((*t)->Create(Meta("a", 3)).code(),
+              absl::StatusCode::kAlreadyExists);
     EXPECT_EQ((*t)->total_partitions(), 3);
   }
   auto t = TopicTable::Open(fs_, dir_);
@@ -64,6 +65,24 @@ TEST_F(TopicTableTest, DeleteRemovesDirectoryAndSurvivesReopen) {
   auto t2 = TopicTable::Open(fs_, dir_);
   ASSERT_TRUE(t2.ok());
   EXPECT_TRUE((*t2)->Names().empty());
+}
+
+TEST_F(TopicTableTest, UpdateRewritesManifestButNotIdentity) {
+  {
+    auto t = TopicTable::Open(fs_, dir_);
+    ASSERT_TRUE((*t)->Create(Meta("u", 2)).ok());
+    TopicMetadata m = Meta("u", 2);
+    m.partitions[1].leader_epoch = LeaderEpoch(9);
+    ASSERT_TRUE((*t)->Update(m).ok());
+    EXPECT_EQ((*t)->Update(Meta("other", 1)).code(),
+              absl::StatusCode::kNotFound);
+    EXPECT_EQ((*t)->Update(Meta("u", 3)).code(),
+              absl::StatusCode::kInvalidArgument);
+  }
+  auto t = TopicTable::Open(fs_, dir_);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ((*t)->Find("u")->partitions[1].leader_epoch, LeaderEpoch(9));
+  EXPECT_EQ((*t)->Find("u")->partition_count, 2);
 }
 
 TEST_F(TopicTableTest, OpenFinishesInterruptedDeleteAndCreate) {
@@ -89,13 +108,15 @@ TEST_F(TopicTableTest, CorruptManifestFailsOpenNamingTheFile) {
   auto t = TopicTable::Open(fs_, dir_);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(t.status().message().find(path), absl::string_view::npos) << t.status();
+  EXPECT_NE(t.status().message().find(path), absl::string_view::npos)
+      << t.status();
 }
 
 TEST_F(TopicTableTest, ManifestInWrongDirectoryIsCorrupt) {
   ASSERT_TRUE(fs_->CreateDirs(dir_ + "/topics/other").ok());
   ASSERT_TRUE(WriteTopicManifest(fs_, dir_ + "/topics/other/topic.manifest",
-                                 Meta("t", 1)).ok());
+                                 Meta("t", 1))
+                  .ok());
   auto t = TopicTable::Open(fs_, dir_);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kDataLoss);
