@@ -9,8 +9,8 @@ namespace {
 // Adapts broker/kafka's KafkaServer to rtaid's KafkaListener.
 class KafkaServerListener : public KafkaListener {
  public:
-  KafkaServerListener(broker::Broker* broker, kafka::KafkaServerOptions options)
-      : server_(broker, std::move(options)) {}
+  KafkaServerListener(broker::Broker* broker, kafka::KafkaServerOptions options, Clock* clock)
+      : server_(broker, std::move(options), clock) {}
   absl::Status Start(const std::string& address) {
     if (absl::Status s = server_.Start(address); !s.ok()) return s;
     std::string host;
@@ -29,10 +29,13 @@ class KafkaServerListener : public KafkaListener {
 
 }  // namespace
 
+// KafkaServer with default KafkaServerOptions (docs/KAFKA.md); rtaid flags
+// for the advertised host, auto-creation and default partitions are still
+// to be added.
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
     const std::string& listen_address, broker::Broker* broker, Clock* clock) {
-  (void)clock;
-  auto listener = std::make_unique<KafkaServerListener>(broker, kafka::KafkaServerOptions{});
+  auto listener =
+      std::make_unique<KafkaServerListener>(broker, kafka::KafkaServerOptions{}, clock);
   if (absl::Status s = listener->Start(listen_address); !s.ok()) return s;
   return std::unique_ptr<KafkaListener>(std::move(listener));
 }

@@ -20,6 +20,7 @@ KafkaConnection::KafkaConnection(asio::ip::tcp::socket socket, Strand strand,
                                  const RequestProcessor* processor, std::shared_ptr<Gate> gate,
                                  std::shared_ptr<MemoryBudget> budget,
                                  int32_t max_request_bytes, int32_t max_inflight,
+                                 int64_t idle_timeout_ms, Clock* clock,
                                  std::function<void(KafkaConnection*)> on_close)
     : socket_(std::move(socket)),
       strand_(std::move(strand)),
@@ -28,10 +29,30 @@ KafkaConnection::KafkaConnection(asio::ip::tcp::socket socket, Strand strand,
       budget_(std::move(budget)),
       max_request_bytes_(max_request_bytes),
       max_inflight_(static_cast<size_t>(max_inflight)),
+      idle_timeout_ms_(idle_timeout_ms),
+      clock_(clock),
+      idle_timer_(strand_),
       on_close_(std::move(on_close)) {}
 
 void KafkaConnection::Start() {
-  asio::post(strand_, [self = shared_from_this()] { self->ReadSize(); });
+  asio::post(strand_, [self = shared_from_this()] {
+    self->Touch();
+    self->ArmIdleTimer(self->idle_timeout_ms_);
+    self->ReadSize();
+  });
+}
+
+void KafkaConnection::ArmIdleTimer(int64_t delay_ms) {
+  idle_timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  idle_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (ec || self->closed_) return;
+    const int64_t idle_ms = (self->clock_->MonotonicNanos() - self->last_activity_ns_) / 1000000;
+    if (self->inflight_.empty() && !self->writing_ && idle_ms >= self->idle_timeout_ms_) {
+      LogInfo("kafka: closing idle connection", {{"idle_ms", idle_ms}});
+      return self->CloseNow("idle");
+    }
+    self->ArmIdleTimer(std::max<int64_t>(1, self->idle_timeout_ms_ - idle_ms));
+  });
 }
 
 void KafkaConnection::Close() {
@@ -44,6 +65,7 @@ void KafkaConnection::CloseNow(const char* why) {
   error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
+  idle_timer_.cancel();
   inflight_.clear();
   if (on_close_) on_close_(this);
 }
@@ -57,6 +79,7 @@ void KafkaConnection::ReadSize() {
                      // waiting for memory must not let Flush() start
                      // another read.
                      if (ec) return self->CloseNow("read error or EOF");
+                     self->Touch();
                      const int32_t size = LoadBigEndian<int32_t>(self->size_buf_);
                      if (size < kMinRequestBytes || size > self->max_request_bytes_) {
                        LogWarning("kafka: closing connection: bad request size",
@@ -98,6 +121,7 @@ void KafkaConnection::ReadBody(int32_t size) {
                        self->budget_->Release(static_cast<int64_t>(self->body_.size()));
                        return self->CloseNow("read error");
                      }
+                     self->Touch();
                      self->Dispatch();
                    }));
 }
@@ -153,6 +177,7 @@ void KafkaConnection::Flush() {
                                                                                   size_t) {
                       self->writing_ = false;
                       if (ec) return self->CloseNow("write error");
+                      self->Touch();
                       self->Flush();
                     }));
 }

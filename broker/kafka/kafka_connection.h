@@ -22,9 +22,11 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "absl/synchronization/mutex.h"
+#include "base/clock.h"
 #include "broker/kafka/memory_budget.h"
 #include "broker/kafka/request_processor.h"
 
@@ -58,7 +60,8 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   KafkaConnection(boost::asio::ip::tcp::socket socket, Strand strand,
                   const RequestProcessor* processor, std::shared_ptr<Gate> gate,
                   std::shared_ptr<MemoryBudget> budget, int32_t max_request_bytes,
-                  int32_t max_inflight, std::function<void(KafkaConnection*)> on_close);
+                  int32_t max_inflight, int64_t idle_timeout_ms, Clock* clock,
+                  std::function<void(KafkaConnection*)> on_close);
 
   // Starts reading. Call once.
   void Start();
@@ -80,6 +83,9 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   void Complete(uint64_t seq, RequestProcessor::Outcome outcome);
   void Flush();
   void CloseNow(const char* why);
+  // Closes the connection once it has been idle for idle_timeout_ms.
+  void ArmIdleTimer(int64_t delay_ms);
+  void Touch() { last_activity_ns_ = clock_->MonotonicNanos(); }
 
   boost::asio::ip::tcp::socket socket_;
   Strand strand_;
@@ -88,6 +94,10 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   std::shared_ptr<MemoryBudget> budget_;
   const int32_t max_request_bytes_;
   const size_t max_inflight_;
+  const int64_t idle_timeout_ms_;
+  Clock* const clock_;
+  boost::asio::steady_timer idle_timer_;
+  int64_t last_activity_ns_ = 0;
   std::function<void(KafkaConnection*)> on_close_;
 
   char size_buf_[4];

@@ -38,6 +38,7 @@ absl::Status ParseHostPort(const std::string& address, std::string* host, int* p
 struct KafkaServer::Impl {
   Impl(broker::Broker* b, KafkaServerOptions o, Clock* clock)
       : broker(b),
+        clock(clock),
         options(std::make_shared<const KafkaServerOptions>(std::move(o))),
         groups(options->groups, clock),
         offset_store(options->persist_offsets ? std::make_unique<OffsetStore>(b, clock)
@@ -57,6 +58,7 @@ struct KafkaServer::Impl {
   void OnClose(KafkaConnection* c);
 
   broker::Broker* broker;
+  Clock* clock;
   std::shared_ptr<const KafkaServerOptions> options;
   GroupCoordinator groups;
   std::unique_ptr<OffsetStore> offset_store;  // null: commits in memory only
@@ -96,7 +98,8 @@ void KafkaServer::Impl::Accept() {
         auto strand = asio::make_strand(io);
         conn = std::make_shared<KafkaConnection>(
             std::move(socket), strand, &processor, gate, budget, options->max_request_bytes,
-            options->max_inflight_requests, [this](KafkaConnection* c) { OnClose(c); });
+            options->max_inflight_requests, options->connection_idle_timeout_ms, clock,
+            [this](KafkaConnection* c) { OnClose(c); });
         connections[conn.get()] = conn;
       }
     }

@@ -17,6 +17,9 @@ absl::Status KafkaServerOptions::Validate() const {
     return bad("max_inflight_request_bytes", max_inflight_request_bytes);
   }
   if (io_threads < 1 || io_threads > 64) return bad("io_threads", io_threads);
+  if (connection_idle_timeout_ms < 1) {
+    return bad("connection_idle_timeout_ms", connection_idle_timeout_ms);
+  }
   if (admin_threads < 1 || admin_threads > 64) return bad("admin_threads", admin_threads);
   if (default_partitions < 1) return bad("default_partitions", default_partitions);
   if (fetch_max_wait_ms < 0) return bad("fetch_max_wait_ms", fetch_max_wait_ms);

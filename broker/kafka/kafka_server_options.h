@@ -29,6 +29,10 @@ struct KafkaServerOptions {
   // connections wait (and stop reading). Must be >= max_request_bytes.
   // Default: 256 MiB (bytes).
   int64_t max_inflight_request_bytes = int64_t{256} << 20;
+  // A connection with no request in flight and no bytes read or written for
+  // this long is closed (connections.max.idle.ms); this also ends a client
+  // that stalls in the middle of a frame. Default: 600000 (ms).
+  int64_t connection_idle_timeout_ms = 600000;
   // Threads running the Asio io_context. Default: 1.
   int32_t io_threads = 1;
   // Threads for metadata/admin work that may touch disk. Default: 1.

@@ -60,7 +60,8 @@ namespace {
 std::optional<std::string> CommonProtocol(
     const std::vector<std::unique_ptr<GroupCoordinator::Member>>& members) {
   if (members.empty()) return std::nullopt;
-  for (const auto& [name, metadata] : members.front()->protocols) {
+  for (const auto& protocol : members.front()->protocols) {
+    const std::string& name = protocol.first;
     bool everyone = true;
     for (const auto& m : members) {
       everyone &= std::any_of(m->protocols.begin(), m->protocols.end(),

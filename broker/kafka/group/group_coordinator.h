@@ -144,7 +144,7 @@ class GroupCoordinator {
   Clock* const clock_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<Group>> groups_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_member_ = 0 ABSL_GUARDED_BY(mu_);
+  uint64_t next_member_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace rtai::kafka

@@ -1,5 +1,6 @@
-// DeleteTopics (key 20), versions 0-4 (by name). Blocking: runs on the
-// admin threads.
+// DeleteTopics (key 20), versions 0-4 (by name). The internal
+// __consumer_offsets topic cannot be deleted (INVALID_TOPIC_EXCEPTION).
+// Blocking: runs on the admin threads.
 
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
@@ -14,6 +15,10 @@ void HandleDeleteTopics(const HandlerContext& ctx, StructValue request, Respond 
     StructValue& out = response.AddStruct("Responses");
     const std::string topic = name.is_null() ? std::string() : name.as_string();
     out.SetStr("Name", topic);
+    if (topic == kOffsetsTopic) {
+      out.SetInt("ErrorCode", Code(ErrorCode::kInvalidTopicException));
+      continue;
+    }
     absl::Status s = ctx.broker->DeleteTopic(topic);
     out.SetInt("ErrorCode", Code(s.ok() ? ErrorCode::kNone : ErrorFromStatus(s, false)));
   }

@@ -2,7 +2,9 @@
 // the producer sent it) go to Broker::Produce unchanged; the response is
 // sent when every partition has answered. acks=0 answers nothing at all.
 // Record sets in the pre-v2 formats (magic 0/1) are refused with
-// UNSUPPORTED_FOR_MESSAGE_FORMAT: the log stores v2 batches only.
+// UNSUPPORTED_FOR_MESSAGE_FORMAT: the log stores v2 batches only. Clients
+// may not write to the internal __consumer_offsets topic
+// (INVALID_TOPIC_EXCEPTION), as in Kafka.
 
 #include <memory>
 
@@ -102,6 +104,7 @@ void HandleProduce(const HandlerContext& ctx, StructValue request, Respond respo
   for (Work& w : work) {
     ErrorCode error = CheckRecords(*w.partition);
     if (acks != 0 && acks != 1 && acks != -1) error = ErrorCode::kInvalidRequiredAcks;
+    if (w.topic == kOffsetsTopic) error = ErrorCode::kInvalidTopicException;
     if (error != ErrorCode::kNone) {
       Finish(state, w.slot, error, -1);
       continue;

@@ -236,6 +236,14 @@ TEST_F(HandlersTest, ProduceErrorsMapToKafkaCodes) {
             Code(ErrorCode::kMessageTooLarge));
   EXPECT_EQ(code(ProduceRequest("t", 0, BuildBatch({{"k", "v"}}), 2)),
             Code(ErrorCode::kInvalidRequiredAcks));
+  ASSERT_TRUE(broker_.CreateTopic(kOffsetsTopic, 1, {}).ok());
+  EXPECT_EQ(code(ProduceRequest(kOffsetsTopic, 0, BuildBatch({{"k", "v"}}))),
+            Code(ErrorCode::kInvalidTopicException));
+  StructValue del = NewMessage(kDeleteTopicsRequest);
+  del.MutableArray("TopicNames")->push_back(Value(std::string(kOffsetsTopic)));
+  EXPECT_EQ(Ok(ApiKey::kDeleteTopics, 1, del).Array("Responses")[0].as_struct().Int("ErrorCode"),
+            Code(ErrorCode::kInvalidTopicException));
+  EXPECT_TRUE(broker_.DescribeTopic(kOffsetsTopic).ok());
 }
 
 TEST_F(HandlersTest, ProduceWithAcksZeroSendsNoResponseButAppends) {

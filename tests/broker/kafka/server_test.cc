@@ -273,5 +273,27 @@ TEST_F(ServerTest, OptionsRejectABudgetSmallerThanOneRequest) {
   EXPECT_EQ(server.Start("127.0.0.1:0").code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(ServerTest, IdleAndStalledConnectionsAreClosedButLongPollsAreNot) {
+  ASSERT_TRUE(broker_.CreateTopic("t", 1, {}).ok());
+  KafkaServerOptions options;
+  options.connection_idle_timeout_ms = 100;
+  StartServer(options);
+  TestSocket silent, stalled, polling;
+  ASSERT_TRUE(silent.Connect(server_->port()));
+  ASSERT_TRUE(stalled.Connect(server_->port()));
+  ASSERT_TRUE(polling.Connect(server_->port()));
+  const std::string frame = ApiVersions(1);
+  ASSERT_TRUE(stalled.Send(frame.substr(0, frame.size() - 3)));  // never finished
+  ASSERT_TRUE(polling.Send(LongPollFetch(7, "t")));
+  // Both idle connections are closed by the server (reads return EOF).
+  EXPECT_TRUE(silent.ClosedByPeer());
+  EXPECT_TRUE(stalled.ClosedByPeer());
+  // The long poll (in flight far longer than the idle timeout) survives.
+  EXPECT_EQ(broker_.waiting_fetches(), 1);
+  broker_.Produce("t", PartitionId(0), testing::BuildBatch({{"k", "v"}}), broker::Acks::kLeader,
+                  [](absl::StatusOr<broker::AppendInfo>) {});
+  EXPECT_EQ(CorrelationOf(polling.ReadFrame()), 7);
+}
+
 }  // namespace
 }  // namespace rtai::kafka
