@@ -1,9 +1,9 @@
 #pragma once
 // The one place where rtaid starts the Kafka protocol listener
-// (broker/kafka, built separately). rtaid calls StartKafkaListener after the
-// Broker is open and stops the returned listener before Broker::Shutdown.
-// Until broker/kafka provides its server, StartKafkaListener logs that the
-// listener is not built in and returns nullptr (rtaid keeps running).
+// (broker/kafka). rtaid calls StartKafkaListener after the Broker is open and
+// stops the returned listener before Broker::Shutdown. The --kafka-* flags
+// (advertised address, topic auto-creation, default partitions, connection
+// and request limits) are defined and read here.
 
 #include <memory>
 #include <string>
@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "broker/core/broker.h"
+#include "broker/log/log_config.h"
 
 namespace rtai::cli {
 
@@ -23,8 +24,12 @@ class KafkaListener {
   virtual void Shutdown() = 0;
 };
 
-// `broker` and `clock` outlive the listener. nullptr: not built in yet.
+// Starts the listener on `listen_address` with options from the --kafka-*
+// flags; `log_defaults` are the broker's topic defaults (reported by
+// DescribeConfigs). kInvalidArgument for a bad flag value, naming the flag.
+// `broker` and `clock` outlive the listener.
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
-    const std::string& listen_address, broker::Broker* broker, Clock* clock);
+    const std::string& listen_address, broker::Broker* broker, Clock* clock,
+    const broker::LogConfig& log_defaults);
 
 }  // namespace rtai::cli

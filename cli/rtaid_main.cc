@@ -1,5 +1,5 @@
 // rtaid: the rtai daemon. Hosts the broker (gRPC BrokerService, and the Kafka
-// listener once broker/kafka lands) on one data directory. Stops cleanly on
+// listener) on one data directory. Stops cleanly on
 // SIGTERM or SIGINT: a dedicated thread sigwait()s, then the servers stop
 // and the Broker shuts down (pending callbacks complete, logs synced).
 
@@ -182,7 +182,8 @@ int main(int argc, char** argv) {
     return Die(grpc.status());
   }
   auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
-                                             broker->get(), clock);
+                                             broker->get(), clock,
+                                             options->log_defaults);
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
     (*broker)->Shutdown();

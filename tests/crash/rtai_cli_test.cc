@@ -154,6 +154,18 @@ TEST_F(RtaiCliTest, RtaidRefusesBadFlagsClearly) {
                  "", dir_->path());
   EXPECT_EQ(bad_segment.exit_code, 1);
   EXPECT_THAT(bad_segment.err, HasSubstr("segment.bytes"));
+  auto bad_advertised =
+      RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                  "--kafka-advertised", "no-port-here"},
+                 "", dir_->path());
+  EXPECT_EQ(bad_advertised.exit_code, 1);
+  EXPECT_THAT(bad_advertised.err, HasSubstr("--kafka-advertised"));
+  auto bad_partitions =
+      RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                  "--kafka-num-partitions", "0"},
+                 "", dir_->path());
+  EXPECT_EQ(bad_partitions.exit_code, 1);
+  EXPECT_THAT(bad_partitions.err, HasSubstr("--kafka-* flags"));
   auto busy = RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/y",
                           "--grpc-listen", rtaid_->address()},
                          "", dir_->path());
