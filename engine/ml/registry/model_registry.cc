@@ -203,6 +203,7 @@ absl::StatusOr<ModelInfo> ModelRegistry::Promote(const ModelRef& ref) {
     e.Find(e.champion)->stage = ModelStage::kArchived;
     prev.push_back(e.champion);
   }
+  info.replaced_champion = e.champion;
   e.champion = ref.version;
   e.Find(ref.version)->stage = ModelStage::kChampion;
   info.version = *e.Find(ref.version);
@@ -221,11 +222,12 @@ absl::StatusOr<ModelInfo> ModelRegistry::Rollback(const std::string& name) {
   }
   RegistryManifest next = manifest_;
   ModelEntry& e = next.models[name];
+  const int64_t replaced = e.champion;
   if (e.champion != 0) e.Find(e.champion)->stage = ModelStage::kArchived;
   e.champion = e.previous_champions.back();
   e.previous_champions.pop_back();
   e.Find(e.champion)->stage = ModelStage::kChampion;
-  ModelInfo info{name, *e.Find(e.champion), false};
+  ModelInfo info{name, *e.Find(e.champion), false, replaced};
   RETURN_IF_ERROR(Commit(std::move(next)));
   return info;
 }

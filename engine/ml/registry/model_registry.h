@@ -50,6 +50,8 @@ struct ModelInfo {
   std::string name;
   ModelVersion version;
   bool deduplicated = false;  // Register(): identical bytes already there
+  // Promote()/Rollback(): the champion before the change (0: none).
+  int64_t replaced_champion = 0;
 };
 
 // What a score operator gets for a reference: metadata plus the bytes,
