@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/crash/rtaid_process.h"
@@ -92,6 +94,49 @@ TEST_F(ModelCliTest, ErrorsAreOneActionableLine) {
   ExpectError(Cli({"model", "promote", "nope"}), "NAME@VERSION");
   ExpectError(Cli({"model", "rollback", "nope"}), "no model named");
   ExpectError(Cli({"model", "frobnicate"}), "unknown model command");
+}
+
+TEST_F(ModelCliTest, FraudGenerateProducesTransactionsAndLabels) {
+  ASSERT_EQ(Cli({"topic", "create", "transactions", "--partitions", "2"}).exit_code, 0);
+  ASSERT_EQ(Cli({"topic", "create", "feedback"}).exit_code, 0);
+  auto r = Cli({"fraud", "generate", "--topic", "transactions", "--labels-topic",
+                "feedback", "--events", "3000", "--seed", "7", "--drift-after",
+                "1500", "--out", dir_.path() + "/a.jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("generated 3000 transactions ("));
+  EXPECT_THAT(r.out, HasSubstr("and 3000 labels"));
+  auto c = Cli({"consume", "transactions", "--from-beginning", "--max-messages",
+                "3000", "--timeout-ms", "5000", "--format", "%k %t %v"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const std::vector<std::string> lines = absl::StrSplit(c.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3000u);
+  // Keyed by card, stamped with the event time, value = the JSON line.
+  for (const std::string& line : lines) {
+    const std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(' ', 2));
+    ASSERT_EQ(f.size(), 3u);
+    EXPECT_THAT(f[2], HasSubstr("\"card_id\":\"" + f[0] + "\""));
+    EXPECT_THAT(f[2], HasSubstr("\"event_time_ms\":" + f[1] + ","));
+  }
+  auto l = Cli({"consume", "feedback", "--from-beginning", "--max-messages",
+                "3000", "--timeout-ms", "5000"});
+  EXPECT_EQ(std::vector<std::string>(absl::StrSplit(l.out, '\n', absl::SkipEmpty())).size(),
+            3000u);
+  EXPECT_THAT(l.out, HasSubstr("\"fraud_pattern\":\"small_new_category\""));
+  // The same seed writes the same file.
+  ASSERT_EQ(Cli({"fraud", "generate", "--events", "3000", "--seed", "7",
+                 "--drift-after", "1500", "--out", dir_.path() + "/b.jsonl"})
+                .exit_code, 0);
+  std::ifstream a(dir_.path() + "/a.jsonl"), b(dir_.path() + "/b.jsonl");
+  std::stringstream sa, sb;
+  sa << a.rdbuf();
+  sb << b.rdbuf();
+  EXPECT_EQ(sa.str(), sb.str());
+  EXPECT_FALSE(sa.str().empty());
+  ExpectError(Cli({"fraud", "generate", "--events", "10"}), "--topic TOPIC or --out FILE");
+  ExpectError(Cli({"fraud", "generate", "--out", "/dev/null", "--fraud-rate", "0.9"}),
+              "fraud_rate");
+  ExpectError(Cli({"fraud", "generate", "--topic", "nope", "--events", "10"}),
+              "NOT_FOUND");
 }
 
 }  // namespace
