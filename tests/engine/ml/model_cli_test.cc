@@ -139,5 +139,35 @@ TEST_F(ModelCliTest, FraudGenerateProducesTransactionsAndLabels) {
               "NOT_FOUND");
 }
 
+// The README demo's set-up: generate pre-drift data, train the champion with
+// /usr/bin/python3 + libxgboost, register and promote it in rtaid.
+TEST_F(ModelCliTest, TrainedFraudChampionRegisters) {
+  const std::string d = dir_.path();
+  ASSERT_EQ(Cli({"fraud", "generate", "--events", "30000", "--drift-after",
+                 "30000", "--out", d + "/tx.jsonl", "--labels-out",
+                 d + "/labels.jsonl"}).exit_code, 0);
+  auto t = RunCommand({"/usr/bin/python3",
+                       std::string(RTAI_SOURCE_DIR) +
+                           "/engine/ml/python/train_fraud_champion.py",
+                       d + "/tx.jsonl", d + "/labels.jsonl", d + "/champion.json"},
+                      "", d, absl::Seconds(300));
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  ASSERT_THAT(t.out, StartsWith("auc="));
+  EXPECT_GT(std::stod(t.out.substr(4)), 0.95) << t.out;
+  auto r = Cli({"model", "register", d + "/champion.json", "--name", "fraud",
+                "--metric", "auc=" + t.out.substr(4, 8)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("registered fraud@1  xgboost-json"));
+  ASSERT_EQ(Cli({"model", "promote", "fraud@1"}).exit_code, 0);
+  // Unusable input is a clear exit 2.
+  auto bad = RunCommand({"/usr/bin/python3",
+                         std::string(RTAI_SOURCE_DIR) +
+                             "/engine/ml/python/train_fraud_champion.py",
+                         d + "/labels.jsonl", d + "/labels.jsonl", d + "/x.json"},
+                        "", d);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("train_fraud_champion: "));
+}
+
 }  // namespace
 }  // namespace rtai::testing
