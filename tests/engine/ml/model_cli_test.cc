@@ -159,6 +159,19 @@ TEST_F(ModelCliTest, TrainedFraudChampionRegisters) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("registered fraud@1  xgboost-json"));
   ASSERT_EQ(Cli({"model", "promote", "fraud@1"}).exit_code, 0);
+  // The same model saved as UBJSON by libxgboost; the format is guessed.
+  auto u = RunCommand({"/usr/bin/python3", "-c",
+                       "import sys, xgboost; b = xgboost.Booster(); "
+                       "b.load_model(sys.argv[1]); b.save_model(sys.argv[2])",
+                       d + "/champion.json", d + "/champion.ubj"},
+                      "", d);
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  r = Cli({"model", "register", d + "/champion.ubj", "--name", "fraud"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("registered fraud@2  xgboost-ubj"));
+  ExpectError(Cli({"model", "register", d + "/champion.ubj", "--name", "x",
+                   "--format", "xgboost-json"}),
+              "not a valid xgboost-json model");
   // Unusable input is a clear exit 2.
   auto bad = RunCommand({"/usr/bin/python3",
                          std::string(RTAI_SOURCE_DIR) +

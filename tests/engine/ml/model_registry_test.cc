@@ -4,6 +4,8 @@
 #include "engine/ml/registry/model_registry.h"
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -92,6 +94,41 @@ TEST(ModelRefTest, ParsesTheThreeForms) {
     EXPECT_FALSE(ParseModelRef(bad).ok()) << bad;
   }
   EXPECT_FALSE(ParseModelRef(std::string(129, 'a')).ok());
+}
+
+TEST(ModelFormatTest, NamesParseAndSniff) {
+  for (ModelFormat f : {ModelFormat::kXgboostJson, ModelFormat::kXgboostUbj,
+                        ModelFormat::kRtaiLinear}) {
+    EXPECT_EQ(*ParseModelFormat(ModelFormatName(f)), f);
+  }
+  EXPECT_FALSE(ParseModelFormat("onnx").ok());
+  EXPECT_EQ(SniffModelFormat(kXgbJson), ModelFormat::kXgboostJson);
+  EXPECT_EQ(SniffModelFormat(Linear(1)), ModelFormat::kRtaiLinear);
+  EXPECT_EQ(SniffModelFormat(std::string("{L\x00\x00\x00\x00\x00\x00\x00\x07learner", 16)),
+            ModelFormat::kXgboostUbj);
+  EXPECT_EQ(SniffModelFormat(""), ModelFormat::kXgboostJson);
+}
+
+TEST_F(ModelRegistryTest, ConcurrentRegistrationsGetDistinctVersions) {
+  ModelRegistryOptions o = Options();
+  o.max_versions_per_name = 100;
+  auto reg = *ModelRegistry::Open(o, DefaultFileSystem(), &clock_);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        EXPECT_TRUE(reg->Register("m", ModelFormat::kRtaiLinear,
+                                  Linear(t * 100 + i), {}).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto d = *reg->Describe("m");
+  ASSERT_EQ(d.versions.size(), 40u);
+  for (int i = 0; i < 40; ++i) EXPECT_EQ(d.versions[i].version, i + 1);
+  EXPECT_EQ(BlobCount(), 40u);
+  reg.reset();
+  EXPECT_EQ(Open()->Describe("m")->versions.size(), 40u);
 }
 
 TEST_F(ModelRegistryTest, RegisterListDescribePromoteRollback) {
