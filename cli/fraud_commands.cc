@@ -98,7 +98,8 @@ absl::Status Generate(CliEnv& env, const ParsedArgs& a) {
   ASSIGN_OR_RETURN(const int64_t events, a.GetInt("events", 200000));
   ASSIGN_OR_RETURN(const int64_t seed, a.GetInt("seed", 1));
   ASSIGN_OR_RETURN(o.drift_after_events, a.GetInt("drift-after", 100000));
-  ASSIGN_OR_RETURN(o.label_delay_ms, a.GetInt("label-delay-ms", o.label_delay_ms));
+  ASSIGN_OR_RETURN(o.label_delay_ms,
+                   a.GetInt("label-delay-ms", o.label_delay_ms));
   ASSIGN_OR_RETURN(const int64_t cards, a.GetInt("cards", o.num_cards));
   ASSIGN_OR_RETURN(o.fraud_rate, GetDouble(a, "fraud-rate", o.fraud_rate));
   ASSIGN_OR_RETURN(o.peak_events_per_second,
@@ -121,8 +122,8 @@ absl::Status Generate(CliEnv& env, const ParsedArgs& a) {
     ml::GeneratedEvent e = g.Next();
     if (e.is_label) {
       ++label_count;
-      RETURN_IF_ERROR(labels.Add(e.label.card_id, e.label.ToJson(),
-                                 e.label.label_time_ms));
+      RETURN_IF_ERROR(
+          labels.Add(e.label.card_id, e.label.ToJson(), e.label.label_time_ms));
       continue;
     }
     ++n;
@@ -157,10 +158,10 @@ absl::Status RunFraudCommand(CliEnv& env,
         absl::StrCat("unknown fraud command \"", args[0], "\" (generate)"));
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
-  ArgSpec spec{{"topic", "labels-topic", "out", "labels-out", "events", "seed",
-                "drift-after", "fraud-rate", "label-delay-ms", "cards",
-                "peak-rate"},
-               {}};
+  ArgSpec spec{
+      {"topic", "labels-topic", "out", "labels-out", "events", "seed",
+       "drift-after", "fraud-rate", "label-delay-ms", "cards", "peak-rate"},
+      {}};
   ASSIGN_OR_RETURN(ParsedArgs a, ParseArgs(rest, spec));
   if (a.Has("help")) {
     *env.out << kFraudHelp;

@@ -17,9 +17,9 @@ struct City {
 // New York, Los Angeles, Chicago, Houston, Phoenix, Philadelphia,
 // San Antonio, San Diego, Dallas, Seattle, Miami, Denver.
 constexpr City kCities[] = {
-    {40.7128, -74.0060}, {34.0522, -118.2437}, {41.8781, -87.6298},
-    {29.7604, -95.3698}, {33.4484, -112.0740}, {39.9526, -75.1652},
-    {29.4241, -98.4936}, {32.7157, -117.1611}, {32.7767, -96.7970},
+    {40.7128, -74.0060},  {34.0522, -118.2437}, {41.8781, -87.6298},
+    {29.7604, -95.3698},  {33.4484, -112.0740}, {39.9526, -75.1652},
+    {29.4241, -98.4936},  {32.7157, -117.1611}, {32.7767, -96.7970},
     {47.6062, -122.3321}, {25.7617, -80.1918},  {39.7392, -104.9903}};
 constexpr int kNumCities = sizeof(kCities) / sizeof(kCities[0]);
 
@@ -31,12 +31,12 @@ struct Category {
 // The first kNumNormal are everyday categories; the rest are rare for
 // legitimate use and become the post-drift fraud targets.
 constexpr Category kCategories[] = {
-    {"grocery", 1.0, false},      {"restaurant", 0.9, false},
-    {"gas", 1.0, false},          {"retail", 1.5, false},
-    {"online_retail", 1.4, true}, {"travel", 4.0, false},
-    {"electronics", 3.0, false},  {"entertainment", 1.0, false},
-    {"health", 1.5, false},       {"utilities", 2.0, false},
-    {"gift_cards", 1.0, true},    {"digital_goods", 0.5, true},
+    {"grocery", 1.0, false},       {"restaurant", 0.9, false},
+    {"gas", 1.0, false},           {"retail", 1.5, false},
+    {"online_retail", 1.4, true},  {"travel", 4.0, false},
+    {"electronics", 3.0, false},   {"entertainment", 1.0, false},
+    {"health", 1.5, false},        {"utilities", 2.0, false},
+    {"gift_cards", 1.0, true},     {"digital_goods", 0.5, true},
     {"crypto_exchange", 3.0, true}};
 constexpr int kNumCategories = sizeof(kCategories) / sizeof(kCategories[0]);
 constexpr int kNumNormal = 10;
@@ -50,9 +50,7 @@ double Diurnal(double hour) {
   return 0.15 + 0.85 * 0.5 * (1 - std::cos(2 * M_PI * (hour - 4) / 24));
 }
 bool NightHour(double hour) { return hour < 6; }
-double HourOf(double time_ms) {
-  return std::fmod(time_ms / kMsPerHour, 24.0);
-}
+double HourOf(double time_ms) { return std::fmod(time_ms / kMsPerHour, 24.0); }
 double Round(double v, double unit) { return std::round(v / unit) * unit; }
 
 }  // namespace
@@ -75,9 +73,9 @@ absl::Status FraudGeneratorOptions::Validate() const {
   }
   if (num_merchants < kNumCategories * kNumCities ||
       num_merchants > 1'000'000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "num_merchants must be in [", kNumCategories * kNumCities,
-        ", 1000000]"));
+    return absl::InvalidArgumentError(absl::StrCat("num_merchants must be in [",
+                                                   kNumCategories * kNumCities,
+                                                   ", 1000000]"));
   }
   if (!(peak_events_per_second > 0 && peak_events_per_second <= 1e6)) {
     return absl::InvalidArgumentError(
@@ -139,7 +137,7 @@ TransactionGenerator::TransactionGenerator(const FraudGeneratorOptions& options)
   night_fraud_probability_ = std::min(1.0, options_.fraud_rate * all / night);
 }
 
-double TransactionGenerator::Gaussian() {  // Box-Muller
+double TransactionGenerator::Gaussian() {     // Box-Muller
   const double u1 = 1.0 - rng_.NextDouble();  // (0, 1]
   const double u2 = rng_.NextDouble();
   return std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
@@ -165,10 +163,11 @@ void TransactionGenerator::MakeLegit(Transaction& t, int card) {
   const Card& c = cards_[card];
   const double u = rng_.NextDouble();
   const int category =
-      u < 0.85   ? c.favourite[rng_.Uniform(3)]
-      : u < 0.99 ? static_cast<int>(rng_.Uniform(kNumNormal))
-                 : kNumNormal + static_cast<int>(
-                                    rng_.Uniform(kNumCategories - kNumNormal));
+      u < 0.85 ? c.favourite[rng_.Uniform(3)]
+      : u < 0.99
+          ? static_cast<int>(rng_.Uniform(kNumNormal))
+          : kNumNormal +
+                static_cast<int>(rng_.Uniform(kNumCategories - kNumNormal));
   const bool home = rng_.NextDouble() < 0.92;
   const int m = PickMerchant(category, c.city, home);
   t.merchant_id = absl::StrFormat("m-%05d", m);
@@ -191,7 +190,8 @@ static int BurstCard(Random& rng, std::vector<std::pair<int, int>>& bursts,
     return card;
   }
   const int card = static_cast<int>(rng.Uniform(num_cards));
-  const int len = min_len + static_cast<int>(rng.Uniform(max_len - min_len + 1));
+  const int len =
+      min_len + static_cast<int>(rng.Uniform(max_len - min_len + 1));
   if (bursts.size() < kMaxBursts) bursts.push_back({card, len - 1});
   return card;
 }
@@ -217,7 +217,8 @@ void TransactionGenerator::MakeSmallNewCategory(Transaction& t) {
   t.card_id = absl::StrFormat("card-%05d", card);
   const int category =
       kNumNormal + static_cast<int>(rng_.Uniform(kNumCategories - kNumNormal));
-  t.merchant_id = absl::StrFormat("m-%05d", PickMerchant(category, c.city, true));
+  t.merchant_id =
+      absl::StrFormat("m-%05d", PickMerchant(category, c.city, true));
   t.amount = 1.0 + 19.0 * rng_.NextDouble();
   t.channel = "online";
 }
@@ -232,7 +233,7 @@ Transaction TransactionGenerator::NextTransaction() {
     drifted_ = true;
     bursts_.clear();  // the old fraud campaigns stop
   }
-  const double p = drifted ? options_.fraud_rate
+  const double p = drifted                      ? options_.fraud_rate
                    : NightHour(HourOf(now_ms_)) ? night_fraud_probability_
                                                 : 0.0;
   t.is_fraud = rng_.NextDouble() < p;

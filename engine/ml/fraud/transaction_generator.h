@@ -60,16 +60,16 @@ enum class FraudPattern { kNone, kNightFarBurst, kSmallNewCategory };
 const char* FraudPatternName(FraudPattern p);
 
 struct Transaction {
-  int64_t index = 0;          // 0, 1, 2, ... in event-time order
-  std::string event_id;       // "tx-<index, 12 digits>"
+  int64_t index = 0;     // 0, 1, 2, ... in event-time order
+  std::string event_id;  // "tx-<index, 12 digits>"
   int64_t event_time_ms = 0;
-  std::string card_id;        // "card-<5 digits>"
-  std::string merchant_id;    // "m-<5 digits>"
+  std::string card_id;      // "card-<5 digits>"
+  std::string merchant_id;  // "m-<5 digits>"
   std::string merchant_category;
-  double amount = 0;          // currency units, rounded to cents
-  double merchant_lat = 0;    // degrees, rounded to 1e-5
+  double amount = 0;        // currency units, rounded to cents
+  double merchant_lat = 0;  // degrees, rounded to 1e-5
   double merchant_lon = 0;
-  std::string channel;        // chip | contactless | swipe | online
+  std::string channel;  // chip | contactless | swipe | online
   // Ground truth (only in the label event's JSON, not the transaction's).
   bool is_fraud = false;
   FraudPattern pattern = FraudPattern::kNone;
@@ -78,9 +78,9 @@ struct Transaction {
 };
 
 struct LabelEvent {
-  std::string event_id;             // of the transaction
-  std::string card_id;              // of the transaction (record key)
-  int64_t label_time_ms = 0;        // event time of the label
+  std::string event_id;       // of the transaction
+  std::string card_id;        // of the transaction (record key)
+  int64_t label_time_ms = 0;  // event time of the label
   int64_t transaction_time_ms = 0;
   bool is_fraud = false;
   FraudPattern pattern = FraudPattern::kNone;

@@ -13,17 +13,18 @@ std::string ModelRef::ToString() const {
 
 absl::Status ValidateModelName(absl::string_view name) {
   if (name.empty() || name.size() > 128 || name[0] == '.') {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid model name \"", name.substr(0, 200),
-        "\": use 1 to 128 characters of [A-Za-z0-9._-], not starting with '.'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid model name \"", name.substr(0, 200),
+                     "\": use 1 to 128 characters of [A-Za-z0-9._-], not "
+                     "starting with '.'"));
   }
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "invalid model name \"", name,
-          "\": only [A-Za-z0-9._-] are allowed"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid model name \"", name,
+                       "\": only [A-Za-z0-9._-] are allowed"));
     }
   }
   return absl::OkStatus();

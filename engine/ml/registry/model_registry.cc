@@ -22,9 +22,9 @@ std::set<std::string> ReferencedBlobs(const RegistryManifest& m) {
 }
 
 absl::Status NoSuchModel(const std::string& name) {
-  return absl::NotFoundError(absl::StrCat(
-      "no model named \"", name,
-      "\" (`rtai-cli model list` shows the registered ones)"));
+  return absl::NotFoundError(
+      absl::StrCat("no model named \"", name,
+                   "\" (`rtai-cli model list` shows the registered ones)"));
 }
 
 // Drops the oldest non-champion versions past `max_versions`.
@@ -35,17 +35,17 @@ void Prune(ModelEntry& e, int max_versions) {
         [&](const ModelVersion& v) { return v.version != e.champion; });
     const int64_t gone = victim->version;
     e.versions.erase(victim);
-    e.previous_champions.erase(
-        std::remove(e.previous_champions.begin(), e.previous_champions.end(),
-                    gone),
-        e.previous_champions.end());
+    e.previous_champions.erase(std::remove(e.previous_champions.begin(),
+                                           e.previous_champions.end(), gone),
+                               e.previous_champions.end());
   }
 }
 
 }  // namespace
 
 absl::Status ModelRegistryOptions::Validate() const {
-  if (dir.empty()) return absl::InvalidArgumentError("registry dir is required");
+  if (dir.empty())
+    return absl::InvalidArgumentError("registry dir is required");
   if (max_model_bytes < 1) {
     return absl::InvalidArgumentError("max_model_bytes must be positive");
   }
@@ -81,8 +81,8 @@ absl::Status ModelRegistry::Load() {
     auto decoded = DecodeManifest(text);
     if (!decoded.ok()) {
       return absl::DataLossError(absl::StrCat(
-          "model registry manifest ", path, " is corrupt: ",
-          decoded.status().message(),
+          "model registry manifest ", path,
+          " is corrupt: ", decoded.status().message(),
           " (restore it from a backup, or move it aside to start an empty "
           "registry)"));
     }
@@ -113,13 +113,15 @@ absl::Status ModelRegistry::Load() {
 }
 
 absl::Status ModelRegistry::Commit(RegistryManifest next) {
-  RETURN_IF_ERROR(fs_->WriteFileAtomically(ManifestPath(), EncodeManifest(next)));
+  RETURN_IF_ERROR(
+      fs_->WriteFileAtomically(ManifestPath(), EncodeManifest(next)));
   const std::set<std::string> keep = ReferencedBlobs(next);
   for (const std::string& sha : ReferencedBlobs(manifest_)) {
     if (keep.count(sha) != 0) continue;
     absl::Status s = fs_->DeleteFile(BlobPath(sha));
     if (!s.ok()) {  // an orphan is harmless; Open() removes it
-      LogWarning("model registry: cannot delete blob", {{"error", s.ToString()}});
+      LogWarning("model registry: cannot delete blob",
+                 {{"error", s.ToString()}});
     }
   }
   manifest_ = std::move(next);
@@ -136,14 +138,14 @@ absl::StatusOr<ModelInfo> ModelRegistry::Register(
         options_.max_model_bytes));
   }
   if (static_cast<int>(metrics.size()) > options_.max_metrics) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "at most ", options_.max_metrics, " metrics per version"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("at most ", options_.max_metrics, " metrics per version"));
   }
   for (const auto& [k, v] : metrics) RETURN_IF_ERROR(ValidateMetric(k, v));
   if (auto loaded = LoadModelBytes(format, bytes); !loaded.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "model rejected, not a valid ", ModelFormatName(format), " model: ",
-        loaded.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("model rejected, not a valid ", ModelFormatName(format),
+                     " model: ", loaded.status().message()));
   }
   const std::string sha = Sha256Hex(bytes);
 
@@ -156,9 +158,9 @@ absl::StatusOr<ModelInfo> ModelRegistry::Register(
       }
     }
   } else if (static_cast<int>(manifest_.models.size()) >= options_.max_names) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "the registry holds the maximum of ", options_.max_names,
-        " model names"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the registry holds the maximum of ", options_.max_names,
+                     " model names"));
   }
   const std::string blob = BlobPath(sha);
   const bool new_blob = !fs_->Exists(blob);
@@ -239,7 +241,8 @@ std::vector<ModelEntry> ModelRegistry::List() const {
   return out;
 }
 
-absl::StatusOr<ModelEntry> ModelRegistry::Describe(const std::string& name) const {
+absl::StatusOr<ModelEntry> ModelRegistry::Describe(
+    const std::string& name) const {
   RETURN_IF_ERROR(ValidateModelName(name));
   absl::MutexLock lock(&mu_);
   auto it = manifest_.models.find(name);
@@ -247,23 +250,26 @@ absl::StatusOr<ModelEntry> ModelRegistry::Describe(const std::string& name) cons
   return it->second;
 }
 
-absl::StatusOr<ModelInfo> ModelRegistry::LookupLocked(const ModelRef& ref) const {
+absl::StatusOr<ModelInfo> ModelRegistry::LookupLocked(
+    const ModelRef& ref) const {
   auto it = manifest_.models.find(ref.name);
   if (it == manifest_.models.end()) return NoSuchModel(ref.name);
   const ModelEntry& e = it->second;
   if (ref.champion() && e.champion == 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "model \"", ref.name, "\" has no champion yet; promote a version "
-        "(rtai-cli model promote ", ref.name, "@VERSION)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("model \"", ref.name,
+                     "\" has no champion yet; promote a version "
+                     "(rtai-cli model promote ",
+                     ref.name, "@VERSION)"));
   }
   const int64_t version = ref.champion() ? e.champion : ref.version;
   const ModelVersion* v = e.Find(version);
   if (v == nullptr) {
     std::vector<int64_t> have;
     for (const ModelVersion& x : e.versions) have.push_back(x.version);
-    return absl::NotFoundError(absl::StrCat(
-        "model \"", ref.name, "\" has no version ", version,
-        " (versions: ", absl::StrJoin(have, ", "), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("model \"", ref.name, "\" has no version ", version,
+                     " (versions: ", absl::StrJoin(have, ", "), ")"));
   }
   return ModelInfo{ref.name, *v, false};
 }

@@ -82,9 +82,9 @@ class ModelRegistry : public ModelResolver {
   // loader's reason), then stores a new challenger version. Identical bytes
   // already registered under `name` return that version (deduplicated=true,
   // metrics unchanged). RESOURCE_EXHAUSTED past max_model_bytes/max_names.
-  absl::StatusOr<ModelInfo> Register(const std::string& name,
-                                     ModelFormat format, absl::string_view bytes,
-                                     const std::map<std::string, double>& metrics);
+  absl::StatusOr<ModelInfo> Register(
+      const std::string& name, ModelFormat format, absl::string_view bytes,
+      const std::map<std::string, double>& metrics);
 
   // Makes NAME@VERSION the champion; the old champion is archived and
   // remembered for Rollback(). FAILED_PRECONDITION if it already is.

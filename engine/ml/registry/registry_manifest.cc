@@ -34,12 +34,13 @@ std::string EncodeVersion(const ModelVersion& v) {
     absl::StrAppend(&metrics, metrics.empty() ? "" : ", ", Quote(k), ": ",
                     Number(value));
   }
-  return absl::StrCat(
-      "{\"version\": ", v.version, ", \"format\": ",
-      Quote(ModelFormatName(v.format)), ", \"sha256\": ", Quote(v.sha256),
-      ", \"size_bytes\": ", v.size_bytes, ", \"created_ms\": ", v.created_ms,
-      ", \"stage\": ", Quote(ModelStageName(v.stage)), ", \"metrics\": {",
-      metrics, "}}");
+  return absl::StrCat("{\"version\": ", v.version,
+                      ", \"format\": ", Quote(ModelFormatName(v.format)),
+                      ", \"sha256\": ", Quote(v.sha256),
+                      ", \"size_bytes\": ", v.size_bytes,
+                      ", \"created_ms\": ", v.created_ms,
+                      ", \"stage\": ", Quote(ModelStageName(v.stage)),
+                      ", \"metrics\": {", metrics, "}}");
 }
 
 // A JSON number that must be an integer in [lo, hi].
@@ -83,7 +84,8 @@ absl::StatusOr<ModelVersion> DecodeVersion(const JsonValue& j,
   ASSIGN_OR_RETURN(v.stage, ParseStage(stage));
   ASSIGN_OR_RETURN(const JsonValue* metrics, Member(j, "metrics", path));
   if (!metrics->is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".metrics is not an object"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".metrics is not an object"));
   }
   for (size_t i = 0; i < metrics->keys().size(); ++i) {
     const JsonValue& m = metrics->items()[i];
@@ -129,14 +131,15 @@ absl::StatusOr<ModelEntry> DecodeEntry(const JsonValue& j,
   ModelEntry e;
   ASSIGN_OR_RETURN(e.name, StringMember(j, "name", path));
   RETURN_IF_ERROR(ValidateModelName(e.name));
-  ASSIGN_OR_RETURN(e.next_version, IntMember(j, "next_version", path, 1, kMaxInt));
+  ASSIGN_OR_RETURN(e.next_version,
+                   IntMember(j, "next_version", path, 1, kMaxInt));
   ASSIGN_OR_RETURN(e.champion, IntMember(j, "champion", path, 0, kMaxInt));
   ASSIGN_OR_RETURN(const JsonValue* versions, Member(j, "versions", path));
   ASSIGN_OR_RETURN(const JsonValue* previous,
                    Member(j, "previous_champions", path));
   if (!versions->is_array() || !previous->is_array()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ".versions and .previous_champions must be arrays"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".versions and .previous_champions must be arrays"));
   }
   for (size_t i = 0; i < versions->items().size(); ++i) {
     ASSIGN_OR_RETURN(ModelVersion v,
@@ -185,12 +188,13 @@ ModelVersion* ModelEntry::Find(int64_t version) {
 
 absl::Status ValidateMetric(absl::string_view name, double value) {
   if (name.empty() || name.size() > 128) {
-    return absl::InvalidArgumentError("metric names must be 1 to 128 characters");
+    return absl::InvalidArgumentError(
+        "metric names must be 1 to 128 characters");
   }
   for (char c : name) {
     if (c < 0x20 || c > 0x7E) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "metric name \"", name, "\" must be printable ASCII"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("metric name \"", name, "\" must be printable ASCII"));
     }
   }
   if (!std::isfinite(value)) {
@@ -215,7 +219,8 @@ std::string EncodeManifest(const RegistryManifest& manifest) {
     }
     absl::StrAppend(&out, "],\n   \"versions\": [");
     for (size_t i = 0; i < e.versions.size(); ++i) {
-      absl::StrAppend(&out, i ? ",\n    " : "\n    ", EncodeVersion(e.versions[i]));
+      absl::StrAppend(&out, i ? ",\n    " : "\n    ",
+                      EncodeVersion(e.versions[i]));
     }
     absl::StrAppend(&out, "]}");
     first = false;
@@ -231,11 +236,12 @@ absl::StatusOr<RegistryManifest> DecodeManifest(absl::string_view text) {
   ASSIGN_OR_RETURN(JsonValue doc, ParseJson(text, limits));
   ASSIGN_OR_RETURN(std::string format, StringMember(doc, "format", "manifest"));
   ASSIGN_OR_RETURN(double version, NumberMember(doc, "version", "manifest"));
-  if (format != kRegistryManifestFormat || version != kRegistryManifestVersion) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "not a version ", kRegistryManifestVersion, " ",
-        kRegistryManifestFormat, " manifest (format \"", format,
-        "\", version ", version, ")"));
+  if (format != kRegistryManifestFormat ||
+      version != kRegistryManifestVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a version ", kRegistryManifestVersion, " ",
+                     kRegistryManifestFormat, " manifest (format \"", format,
+                     "\", version ", version, ")"));
   }
   ASSIGN_OR_RETURN(const JsonValue* models, Member(doc, "models", "manifest"));
   if (!models->is_array()) {

@@ -22,7 +22,7 @@ const char* ModelStageName(ModelStage stage);
 struct ModelVersion {
   int64_t version = 0;  // 1, 2, ... per name, never reused
   ModelFormat format = ModelFormat::kXgboostJson;
-  std::string sha256;   // of the model bytes; names the blob file
+  std::string sha256;  // of the model bytes; names the blob file
   int64_t size_bytes = 0;
   int64_t created_ms = 0;  // registry Clock, Unix epoch milliseconds
   ModelStage stage = ModelStage::kChallenger;

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "engine/ml/registry/model_ref.h"
 #include "engine/ml/registry/sha256.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
 #include "tests/testing/fault_injection_file_system.h"
 #include "tests/testing/temp_dir.h"
 
@@ -57,7 +57,7 @@ class ModelRegistryTest : public ::testing::Test {
   }
   std::string ManifestText() {
     return *DefaultFileSystem()->ReadFileToString(Options().dir +
-                                                 "/manifest.json");
+                                                  "/manifest.json");
   }
   size_t BlobCount() {
     return DefaultFileSystem()->ListDir(Options().dir + "/blobs")->size();
@@ -88,9 +88,9 @@ TEST(ModelRefTest, ParsesTheThreeForms) {
   EXPECT_EQ(c->name, "fraud.v2-x_y");
   EXPECT_EQ(c->version, 12);
   EXPECT_EQ(c->ToString(), "fraud.v2-x_y@12");
-  for (const char* bad : {"", "@1", "fraud@", "fraud@0", "fraud@-1", "fraud@1x",
-                          "fraud@+1", "a/b@1", "../etc", ".hidden", "fr aud",
-                          "fraud@latest", "fraud@1@2"}) {
+  for (const char* bad :
+       {"", "@1", "fraud@", "fraud@0", "fraud@-1", "fraud@1x", "fraud@+1",
+        "a/b@1", "../etc", ".hidden", "fr aud", "fraud@latest", "fraud@1@2"}) {
     EXPECT_FALSE(ParseModelRef(bad).ok()) << bad;
   }
   EXPECT_FALSE(ParseModelRef(std::string(129, 'a')).ok());
@@ -104,7 +104,8 @@ TEST(ModelFormatTest, NamesParseAndSniff) {
   EXPECT_FALSE(ParseModelFormat("onnx").ok());
   EXPECT_EQ(SniffModelFormat(kXgbJson), ModelFormat::kXgboostJson);
   EXPECT_EQ(SniffModelFormat(Linear(1)), ModelFormat::kRtaiLinear);
-  EXPECT_EQ(SniffModelFormat(std::string("{L\x00\x00\x00\x00\x00\x00\x00\x07learner", 16)),
+  EXPECT_EQ(SniffModelFormat(
+                std::string("{L\x00\x00\x00\x00\x00\x00\x00\x07learner", 16)),
             ModelFormat::kXgboostUbj);
   EXPECT_EQ(SniffModelFormat(""), ModelFormat::kXgboostJson);
 }
@@ -118,7 +119,8 @@ TEST_F(ModelRegistryTest, ConcurrentRegistrationsGetDistinctVersions) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
         EXPECT_TRUE(reg->Register("m", ModelFormat::kRtaiLinear,
-                                  Linear(t * 100 + i), {}).ok());
+                                  Linear(t * 100 + i), {})
+                        .ok());
       }
     });
   }
@@ -145,7 +147,8 @@ TEST_F(ModelRegistryTest, RegisterListDescribePromoteRollback) {
   ASSERT_TRUE(v2.ok()) << v2.status();
   EXPECT_EQ(v2->version.version, 2);
   EXPECT_EQ(v2->version.created_ms, 1700000000005);
-  ASSERT_TRUE(reg->Register("other", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
+  ASSERT_TRUE(
+      reg->Register("other", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
 
   auto list = reg->List();
   ASSERT_EQ(list.size(), 2u);
@@ -185,7 +188,8 @@ TEST_F(ModelRegistryTest, RegisterListDescribePromoteRollback) {
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(again.status().message(), HasSubstr("no previous champion"));
 
-  EXPECT_EQ(reg->Resolve("fraud@9").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(reg->Resolve("fraud@9").status().code(),
+            absl::StatusCode::kNotFound);
   EXPECT_THAT(reg->Resolve("fraud@9").status().message(),
               HasSubstr("versions: 1, 2"));
   EXPECT_EQ(reg->Resolve("nope").status().code(), absl::StatusCode::kNotFound);
@@ -197,8 +201,8 @@ TEST_F(ModelRegistryTest, RegisterListDescribePromoteRollback) {
 TEST_F(ModelRegistryTest, IdenticalBytesAreStoredOnce) {
   auto reg = Open();
   auto a = reg->Register("a", ModelFormat::kXgboostJson, kXgbJson, {});
-  auto again = reg->Register("a", ModelFormat::kXgboostJson, kXgbJson,
-                             {{"auc", 0.5}});
+  auto again =
+      reg->Register("a", ModelFormat::kXgboostJson, kXgbJson, {{"auc", 0.5}});
   ASSERT_TRUE(a.ok() && again.ok());
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->version.version, 1);
@@ -212,7 +216,8 @@ TEST_F(ModelRegistryTest, IdenticalBytesAreStoredOnce) {
   EXPECT_EQ(BlobCount(), 2u);
 }
 
-TEST_F(ModelRegistryTest, RejectsCorruptOrUnsupportedModelsAndRegistersNothing) {
+TEST_F(ModelRegistryTest,
+       RejectsCorruptOrUnsupportedModelsAndRegistersNothing) {
   auto reg = Open();
   std::string truncated = kXgbJson;
   truncated.resize(truncated.size() / 2);
@@ -237,10 +242,13 @@ TEST_F(ModelRegistryTest, RejectsCorruptOrUnsupportedModelsAndRegistersNothing) 
   EXPECT_EQ(BlobCount(), 0u);
   EXPECT_FALSE(DefaultFileSystem()->Exists(Options().dir + "/manifest.json"));
   EXPECT_EQ(reg->Register("m", ModelFormat::kRtaiLinear, Linear(1),
-                          {{"auc", std::nan("")}}).status().code(),
+                          {{"auc", std::nan("")}})
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reg->Register("a/b", ModelFormat::kRtaiLinear, Linear(1), {})
-                .status().code(),
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -251,10 +259,12 @@ TEST_F(ModelRegistryTest, EnforcesSizeAndVersionBounds) {
   o.max_names = 2;
   auto reg = *ModelRegistry::Open(o, DefaultFileSystem(), &clock_);
   EXPECT_EQ(reg->Register("m", ModelFormat::kXgboostJson, kXgbJson, {})
-                .status().code(),
+                .status()
+                .code(),
             absl::StatusCode::kResourceExhausted);
   for (int i = 1; i <= 3; ++i) {
-    ASSERT_TRUE(reg->Register("m", ModelFormat::kRtaiLinear, Linear(i), {}).ok());
+    ASSERT_TRUE(
+        reg->Register("m", ModelFormat::kRtaiLinear, Linear(i), {}).ok());
   }
   ASSERT_TRUE(reg->Promote({"m", 1}).ok());
   ASSERT_TRUE(reg->Promote({"m", 2}).ok());  // history: [1]
@@ -269,7 +279,8 @@ TEST_F(ModelRegistryTest, EnforcesSizeAndVersionBounds) {
   EXPECT_EQ(reg->Resolve("m@1").status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(reg->Register("n", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
   EXPECT_EQ(reg->Register("o", ModelFormat::kRtaiLinear, Linear(1), {})
-                .status().code(),
+                .status()
+                .code(),
             absl::StatusCode::kResourceExhausted);
 }
 
@@ -277,15 +288,18 @@ TEST_F(ModelRegistryTest, RestartKeepsTheRegistry) {
   {
     auto reg = Open();
     ASSERT_TRUE(reg->Register("fraud", ModelFormat::kXgboostJson, kXgbJson,
-                              {{"auc", 0.875}, {"log loss", 0.25}}).ok());
-    ASSERT_TRUE(reg->Register("fraud", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
+                              {{"auc", 0.875}, {"log loss", 0.25}})
+                    .ok());
+    ASSERT_TRUE(
+        reg->Register("fraud", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
     ASSERT_TRUE(reg->Promote({"fraud", 1}).ok());
     ASSERT_TRUE(reg->Promote({"fraud", 2}).ok());
   }
   const std::string before = ManifestText();
   auto reg = Open();
-  EXPECT_EQ(EncodeManifest(RegistryManifest{{{"fraud", *reg->Describe("fraud")}}}),
-            before);
+  EXPECT_EQ(
+      EncodeManifest(RegistryManifest{{{"fraud", *reg->Describe("fraud")}}}),
+      before);
   auto d = *reg->Describe("fraud");
   EXPECT_EQ(d.champion, 2);
   EXPECT_EQ(d.previous_champions, std::vector<int64_t>{1});
@@ -296,7 +310,10 @@ TEST_F(ModelRegistryTest, RestartKeepsTheRegistry) {
 }
 
 TEST_F(ModelRegistryTest, CorruptManifestIsAClearError) {
-  { ASSERT_TRUE(Open()->Register("m", ModelFormat::kRtaiLinear, Linear(1), {}).ok()); }
+  {
+    ASSERT_TRUE(
+        Open()->Register("m", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
+  }
   const std::string good = ManifestText();
   const std::string path = Options().dir + "/manifest.json";
   const std::string bad[] = {
@@ -304,7 +321,8 @@ TEST_F(ModelRegistryTest, CorruptManifestIsAClearError) {
       "",
       "{\"format\": \"rtai.model_registry\", \"version\": 2, \"models\": []}",
       std::string(good).replace(good.find("\"challenger\""), 12, "\"boss\""),
-      std::string(good).replace(good.find("\"champion\": 0"), 13, "\"champion\": 7"),
+      std::string(good).replace(good.find("\"champion\": 0"), 13,
+                                "\"champion\": 7"),
       std::string(good).replace(good.find("\"sha256\": \"") + 11, 1, "Z"),
   };
   for (const std::string& text : bad) {
@@ -315,8 +333,7 @@ TEST_F(ModelRegistryTest, CorruptManifestIsAClearError) {
   }
   // A manifest whose blob is gone.
   ASSERT_TRUE(DefaultFileSystem()->WriteFileAtomically(path, good).ok());
-  const std::string blob =
-      Options().dir + "/blobs/" + Sha256Hex(Linear(1));
+  const std::string blob = Options().dir + "/blobs/" + Sha256Hex(Linear(1));
   ASSERT_TRUE(DefaultFileSystem()->DeleteFile(blob).ok());
   auto r = ModelRegistry::Open(Options(), DefaultFileSystem(), &clock_);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
@@ -339,7 +356,8 @@ TEST_F(ModelRegistryTest, FailedManifestWriteLeavesNothingHalfRegistered) {
   ASSERT_TRUE(reg->Register("m", ModelFormat::kRtaiLinear, Linear(1), {}).ok());
   const std::string before = ManifestText();
   fs.SetFailAllSyncs(true);
-  EXPECT_FALSE(reg->Register("m", ModelFormat::kRtaiLinear, Linear(2), {}).ok());
+  EXPECT_FALSE(
+      reg->Register("m", ModelFormat::kRtaiLinear, Linear(2), {}).ok());
   fs.SetFailAllSyncs(false);
   EXPECT_EQ(reg->Describe("m")->versions.size(), 1u);
   EXPECT_EQ(ManifestText(), before);

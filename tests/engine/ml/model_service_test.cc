@@ -133,7 +133,8 @@ TEST_F(ModelServiceTest, ErrorsCarryCodesAndActionableMessages) {
   EXPECT_THAT(s.error_message(), HasSubstr("not a valid xgboost-json model"));
   s = Register("m", Linear(1), "onnx", &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(), HasSubstr("xgboost-json, xgboost-ubj or rtai-linear"));
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("xgboost-json, xgboost-ubj or rtai-linear"));
   s = Register("m", std::string(5000, ' '), "rtai-linear", &resp);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   s = Register("../m", Linear(1), "", &resp);
