@@ -51,7 +51,7 @@ absl::Status ModelRegistryOptions::Validate() const {
   }
   if (max_versions_per_name < 2 || max_names < 1 || max_metrics < 0) {
     return absl::InvalidArgumentError(
-        "max_versions_per_name must be >= 2 and max_names >= 1");
+        "max_versions_per_name must be >= 2, max_names >= 1, max_metrics >= 0");
   }
   return absl::OkStatus();
 }
