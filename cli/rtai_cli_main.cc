@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_replace.h"
 #include "cli/cli_env.h"
+#include "cli/fraud_commands.h"
+#include "cli/model_commands.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -21,6 +23,8 @@ constexpr char kUsage[] =
     "  topic create|list|describe|delete   manage topics\n"
     "  produce TOPIC                       produce stdin lines as records\n"
     "  consume TOPIC                       print records as they arrive\n"
+    "  model register|list|describe|promote|rollback   model registry\n"
+    "  fraud generate                      fraud demo transactions + labels\n"
     "global options:\n"
     "  --server HOST:PORT   rtaid's gRPC address (env RTAI_SERVER,\n"
     "                       default 127.0.0.1:50051)\n"
@@ -77,6 +81,10 @@ int main(int argc, char** argv) {
     s = rtai::cli::RunProduceCommand(env, rest);
   } else if (args[0] == "consume") {
     s = rtai::cli::RunConsumeCommand(env, rest);
+  } else if (args[0] == "model") {
+    s = rtai::cli::RunModelCommand(env, rest);
+  } else if (args[0] == "fraud") {
+    s = rtai::cli::RunFraudCommand(env, rest);
   } else {
     s = absl::InvalidArgumentError("unknown command \"" + args[0] +
                                    "\" (topic, produce, consume); see --help");

@@ -26,6 +26,8 @@
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
 #include "cli/kafka_listener_hook.h"
+#include "engine/ml/registry/model_registry.h"
+#include "engine/ml/registry/model_service.h"
 
 ABSL_FLAG(std::string, data_dir, "",
           "Directory for all broker data (required).");
@@ -175,6 +177,17 @@ int main(int argc, char** argv) {
 
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
+  // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService.
+  rtai::ml::ModelRegistryOptions registry_options;
+  registry_options.dir = rtai::JoinPath(options->data_dir, "models");
+  auto registry = rtai::ml::ModelRegistry::Open(
+      registry_options, rtai::DefaultFileSystem(), clock);
+  if (!registry.ok()) {
+    (*broker)->Shutdown();
+    return Die(registry.status());
+  }
+  rtai::ml::ModelServiceImpl model_service(registry->get());
+  grpc_options.extra_services.push_back(&model_service);
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
@@ -24,6 +25,9 @@ struct GrpcServerOptions {
   // Default: 512.
   int max_threads = 512;
   BrokerServiceLimits limits;
+  // More services on the same server (rtaid: ModelService, ...). Not owned;
+  // each must outlive the server. Default: none.
+  std::vector<grpc::Service*> extra_services;
 };
 
 class GrpcServer {
