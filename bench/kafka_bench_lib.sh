@@ -31,6 +31,8 @@ start_rtaid() {
   done
   echo "rtaid did not start:" >&2; cat "$dir/rtaid.log" >&2; exit 1
 }
+# CPU time (user + system, ms) a process has used so far.
+proc_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # start_redis DIR FSYNC: redis-server with AOF on; sets REDIS_PID, REDIS_PORT.
@@ -62,9 +64,10 @@ start_nats() {
   echo "nats-server did not start" >&2; cat "$dir/nats.log" >&2; exit 1
 }
 
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 machine_info() {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "machine: nproc=$(nproc), cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-       "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+       "load average at start: $LOAD_AT_START, at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "disk: $(df -P "$WORK" | awk 'NR==2 {print $1}') ($(findmnt -no FSTYPE -T "$WORK" 2>/dev/null || echo '?'))"
 }

@@ -8,9 +8,9 @@
 # Build first:  ninja -C build rtaid kafka_produce_bench
 # Needs:        apt-get install -y redis-server nats-server
 # Run:          bench/kafka_produce_bench.sh [rounds]      (from the repo root)
-# Env:          RECORDS (rtai, default 2000000), REDIS_RECORDS (300000),
-#               NATS_RECORDS (600000), PARTITIONS (4), LINGER_MS (5),
-#               MAX_IN_FLIGHT (5), REDIS_CLIENTS (50), REDIS_PIPELINE (16),
+# Env:          RECORDS (rtai, default 4000000), REDIS_RECORDS (1000000),
+#               NATS_RECORDS (800000), PARTITIONS (4), LINGER_MS (5),
+#               MAX_IN_FLIGHT (5), REDIS_CLIENTS (16), REDIS_PIPELINE (1024),
 #               NATS_CONNECTIONS (4), NATS_WINDOW (2048), ONLY (regex of row ids)
 set -euo pipefail
 
@@ -19,14 +19,14 @@ RTAID=${RTAID:-$BUILD/cli/rtaid}
 BENCH=${BENCH:-$BUILD/bench/kafka_produce_bench}
 WORK=${WORK:-$BUILD/kafka_bench_data}
 ROUNDS=${1:-3}
-RECORDS=${RECORDS:-2000000}
-REDIS_RECORDS=${REDIS_RECORDS:-300000}
-NATS_RECORDS=${NATS_RECORDS:-600000}
+RECORDS=${RECORDS:-4000000}
+REDIS_RECORDS=${REDIS_RECORDS:-1000000}
+NATS_RECORDS=${NATS_RECORDS:-800000}
 PARTITIONS=${PARTITIONS:-4}
 LINGER_MS=${LINGER_MS:-5}
 MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-5}
-REDIS_CLIENTS=${REDIS_CLIENTS:-50}
-REDIS_PIPELINE=${REDIS_PIPELINE:-16}
+REDIS_CLIENTS=${REDIS_CLIENTS:-16}
+REDIS_PIPELINE=${REDIS_PIPELINE:-1024}
 NATS_CONNECTIONS=${NATS_CONNECTIONS:-4}
 NATS_WINDOW=${NATS_WINDOW:-2048}
 ONLY=${ONLY:-.}
@@ -48,39 +48,47 @@ ROWS=(
 run_rtai() {  # run_rtai PARTITIONS FLAGS...
   local parts=$1; shift
   start_rtaid "$WORK/rtai" "$@"
-  local out
+  local out c0
+  c0=$(proc_cpu_ms "$RTAID_PID")
   out=$("$BENCH" --brokers=127.0.0.1:"$KAFKA_PORT" --topic=bench --partitions="$parts" \
         --records="$RECORDS" --record_bytes=100 --linger_ms="$LINGER_MS" \
         --batch_bytes=1000000 --max_in_flight="$MAX_IN_FLIGHT")
+  local cpu=$(( $(proc_cpu_ms "$RTAID_PID") - c0 ))
   stop_pid "$RTAID_PID"
-  echo "$out" >&2
-  echo "$(echo "$out" | field records_per_s)"
+  echo "$out rtaid_cpu_ms=$cpu" >&2
+  echo "$(echo "$out" | field records_per_s):$((cpu * 1000000 / RECORDS))"
 }
 
 run_redis() {  # run_redis always|everysec
   start_redis "$WORK/redis" "$1"
-  local value rps
+  local value rps c0
   value=$(head -c 100 /dev/zero | tr '\0' x)
+  c0=$(proc_cpu_ms "$REDIS_PID")
   rps=$(redis-benchmark -p "$REDIS_PORT" -c "$REDIS_CLIENTS" -P "$REDIS_PIPELINE" \
           -n "$REDIS_RECORDS" --csv XADD bench '*' v "$value" |
         awk -F'","' 'NR==2 {print $2}')
   local len
   len=$(redis-cli -p "$REDIS_PORT" XLEN bench)
-  [[ "$len" == "$REDIS_RECORDS" ]] || { echo "redis: XLEN $len != $REDIS_RECORDS" >&2; exit 1; }
-  echo "redis $1: rps=$rps xlen=$len $(redis-cli -p "$REDIS_PORT" CONFIG GET appendfsync | xargs)" >&2
+  # redis-benchmark may send up to clients x pipeline - 1 extra commands.
+  ((len >= REDIS_RECORDS && len < REDIS_RECORDS + REDIS_CLIENTS * REDIS_PIPELINE)) ||
+    { echo "redis: XLEN $len, expected about $REDIS_RECORDS" >&2; exit 1; }
+  local cpu=$(( $(proc_cpu_ms "$REDIS_PID") - c0 ))
+  echo "redis $1: rps=$rps xlen=$len $(redis-cli -p "$REDIS_PORT" CONFIG GET appendfsync | xargs) cpu_ms=$cpu" >&2
   stop_pid "$REDIS_PID"
-  echo "$rps"
+  echo "$rps:$((cpu * 1000000 / len))"
 }
 
 run_nats() {
   start_nats "$WORK/nats"
-  local out
+  local out c0
+  c0=$(proc_cpu_ms "$NATS_PID")
   out=$(/usr/bin/python3 "$HERE/nats_js_publish.py" --port "$NATS_PORT" \
           --records "$NATS_RECORDS" --record-bytes 100 \
           --connections "$NATS_CONNECTIONS" --window "$NATS_WINDOW")
+  local cpu=$(( $(proc_cpu_ms "$NATS_PID") - c0 ))
   stop_pid "$NATS_PID"
-  echo "nats: $out" >&2
-  echo "$(echo "$out" | field records_per_s)"
+  echo "nats: $out cpu_ms=$cpu" >&2
+  echo "$(echo "$out" | field records_per_s):$((cpu * 1000000 / NATS_RECORDS))"
 }
 
 run_row() {
@@ -106,20 +114,22 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 
 machine_info
-echo "runs: $ROUNDS rounds, rows interleaved per round; medians (all runs in brackets)"
+echo "runs: $ROUNDS rounds, rows interleaved per round; medians; server CPU = user+system time of the server process during the load"
 echo "librdkafka: acks=all linger.ms=$LINGER_MS batch.size=1000000 max.in.flight=$MAX_IN_FLIGHT" \
      "compression=none, one producer; $RECORDS records per rtai run"
 echo
-echo "| system | durability | load | records/s | MB/s (values) | runs |"
-echo "|---|---|---|---|---|---|"
+echo "| system | durability | load | records/s | MB/s (values) | server CPU ms per 1M records | records/s of each run |"
+echo "|---|---|---|---|---|---|---|"
 declare -A MED
 for row in "${ROWS[@]}"; do
   IFS='|' read -r id name durability what <<<"$row"
   [[ -n "${RESULTS[$id]:-}" ]] || continue
-  m=$(echo "${RESULTS[$id]}" | tr ' ' '\n' | grep . | median)
+  runs=$(echo "${RESULTS[$id]}" | tr ' ' '\n' | grep . | cut -d: -f1)
+  m=$(echo "$runs" | median)
+  cpu=$(echo "${RESULTS[$id]}" | tr ' ' '\n' | grep . | cut -d: -f2 | median)
   MED[$id]=$m
-  printf '| %s | %s | %s | %.0f | %.1f | %s |\n' "$name" "$durability" "$what" "$m" \
-    "$(awk -v x="$m" 'BEGIN {print x * 100 / 1e6}')" "$(echo "${RESULTS[$id]}" | xargs | tr ' ' ',')"
+  printf '| %s | %s | %s | %.0f | %.1f | %s | %s |\n' "$name" "$durability" "$what" "$m" \
+    "$(awk -v x="$m" 'BEGIN {print x * 100 / 1e6}')" "$cpu" "$(echo "$runs" | xargs printf '%.0f ' | xargs | sed 's/ /, /g')"
 done
 ratio() {
   [[ -n "${MED[$1]:-}" && -n "${MED[$2]:-}" ]] || return 0
