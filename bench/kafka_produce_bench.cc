@@ -2,11 +2,14 @@
 //
 //   kafka_produce_bench --brokers=127.0.0.1:9092 --topic=t --partitions=4
 //       --records=2000000 --record_bytes=100 --linger_ms=5
-//       --batch_bytes=1000000 --max_in_flight=5
+//       --batch_bytes=1000000 --max_in_flight=5 --partitioning=default
 //
 // Creates the topic (--partitions > 0), then produces --records values of
-// --record_bytes (null keys, partitions round-robin per record, no
-// compression) as fast as librdkafka accepts them and waits for every
+// --record_bytes (null keys, no compression; --partitioning=default leaves
+// the partition to librdkafka, whose default for keyless records is the
+// sticky partitioner (KIP-480: one partition per batch, switching every
+// sticky.partitioning.linger.ms); --partitioning=round-robin sets partition
+// i % partitions per record, which splits every request into small batches) as fast as librdkafka accepts them and waits for every
 // delivery report. Time runs from the first produce call to the last
 // delivery report. MB/s counts value bytes only (records x record_bytes /
 // 1e6). Prints one `key=value` line. Exits 1 if any record failed.
@@ -43,6 +46,7 @@ int Run(const BenchFlags& flags) {
   const int64_t partitions = flags.Int("partitions", 4);
   const int64_t records = flags.Int("records", 2000000);
   const int64_t record_bytes = flags.Int("record_bytes", 100);
+  const std::string partitioning = flags.String("partitioning", "default");
   const std::map<std::string, std::string> settings = {
       {"bootstrap.servers", brokers},
       {"acks", flags.String("acks", "all")},
@@ -58,6 +62,9 @@ int Run(const BenchFlags& flags) {
   };
   flags.CheckAllUsed();
   Require(partitions > 0 && records > 0 && record_bytes > 0, "bad flags");
+  Require(partitioning == "default" || partitioning == "round-robin",
+          "--partitioning must be default or round-robin");
+  const bool round_robin = partitioning == "round-robin";
 
   CreateTopic(brokers, topic, static_cast<int32_t>(partitions));
   rd_kafka_conf_t* conf = NewKafkaConf(settings);
@@ -72,7 +79,8 @@ int Run(const BenchFlags& flags) {
   int64_t queue_full_waits = 0;
   const int64_t start = NowNanos();
   for (int64_t i = 0; i < records; ++i) {
-    const int32_t p = static_cast<int32_t>(i % partitions);
+    const int32_t p = round_robin ? static_cast<int32_t>(i % partitions)
+                                  : RD_KAFKA_PARTITION_UA;
     while (rd_kafka_produce(rkt, p, 0, value.data(), value.size(), nullptr, 0,
                             nullptr) == -1) {
       const rd_kafka_resp_err_t e = rd_kafka_last_error();

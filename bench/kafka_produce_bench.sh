@@ -8,7 +8,7 @@
 # Build first:  ninja -C build rtaid kafka_produce_bench
 # Needs:        apt-get install -y redis-server nats-server
 # Run:          bench/kafka_produce_bench.sh [rounds]      (from the repo root)
-# Env:          RECORDS (rtai, default 4000000), REDIS_RECORDS (1000000),
+# Env:          RECORDS (rtai, default 6000000), REDIS_RECORDS (1000000),
 #               NATS_RECORDS (800000), PARTITIONS (4), LINGER_MS (5),
 #               MAX_IN_FLIGHT (5), REDIS_CLIENTS (16), REDIS_PIPELINE (1024),
 #               NATS_CONNECTIONS (4), NATS_WINDOW (2048), ONLY (regex of row ids)
@@ -19,7 +19,7 @@ RTAID=${RTAID:-$BUILD/cli/rtaid}
 BENCH=${BENCH:-$BUILD/bench/kafka_produce_bench}
 WORK=${WORK:-$BUILD/kafka_bench_data}
 ROUNDS=${1:-3}
-RECORDS=${RECORDS:-4000000}
+RECORDS=${RECORDS:-6000000}
 REDIS_RECORDS=${REDIS_RECORDS:-1000000}
 NATS_RECORDS=${NATS_RECORDS:-800000}
 PARTITIONS=${PARTITIONS:-4}
@@ -38,6 +38,7 @@ source "$HERE/kafka_bench_lib.sh"
 ROWS=(
   "rtai-fsync|rtai (Kafka protocol, librdkafka)|fsync before ack (flush.policy=per-write, group commit)|$PARTITIONS partitions"
   "rtai-fsync-p1|rtai (Kafka protocol, librdkafka)|fsync before ack (flush.policy=per-write, group commit)|1 partition"
+  "rtai-fsync-rr|rtai (Kafka protocol, librdkafka)|fsync before ack (flush.policy=per-write, group commit)|$PARTITIONS partitions, round-robin per record"
   "redis-always|Redis Streams 7.0 (XADD)|fsync before reply (appendfsync always, group-committed per event-loop pass)|$REDIS_CLIENTS clients x pipeline $REDIS_PIPELINE"
   "rtai-interval1s|rtai (Kafka protocol, librdkafka)|OS has the data, fsync every 1 s (flush.policy=interval, flush.ms=1000)|$PARTITIONS partitions"
   "redis-everysec|Redis Streams 7.0 (XADD)|OS has the data, fsync every 1 s (appendfsync everysec)|$REDIS_CLIENTS clients x pipeline $REDIS_PIPELINE"
@@ -45,12 +46,12 @@ ROWS=(
   "nats|NATS JetStream 2.9 (file storage)|OS has the data, fsync every 60 s (nats-server 2.9 fixed)|$NATS_CONNECTIONS connections x $NATS_WINDOW in flight"
 )
 
-run_rtai() {  # run_rtai PARTITIONS FLAGS...
-  local parts=$1; shift
+run_rtai() {  # run_rtai PARTITIONS PARTITIONING FLAGS...
+  local parts=$1 partitioning=$2; shift 2
   start_rtaid "$WORK/rtai" "$@"
   local out c0
   c0=$(proc_cpu_ms "$RTAID_PID")
-  out=$("$BENCH" --brokers=127.0.0.1:"$KAFKA_PORT" --topic=bench --partitions="$parts" \
+  out=$("$BENCH" --brokers=127.0.0.1:"$KAFKA_PORT" --topic=bench --partitions="$parts" --partitioning="$partitioning" \
         --records="$RECORDS" --record_bytes=100 --linger_ms="$LINGER_MS" \
         --batch_bytes=1000000 --max_in_flight="$MAX_IN_FLIGHT")
   local cpu=$(( $(proc_cpu_ms "$RTAID_PID") - c0 ))
@@ -93,10 +94,11 @@ run_nats() {
 
 run_row() {
   case "$1" in
-    rtai-fsync) run_rtai "$PARTITIONS" --flush-policy=per-write ;;
-    rtai-fsync-p1) run_rtai 1 --flush-policy=per-write ;;
-    rtai-interval1s) run_rtai "$PARTITIONS" --flush-policy=interval --flush-ms=1000 ;;
-    rtai-interval60s) run_rtai "$PARTITIONS" --flush-policy=interval --flush-ms=60000 ;;
+    rtai-fsync) run_rtai "$PARTITIONS" default --flush-policy=per-write ;;
+    rtai-fsync-p1) run_rtai 1 default --flush-policy=per-write ;;
+    rtai-fsync-rr) run_rtai "$PARTITIONS" round-robin --flush-policy=per-write ;;
+    rtai-interval1s) run_rtai "$PARTITIONS" default --flush-policy=interval --flush-ms=1000 ;;
+    rtai-interval60s) run_rtai "$PARTITIONS" default --flush-policy=interval --flush-ms=60000 ;;
     redis-always) run_redis always ;;
     redis-everysec) run_redis everysec ;;
     nats) run_nats ;;
@@ -116,7 +118,8 @@ done
 machine_info
 echo "runs: $ROUNDS rounds, rows interleaved per round; medians; server CPU = user+system time of the server process during the load"
 echo "librdkafka: acks=all linger.ms=$LINGER_MS batch.size=1000000 max.in.flight=$MAX_IN_FLIGHT" \
-     "compression=none, one producer; $RECORDS records per rtai run"
+     "compression=none, keyless records (librdkafka's default sticky partitioner unless" \
+     "round-robin is stated), one producer; $RECORDS records per rtai run, $REDIS_RECORDS per Redis run, $NATS_RECORDS per NATS run"
 echo
 echo "| system | durability | load | records/s | MB/s (values) | server CPU ms per 1M records | records/s of each run |"
 echo "|---|---|---|---|---|---|---|"
