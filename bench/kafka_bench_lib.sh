@@ -17,10 +17,11 @@ free_port() {
 }
 
 # start_rtaid DIR FLAGS...: starts rtaid on DIR; sets RTAID_PID, KAFKA_PORT.
+# With NICE set (e.g. -10, needs root) rtaid runs at that nice level.
 start_rtaid() {
   local dir=$1; shift
   rm -rf "$dir"; mkdir -p "$dir"
-  "$RTAID" --data-dir="$dir/data" --grpc-listen=127.0.0.1:0 --kafka-listen=127.0.0.1:0 \
+  ${NICE:+nice -n "$NICE"} "$RTAID" --data-dir="$dir/data" --grpc-listen=127.0.0.1:0 --kafka-listen=127.0.0.1:0 \
     "$@" 2>"$dir/rtaid.log" &
   RTAID_PID=$!; PIDS+=("$RTAID_PID")
   KAFKA_PORT=""

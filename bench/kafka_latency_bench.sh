@@ -7,7 +7,8 @@
 # Build first:  ninja -C build rtaid kafka_latency_bench
 # Run:          bench/kafka_latency_bench.sh [rounds]     (from the repo root)
 # Env:          RATE (20000), SECONDS_PER_RUN (12), WARMUP (2), LINGER_MS (1),
-#               POLICIES ("per-write interval")
+#               POLICIES ("per-write interval"), NICE (unset; e.g. -10 runs rtaid and
+#               the clients ahead of other work on a shared machine, needs root)
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -29,7 +30,7 @@ for ((r = 0; r < ROUNDS; r++)); do
   for policy in $POLICIES; do
     echo "round $((r + 1))/$ROUNDS: $policy (load $(cut -d' ' -f1 /proc/loadavg))" >&2
     start_rtaid "$WORK/rtai" --flush-policy="$policy" --flush-ms=1000
-    out=$("$BENCH" --brokers=127.0.0.1:"$KAFKA_PORT" --topic=latency --rate="$RATE" \
+    out=$(${NICE:+nice -n "$NICE"} "$BENCH" --brokers=127.0.0.1:"$KAFKA_PORT" --topic=latency --rate="$RATE" \
           --seconds="$SECONDS_PER_RUN" --warmup_seconds="$WARMUP" --linger_ms="$LINGER_MS")
     stop_pid "$RTAID_PID"
     echo "$out" >&2
@@ -44,6 +45,7 @@ done
 med() { echo "$1" | tr ' ' '\n' | grep . | median | awk '{printf "%.2f", $1 / 1000}'; }
 all() { echo "$1" | tr ' ' '\n' | grep . | awk '{printf "%s%.1f", (NR > 1 ? ", " : ""), $1 / 1000}'; }
 machine_info
+echo "nice: ${NICE:-0} (rtaid and clients)"
 echo "runs: $ROUNDS x ${SECONDS_PER_RUN} s at $RATE records/s (first ${WARMUP} s not counted), medians;" \
      "librdkafka producer acks=all linger.ms=$LINGER_MS max.in.flight=5, consumer fetch.wait.max.ms=100"
 echo
