@@ -9,6 +9,9 @@ cleanup() {
   for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+# Servers are started inside $(...) subshells, which do not inherit the EXIT
+# trap: call this first in such a subshell so a failure there stops them too.
+stop_servers_on_exit() { PIDS=(); trap cleanup EXIT; }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
@@ -34,7 +37,13 @@ start_rtaid() {
 }
 # CPU time (user + system, ms) a process has used so far.
 proc_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
-stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop_pid() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+  local kept=() p
+  for p in "${PIDS[@]:-}"; do [[ "$p" != "$1" ]] && kept+=("$p"); done
+  PIDS=("${kept[@]:-}")
+}
 
 # start_redis DIR FSYNC: redis-server with AOF on; sets REDIS_PID, REDIS_PORT.
 start_redis() {

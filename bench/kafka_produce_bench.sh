@@ -93,6 +93,7 @@ run_nats() {
 }
 
 run_row() {
+  stop_servers_on_exit
   case "$1" in
     rtai-fsync) run_rtai "$PARTITIONS" default --flush-policy=per-write ;;
     rtai-fsync-p1) run_rtai 1 default --flush-policy=per-write ;;
