@@ -27,6 +27,7 @@ struct SourceConfig {
   std::string dead_letter_topic;     // "" = malformed events only counted
   char csv_delimiter = ',';
   bool ignore_unknown_fields = true;
+  bool bounded = false;              // stop at the end offsets seen at start
 };
 
 struct FilterConfig {

@@ -67,6 +67,7 @@ absl::StatusOr<OperatorOutputs> ValidateSource(ConfigReader& c, const Inputs&,
   if (delim.size() != 1) return c.Error("csv_delimiter", "must be one character");
   cfg.csv_delimiter = delim[0];
   ASSIGN_OR_RETURN(cfg.ignore_unknown_fields, c.Bool("ignore_unknown_fields", true));
+  ASSIGN_OR_RETURN(cfg.bounded, c.Bool("bounded", false));
   OperatorOutputs out{cfg, it->second, {}};
   return out;
 }
