@@ -21,6 +21,7 @@ constexpr char kUsage[] =
     "  topic create|list|describe|delete   manage topics\n"
     "  produce TOPIC                       produce stdin lines as records\n"
     "  consume TOPIC                       print records as they arrive\n"
+    "  job submit|list|status|cancel       manage dataflow jobs\n"
     "global options:\n"
     "  --server HOST:PORT   rtaid's gRPC address (env RTAI_SERVER,\n"
     "                       default 127.0.0.1:50051)\n"
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
   absl::Status s;
   if (args[0] == "topic") {
     s = rtai::cli::RunTopicCommand(env, rest);
+  } else if (args[0] == "job") {
+    s = rtai::cli::RunJobCommand(env, rest);
   } else if (args[0] == "produce") {
     s = rtai::cli::RunProduceCommand(env, rest);
   } else if (args[0] == "consume") {

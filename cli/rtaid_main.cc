@@ -25,7 +25,10 @@
 #include "broker/core/broker.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
+#include "cli/broker_partition_client.h"
 #include "cli/kafka_listener_hook.h"
+#include "engine/service/job_manager.h"
+#include "engine/service/job_service_impl.h"
 
 ABSL_FLAG(std::string, data_dir, "",
           "Directory for all broker data (required).");
@@ -173,18 +176,40 @@ int main(int argc, char** argv) {
   auto broker = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
   if (!broker.ok()) return Die(broker.status());
 
+  // The engine reaches the broker only through the PartitionClient adapter.
+  rtai::cli::BrokerPartitionClient partition_client(broker->get());
+  rtai::engine::service::JobManagerOptions job_options;
+  job_options.data_dir = options->data_dir;
+  job_options.client = &partition_client;
+  job_options.clock = clock;
+  auto jobs = rtai::engine::service::JobManager::Create(job_options);
+  if (!jobs.ok()) {
+    (*broker)->Shutdown();
+    return Die(jobs.status());
+  }
+  rtai::engine::service::JobServiceImpl job_service(jobs->get());
+
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
+  grpc_options.extra_services.push_back(&job_service);
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
+    jobs->reset();
     (*broker)->Shutdown();
     return Die(grpc.status());
+  }
+  auto recovered = (*jobs)->Recover();
+  if (!recovered.ok()) {
+    rtai::LogWarning("jobs not recovered", {{"error", std::string(recovered.status().message())}});
+  } else if (*recovered > 0) {
+    rtai::LogInfo("jobs resubmitted", {{"count", *recovered}});
   }
   auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
                                              broker->get(), clock);
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
+    jobs->reset();
     (*broker)->Shutdown();
     return Die(kafka.status());
   }
@@ -202,6 +227,7 @@ int main(int argc, char** argv) {
                 {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (*kafka) (*kafka)->Shutdown();
   (*grpc)->Shutdown();
+  jobs->reset();  // stops every job before the broker goes away
   (*broker)->Shutdown();
   rtai::LogInfo("rtaid stopped");
   return 0;

@@ -24,6 +24,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
   builder.RegisterService(s->service_.get());
+  for (grpc::Service* extra : options.extra_services) builder.RegisterService(extra);
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ",

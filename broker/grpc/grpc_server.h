@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
@@ -24,6 +25,9 @@ struct GrpcServerOptions {
   // Default: 512.
   int max_threads = 512;
   BrokerServiceLimits limits;
+  // More services on the same port (rtaid adds the engine's JobService).
+  // Not owned; they must outlive the server.
+  std::vector<grpc::Service*> extra_services;
 };
 
 class GrpcServer {

@@ -73,6 +73,11 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
         so.clock = options_.clock;
         std::error_code ec;
         std::filesystem::remove_all(so.dir, ec);  // nothing to restore without checkpoints
+        std::filesystem::create_directories(options_.state_dir, ec);
+        if (ec) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("cannot create state dir ", options_.state_dir, ": ", ec.message()));
+        }
         ASSIGN_OR_RETURN(setup.state, state::KeyedStateBackend::Open(so));
       }
       for (int n : chain.nodes) {

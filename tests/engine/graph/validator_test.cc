@@ -1,5 +1,7 @@
 #include "engine/graph/validator.h"
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_replace.h"
@@ -222,6 +224,17 @@ TEST(ValidatorTest, RejectsDanglingOutputAndUnionOfDifferentSchemas) {
            "{\"from\": \"u\", \"to\": \"out\"}"},
           {"\"key\": \"auction\"", "\"key\": \"1\""}});
   EXPECT_THAT(ErrorOf(job), HasSubstr("node `u` (union): union inputs must have equal schemas"));
+}
+
+TEST(ValidatorTest, DocumentedExamplesAreValid) {
+  for (const char* name : {"bids_per_auction.json", "sessions_from_two_topics.json"}) {
+    std::ifstream in(std::string(RTAI_EXAMPLES_DIR) + "/" + name);
+    ASSERT_TRUE(in.good()) << name;
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto g = ParseAndValidateJobGraph(buf.str());
+    EXPECT_TRUE(g.ok()) << name << ": " << g.status();
+  }
 }
 
 TEST(ValidatorTest, HostileInputNeverCrashes) {
