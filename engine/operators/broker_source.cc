@@ -137,11 +137,11 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
     const int32_t wait = last_round_empty_ && i + 1 == partitions_.size() ? kIdleWaitMs : 0;
     ASSIGN_OR_RETURN(io::ReadResult r,
                      ctx_.client->ReadBatch(config_.topic, p.partition, p.offset, kReadBytes, wait));
+    if (!r.records.empty()) p.last_active_ms = ctx_.clock->NowMillis();
     for (io::ClientRecord& record : r.records) {
       if (config_.bounded && record.offset >= p.end) break;
       read_any = true;
       p.offset = record.offset + 1;
-      p.last_active_ms = ctx_.clock->NowMillis();
       const size_t before = batch_->size();
       RETURN_IF_ERROR(DecodeRecord(p, record));
       if (batch_->size() > before) p.max_ts = std::max(p.max_ts, batch_->timestamps.back());
