@@ -14,7 +14,7 @@
 namespace rtai::engine::graph {
 
 enum class StartPosition { kEarliest, kLatest };
-enum class EventFormat { kJson, kCsv };
+enum class EventFormat { kJson, kCsv, kRaw };  // kRaw: sources only
 
 // broker_source v1: reads a topic, decodes values into an event schema.
 struct SourceConfig {
@@ -28,6 +28,18 @@ struct SourceConfig {
   char csv_delimiter = ',';
   bool ignore_unknown_fields = true;
   bool bounded = false;              // stop at the end offsets seen at start
+};
+
+// parse v1: decodes a bytes/string column (a raw source's `value`) into an
+// event schema; malformed values go to the dead-letter topic.
+struct ParseConfig {
+  EventFormat format = EventFormat::kJson;
+  std::string schema;
+  int column = -1;               // input column holding the encoded event
+  int event_time_column = -1;    // in the output; -1 = keep the input time
+  std::string dead_letter_topic;
+  char csv_delimiter = ',';
+  bool ignore_unknown_fields = true;
 };
 
 struct FilterConfig {
@@ -77,7 +89,7 @@ struct SinkConfig {
 struct BlackholeConfig {};
 
 using OperatorConfig =
-    std::variant<SourceConfig, FilterConfig, MapConfig, KeyByConfig,
+    std::variant<SourceConfig, ParseConfig, FilterConfig, MapConfig, KeyByConfig,
                  WindowConfig, UnionConfig, SinkConfig, BlackholeConfig>;
 
 std::string_view AggregateFnName(AggregateFn fn);

@@ -27,6 +27,49 @@ absl::StatusOr<TypeId> CheckExpression(const ConfigReader& config,
   return (*e)->result_type();
 }
 
+// The options shared by broker_source and parse: format, schema, event time,
+// dead letters. `raw_ok`: the "raw" format is allowed (sources only).
+template <typename Config>
+absl::StatusOr<std::shared_ptr<const Schema>> ReadDecoding(ConfigReader& c,
+                                                           const SchemaMap& schemas,
+                                                           bool raw_ok, Config* cfg) {
+  ASSIGN_OR_RETURN(std::string format, c.String("format", "json"));
+  if (format == "json") cfg->format = EventFormat::kJson;
+  else if (format == "csv") cfg->format = EventFormat::kCsv;
+  else if (format == "raw" && raw_ok) cfg->format = EventFormat::kRaw;
+  else return c.Error("format", absl::StrCat("must be \"json\"", raw_ok ? ", \"csv\" or \"raw\"" : " or \"csv\"", ", got \"", format, "\""));
+  ASSIGN_OR_RETURN(cfg->dead_letter_topic, c.String("dead_letter_topic", ""));
+  if (cfg->format == EventFormat::kRaw) {
+    // key, value, partition, offset; event time is the broker timestamp.
+    static const auto* raw = new std::shared_ptr<const Schema>(std::make_shared<const Schema>(
+        *Schema::Create({{"key", TypeId::kBytes}, {"value", TypeId::kBytes},
+                         {"partition", TypeId::kInt64}, {"offset", TypeId::kInt64}})));
+    return *raw;
+  }
+  ASSIGN_OR_RETURN(cfg->schema, c.String("schema"));
+  auto it = schemas.find(cfg->schema);
+  if (it == schemas.end()) {
+    return c.Error("schema", absl::StrCat("names unknown event schema `", cfg->schema, "`"));
+  }
+  ASSIGN_OR_RETURN(std::string event_time, c.String("event_time", ""));
+  if (!event_time.empty()) {
+    cfg->event_time_column = it->second->FindField(event_time);
+    if (cfg->event_time_column < 0) {
+      return c.Error("event_time", absl::StrCat("names unknown column `", event_time, "`"));
+    }
+    const TypeId t = it->second->field(cfg->event_time_column).type;
+    if (t != TypeId::kTimestamp && t != TypeId::kInt64) {
+      return c.Error("event_time", absl::StrCat("column `", event_time,
+                                                "` must be timestamp or int64, not ", std::string(TypeName(t))));
+    }
+  }
+  ASSIGN_OR_RETURN(std::string delim, c.String("csv_delimiter", ","));
+  if (delim.size() != 1) return c.Error("csv_delimiter", "must be one character");
+  cfg->csv_delimiter = delim[0];
+  ASSIGN_OR_RETURN(cfg->ignore_unknown_fields, c.Bool("ignore_unknown_fields", true));
+  return it->second;
+}
+
 absl::StatusOr<OperatorOutputs> ValidateSource(ConfigReader& c, const Inputs&,
                                                const SchemaMap& schemas) {
   SourceConfig cfg;
@@ -41,34 +84,27 @@ absl::StatusOr<OperatorOutputs> ValidateSource(ConfigReader& c, const Inputs&,
   if (start == "earliest") cfg.start = StartPosition::kEarliest;
   else if (start == "latest") cfg.start = StartPosition::kLatest;
   else return c.Error("start", absl::StrCat("must be \"earliest\" or \"latest\", got \"", start, "\""));
-  ASSIGN_OR_RETURN(std::string format, c.String("format", "json"));
-  if (format == "json") cfg.format = EventFormat::kJson;
-  else if (format == "csv") cfg.format = EventFormat::kCsv;
-  else return c.Error("format", absl::StrCat("must be \"json\" or \"csv\", got \"", format, "\""));
-  ASSIGN_OR_RETURN(cfg.schema, c.String("schema"));
-  auto it = schemas.find(cfg.schema);
-  if (it == schemas.end()) {
-    return c.Error("schema", absl::StrCat("names unknown event schema `", cfg.schema, "`"));
-  }
-  ASSIGN_OR_RETURN(std::string event_time, c.String("event_time", ""));
-  if (!event_time.empty()) {
-    cfg.event_time_column = it->second->FindField(event_time);
-    if (cfg.event_time_column < 0) {
-      return c.Error("event_time", absl::StrCat("names unknown column `", event_time, "`"));
-    }
-    const TypeId t = it->second->field(cfg.event_time_column).type;
-    if (t != TypeId::kTimestamp && t != TypeId::kInt64) {
-      return c.Error("event_time", absl::StrCat("column `", event_time,
-                                                "` must be timestamp or int64, not ", std::string(TypeName(t))));
-    }
-  }
-  ASSIGN_OR_RETURN(cfg.dead_letter_topic, c.String("dead_letter_topic", ""));
-  ASSIGN_OR_RETURN(std::string delim, c.String("csv_delimiter", ","));
-  if (delim.size() != 1) return c.Error("csv_delimiter", "must be one character");
-  cfg.csv_delimiter = delim[0];
-  ASSIGN_OR_RETURN(cfg.ignore_unknown_fields, c.Bool("ignore_unknown_fields", true));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
+                   ReadDecoding(c, schemas, /*raw_ok=*/true, &cfg));
   ASSIGN_OR_RETURN(cfg.bounded, c.Bool("bounded", false));
-  OperatorOutputs out{cfg, it->second, {}};
+  OperatorOutputs out{cfg, std::move(schema), {}};
+  return out;
+}
+
+absl::StatusOr<OperatorOutputs> ValidateParse(ConfigReader& c, const Inputs& in,
+                                              const SchemaMap& schemas) {
+  ParseConfig cfg;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
+                   ReadDecoding(c, schemas, /*raw_ok=*/false, &cfg));
+  ASSIGN_OR_RETURN(std::string column, c.String("column", "value"));
+  cfg.column = in[0]->FindField(column);
+  if (cfg.column < 0) return c.Error("column", absl::StrCat("names unknown column `", column, "`"));
+  const TypeId t = in[0]->field(cfg.column).type;
+  if (t != TypeId::kBytes && t != TypeId::kString) {
+    return c.Error("column", absl::StrCat("`", column, "` must be bytes or string, not ",
+                                          std::string(TypeName(t))));
+  }
+  OperatorOutputs out{cfg, std::move(schema), {}};
   return out;
 }
 
@@ -146,6 +182,7 @@ const std::vector<OperatorSpec>& Registry() {
       {"filter", 1, {1, 1, false, {}}, ValidateFilter},
       {"key_by", 1, {1, 1, false, {}}, ValidateKeyBy},
       {"map", 1, {1, 1, false, {}}, ValidateMap},
+      {"parse", 1, {1, 1, false, {}}, ValidateParse},
       {"union", 1, {2, -1, false, {}}, ValidateUnion},
       {"window_aggregate", 1, {1, 1, false, {"late"}}, ValidateWindow},
   };

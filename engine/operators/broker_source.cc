@@ -11,22 +11,13 @@ namespace {
 constexpr int32_t kReadBytes = 1 << 20;
 constexpr int32_t kIdleWaitMs = 20;
 
-JsonDecodeOptions JsonOptions(const graph::SourceConfig& c) {
-  JsonDecodeOptions o;
-  o.ignore_unknown_fields = c.ignore_unknown_fields;
-  return o;
-}
-CsvDecodeOptions CsvOptions(const graph::SourceConfig& c) {
-  CsvDecodeOptions o;
-  o.delimiter = c.csv_delimiter;
-  return o;
-}
-
 }  // namespace
 
 BrokerSource::BrokerSource(graph::SourceConfig config, const Schema* schema)
-    : config_(std::move(config)), schema_(schema), json_(schema, JsonOptions(config_)),
-      csv_(schema, CsvOptions(config_)), batch_(std::make_unique<runtime::Batch>(schema)) {}
+    : config_(std::move(config)), schema_(schema),
+      decoder_(config_.format, schema, config_.csv_delimiter, config_.ignore_unknown_fields,
+               config_.event_time_column),
+      batch_(std::make_unique<runtime::Batch>(schema)) {}
 
 absl::Status BrokerSource::Open(const runtime::OperatorContext& ctx) {
   RETURN_IF_ERROR(Operator::Open(ctx));
@@ -55,21 +46,16 @@ absl::Status BrokerSource::Open(const runtime::OperatorContext& ctx) {
 }
 
 absl::Status BrokerSource::DecodeRecord(const PartitionState& p, io::ClientRecord& record) {
-  RowBatch& rows = batch_->rows;
-  absl::Status s = config_.format == graph::EventFormat::kJson
-                       ? json_.DecodeAppend(record.value, &rows)
-                       : csv_.DecodeAppend(record.value, &rows);
-  int64_t ts = record.timestamp_ms;
-  if (s.ok() && config_.event_time_column >= 0) {
-    const Value& v = rows.at(rows.num_rows() - 1, config_.event_time_column);
-    if (v.is_null()) {
-      rows.PopRow();
-      s = absl::InvalidArgumentError(absl::StrCat(
-          "event time column `", schema_->field(config_.event_time_column).name, "` is null"));
-    } else {
-      ts = v.int64();
-    }
+  if (config_.format == graph::EventFormat::kRaw) {
+    Value* row = batch_->rows.AddRow();
+    row[0] = Value::Bytes(batch_->rows.CopyBytes(record.key));
+    row[1] = Value::Bytes(batch_->rows.CopyBytes(record.value));
+    row[2] = Value::Int64(p.partition);
+    row[3] = Value::Int64(record.offset);
+    batch_->timestamps.push_back(record.timestamp_ms);
+    return absl::OkStatus();
   }
+  const absl::Status s = decoder_.Decode(record.value, record.timestamp_ms, batch_.get());
   if (!s.ok()) {
     ctx_.metrics->records_dropped.fetch_add(1, std::memory_order_relaxed);
     if (!config_.dead_letter_topic.empty()) {
@@ -78,9 +64,7 @@ absl::Status BrokerSource::DecodeRecord(const PartitionState& p, io::ClientRecor
           "rtai.source", absl::StrCat(config_.topic, "/", p.partition, "/", record.offset));
       dead_letters_.push_back(std::move(record));
     }
-    return absl::OkStatus();
   }
-  batch_->timestamps.push_back(ts);
   return absl::OkStatus();
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // BrokerSource (broker_source v1): reads the partitions of a topic assigned to
 // this subtask (partition % parallelism == subtask) through io::PartitionClient,
-// decodes each value (JSON or CSV) into the event schema, and generates
-// watermarks.
+// decodes each value (JSON or CSV) into the event schema — or, with format
+// "raw", emits (key, value, partition, offset) rows for a downstream `parse` —
+// and generates watermarks.
 //
 // Watermarks: per partition, max event time seen - max_out_of_orderness - 1;
 // the subtask's watermark is the minimum over partitions that are neither
@@ -18,8 +19,7 @@
 #include <vector>
 
 #include "engine/graph/operator_config.h"
-#include "engine/record/csv_decoder.h"
-#include "engine/record/json_decoder.h"
+#include "engine/operators/event_decoder.h"
 #include "engine/runtime/operator.h"
 
 namespace rtai::engine::operators {
@@ -47,8 +47,7 @@ class BrokerSource : public runtime::SourceOperator {
 
   graph::SourceConfig config_;
   const Schema* schema_;
-  JsonRowDecoder json_;
-  CsvRowDecoder csv_;
+  EventDecoder decoder_;  // JSON and CSV
   std::vector<PartitionState> partitions_;
   std::unique_ptr<runtime::Batch> batch_;
   std::vector<io::ClientRecord> dead_letters_;

@@ -4,6 +4,7 @@
 #include "engine/operators/basic_operators.h"
 #include "engine/operators/broker_sink.h"
 #include "engine/operators/broker_source.h"
+#include "engine/operators/parse_operator.h"
 #include "engine/operators/window_operator.h"
 
 namespace rtai::engine::operators {
@@ -20,6 +21,9 @@ absl::StatusOr<std::unique_ptr<runtime::Operator>> CreateOperator(
   const graph::OperatorConfig& c = n.config;
   if (auto* s = std::get_if<graph::SourceConfig>(&c)) {
     return std::unique_ptr<runtime::Operator>(new BrokerSource(*s, n.output.get()));
+  }
+  if (auto* p = std::get_if<graph::ParseConfig>(&c)) {
+    return std::unique_ptr<runtime::Operator>(new ParseOperator(*p, n.output.get()));
   }
   if (auto* f = std::get_if<graph::FilterConfig>(&c)) {
     ASSIGN_OR_RETURN(auto op, FilterOperator::Create(*f, input));

@@ -226,6 +226,16 @@ TEST(ValidatorTest, RejectsDanglingOutputAndUnionOfDifferentSchemas) {
   EXPECT_THAT(ErrorOf(job), HasSubstr("node `u` (union): union inputs must have equal schemas"));
 }
 
+TEST(ValidatorTest, ParseNeedsAnEncodedColumn) {
+  // A raw source feeds parse; parse on a decoded stream has no such column.
+  std::string job = Replace("{\"uid\": \"cheap\", \"operator\": \"filter\", \"config\": {\"predicate\": \"price < 1000\"}}",
+                            "{\"uid\": \"cheap\", \"operator\": \"parse\", \"config\": {\"schema\": \"bid\"}}");
+  EXPECT_EQ(ErrorOf(job), "node `cheap` (parse): config field `column` names unknown column `value`");
+  job = Replace("{\"uid\": \"cheap\", \"operator\": \"filter\", \"config\": {\"predicate\": \"price < 1000\"}}",
+                "{\"uid\": \"cheap\", \"operator\": \"parse\", \"config\": {\"schema\": \"bid\", \"column\": \"price\"}}");
+  EXPECT_EQ(ErrorOf(job), "node `cheap` (parse): config field `column` `price` must be bytes or string, not int64");
+}
+
 TEST(ValidatorTest, DocumentedExamplesAreValid) {
   for (const char* name : {"bids_per_auction.json", "sessions_from_two_topics.json"}) {
     std::ifstream in(std::string(RTAI_EXAMPLES_DIR) + "/" + name);

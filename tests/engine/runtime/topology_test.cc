@@ -98,6 +98,45 @@ TEST(TopologyTest, BroadcastCopiesToEverySubtaskAndChainsForwardEdges) {
   EXPECT_EQ(f.Metric("x10").records_in, 75);
 }
 
+TEST(TopologyTest, RawSourceThenParseWithDeadLetters) {
+  JobFixture f;
+  ASSERT_TRUE(f.client.CreateTopic("a", 1).ok());
+  ASSERT_TRUE(f.client.CreateTopic("out", 1).ok());
+  ASSERT_TRUE(f.client.CreateTopic("dlq", 1).ok());
+  for (const char* v : {"a;1;5", "b;x;6", "c;3", "d;4;7"}) {
+    io::ClientRecord r;
+    r.value = v;
+    r.timestamp_ms = 99;
+    ASSERT_TRUE(f.client.AppendTo("a", 0, std::move(r)).ok());
+  }
+  const std::string job = absl::StrCat(R"({"version": 1, "name": "p", )", kSchema, R"(,
+    "nodes": [
+      {"uid": "a", "operator": "broker_source",
+       "config": {"topic": "a", "format": "raw", "bounded": true}},
+      {"uid": "decode", "operator": "parse", "config": {"format": "csv", "csv_delimiter": ";",
+       "schema": "e", "event_time": "ts", "dead_letter_topic": "dlq"}},
+      {"uid": "out", "operator": "broker_sink", "config": {"topic": "out", "key": "k"}}],
+    "edges": [{"from": "a", "to": "decode"}, {"from": "decode", "to": "out"}]})");
+  ASSERT_TRUE(f.Start(job).ok());
+  ASSERT_EQ(f.runner->Wait(), runtime::RunState::kFinished) << f.runner->status();
+  auto out = f.client.ReadAll("out", 0);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->size(), 2u);
+  EXPECT_EQ((*out)[0].value, "{\"k\":\"a\",\"v\":1,\"ts\":5}");
+  EXPECT_EQ((*out)[0].key, "a");
+  EXPECT_EQ((*out)[0].timestamp_ms, 5);  // event time from the parsed column
+  EXPECT_EQ((*out)[1].value, "{\"k\":\"d\",\"v\":4,\"ts\":7}");
+  auto dlq = f.client.ReadAll("dlq", 0);
+  ASSERT_TRUE(dlq.ok());
+  ASSERT_EQ(dlq->size(), 2u);
+  EXPECT_EQ((*dlq)[0].value, "b;x;6");
+  EXPECT_EQ((*dlq)[0].headers[0].second, "csv: field `v` (column 2): expected int64, got \"x\"");
+  EXPECT_EQ((*dlq)[0].headers[1].second, "decode");
+  EXPECT_EQ((*dlq)[1].headers[0].second, "csv: expected 3 fields, got 2");
+  EXPECT_EQ(f.Metric("decode").records_dropped, 2);
+  EXPECT_EQ(f.Metric("decode").records_in, 4);
+}
+
 TEST(TopologyTest, CancelStopsAnUnboundedJobBlockedOnAFullChannel) {
   JobFixture f;
   Fill(f, "a", 1, 2000, 0);
