@@ -81,6 +81,17 @@ struct WindowConfig {
 
 struct UnionConfig {};
 
+// interval_join v1: pairs left and right records with equal keys and
+// right.ts in [left.ts + lower_bound_ms, left.ts + upper_bound_ms].
+struct IntervalJoinConfig {
+  std::vector<std::string> left_key;   // column names of input 0
+  std::vector<std::string> right_key;  // column names of input 1
+  std::vector<int> left_columns;
+  std::vector<int> right_columns;
+  int64_t lower_bound_ms = 0;
+  int64_t upper_bound_ms = 0;
+};
+
 struct SinkConfig {
   std::string topic;
   std::string key;  // expression; "" = no key
@@ -90,7 +101,8 @@ struct BlackholeConfig {};
 
 using OperatorConfig =
     std::variant<SourceConfig, ParseConfig, FilterConfig, MapConfig, KeyByConfig,
-                 WindowConfig, UnionConfig, SinkConfig, BlackholeConfig>;
+                 WindowConfig, UnionConfig, IntervalJoinConfig, SinkConfig,
+                 BlackholeConfig>;
 
 std::string_view AggregateFnName(AggregateFn fn);
 

@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
 #include "engine/expr/expression.h"
+#include "engine/graph/join_config.h"
 #include "engine/graph/window_config.h"
 
 namespace rtai::engine::graph {
@@ -180,6 +181,7 @@ const std::vector<OperatorSpec>& Registry() {
       {"broker_sink", 1, {1, -1, true, {}}, ValidateSink},
       {"broker_source", 1, {0, 0, false, {}}, ValidateSource},
       {"filter", 1, {1, 1, false, {}}, ValidateFilter},
+      {"interval_join", 1, {2, 2, false, {}}, ValidateIntervalJoin},
       {"key_by", 1, {1, 1, false, {}}, ValidateKeyBy},
       {"map", 1, {1, 1, false, {}}, ValidateMap},
       {"parse", 1, {1, 1, false, {}}, ValidateParse},

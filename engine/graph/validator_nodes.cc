@@ -41,8 +41,13 @@ absl::Status ResolveEdge(const job::Edge& e, int edge_index, const ValidatedGrap
   std::vector<std::string> key(e.key().begin(), e.key().end());
   const auto* key_by = std::get_if<KeyByConfig>(&from.config);
   const auto* window = std::get_if<WindowConfig>(&to.config);
+  const auto* join = std::get_if<IntervalJoinConfig>(&to.config);
+  // The key a keyed operator downstream needs on this edge (empty: none).
+  std::vector<std::string> needed;
+  if (window != nullptr) needed = window->key;
+  if (join != nullptr) needed = out->input_index == 0 ? join->left_key : join->right_key;
   if (p == job::PARTITIONING_UNSPECIFIED) {
-    if (key_by != nullptr || (window != nullptr && !window->key.empty() && to.parallelism > 1)) {
+    if (key_by != nullptr || (!needed.empty() && to.parallelism > 1)) {
       p = job::HASH;
     } else {
       p = from.parallelism == to.parallelism ? job::FORWARD : job::REBALANCE;
@@ -57,7 +62,7 @@ absl::Status ResolveEdge(const job::Edge& e, int edge_index, const ValidatedGrap
   }
   if (p == job::HASH && key.empty()) {
     if (key_by != nullptr) key = key_by->key;
-    else if (window != nullptr) key = window->key;
+    else key = needed;
     if (key.empty()) {
       return Invalid(absl::StrCat(ctx, ": HASH needs a key (the edge's `key`, a key_by "
                                        "upstream or a keyed window downstream)"));
@@ -70,10 +75,9 @@ absl::Status ResolveEdge(const job::Edge& e, int edge_index, const ValidatedGrap
       return Invalid(absl::StrCat(ctx, ": key `", k, "`: ", compiled.status().message()));
     }
   }
-  // A keyed window with parallelism > 1 must receive records hashed by its key.
-  if (window != nullptr && !window->key.empty() && to.parallelism > 1 &&
-      (p != job::HASH || key != window->key)) {
-    return Invalid(absl::StrCat(ctx, ": a keyed window_aggregate with parallelism > 1 needs "
+  // A keyed operator with parallelism > 1 must receive records hashed by its key.
+  if (!needed.empty() && to.parallelism > 1 && (p != job::HASH || key != needed)) {
+    return Invalid(absl::StrCat(ctx, ": a keyed ", to.op, " with parallelism > 1 needs "
                                      "a HASH edge on its key"));
   }
   out->partitioning = p;

@@ -4,6 +4,7 @@
 #include "engine/operators/basic_operators.h"
 #include "engine/operators/broker_sink.h"
 #include "engine/operators/broker_source.h"
+#include "engine/operators/interval_join_operator.h"
 #include "engine/operators/parse_operator.h"
 #include "engine/operators/window_operator.h"
 
@@ -36,6 +37,14 @@ absl::StatusOr<std::unique_ptr<runtime::Operator>> CreateOperator(
   if (std::holds_alternative<graph::KeyByConfig>(c) ||
       std::holds_alternative<graph::UnionConfig>(c)) {
     return std::unique_ptr<runtime::Operator>(new PassThroughOperator());
+  }
+  if (auto* j = std::get_if<graph::IntervalJoinConfig>(&c)) {
+    const graph::ResolvedEdge& e1 = g.edges[n.in_edges[1]];
+    const graph::ResolvedNode& from1 = g.nodes[e1.from];
+    const Schema* right =
+        e1.output.empty() ? from1.output.get() : from1.side_outputs.at(e1.output).get();
+    return std::unique_ptr<runtime::Operator>(
+        new IntervalJoinOperator(*j, input, right, n.output.get()));
   }
   if (auto* w = std::get_if<graph::WindowConfig>(&c)) {
     ASSIGN_OR_RETURN(auto op, WindowOperator::Create(*w, input, n.output.get()));

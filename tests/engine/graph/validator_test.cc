@@ -236,6 +236,31 @@ TEST(ValidatorTest, ParseNeedsAnEncodedColumn) {
   EXPECT_EQ(ErrorOf(job), "node `cheap` (parse): config field `column` `price` must be bytes or string, not int64");
 }
 
+TEST(ValidatorTest, IntervalJoinChecksKeysBoundsAndColumnNames) {
+  const std::string base = R"({"version": 1, "name": "j",
+    "schemas": [{"name": "e", "fields": [{"name": "k", "type": "string"}, {"name": "n", "type": "int64"}]}],
+    "nodes": [{"uid": "l", "operator": "broker_source", "config": {"topic": "l", "schema": "e"}},
+              {"uid": "r", "operator": "broker_source", "config": {"topic": "r", "schema": "e"}},
+              {"uid": "j", "operator": "interval_join", "config": CONFIG},
+              {"uid": "out", "operator": "blackhole_sink"}],
+    "edges": [{"from": "l", "to": "j"}, {"from": "r", "to": "j"}, {"from": "j", "to": "out"}]})";
+  auto with = [&](const std::string& config) {
+    return absl::StrReplaceAll(base, {{"CONFIG", config}});
+  };
+  EXPECT_TRUE(ParseAndValidateJobGraph(with(R"({"left_key": ["k"], "right_key": ["k"],
+      "lower_bound_ms": -5, "upper_bound_ms": 5, "right_prefix": "r_"})")).ok());
+  EXPECT_THAT(ErrorOf(with(R"({"left_key": ["k"], "right_key": ["k"], "lower_bound_ms": -5,
+      "upper_bound_ms": 5})")), HasSubstr("output columns: schema field `k` appears twice (set left_prefix / right_prefix)"));
+  EXPECT_THAT(ErrorOf(with(R"({"left_key": ["k"], "right_key": ["n"], "lower_bound_ms": -5,
+      "upper_bound_ms": 5, "right_prefix": "r_"})")),
+              HasSubstr("config field `right_key` column `n` is int64 but `k` is string"));
+  EXPECT_THAT(ErrorOf(with(R"({"left_key": ["k"], "right_key": ["k"], "lower_bound_ms": 5,
+      "upper_bound_ms": -5, "right_prefix": "r_"})")),
+              HasSubstr("config field `lower_bound_ms` must not exceed upper_bound_ms"));
+  EXPECT_THAT(ErrorOf(with(R"({"left_key": ["x"], "right_key": ["k"], "lower_bound_ms": 0,
+      "upper_bound_ms": 0})")), HasSubstr("config field `left_key` names unknown column `x`"));
+}
+
 TEST(ValidatorTest, DocumentedExamplesAreValid) {
   for (const char* name : {"bids_per_auction.json", "sessions_from_two_topics.json"}) {
     std::ifstream in(std::string(RTAI_EXAMPLES_DIR) + "/" + name);

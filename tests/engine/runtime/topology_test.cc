@@ -1,6 +1,7 @@
 // Topologies through the runtime: chaining, union, key_by + HASH into a
 // parallel window, BROADCAST, and metrics per operator.
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/runtime/plan.h"
@@ -135,6 +136,49 @@ TEST(TopologyTest, RawSourceThenParseWithDeadLetters) {
   EXPECT_EQ((*dlq)[1].headers[0].second, "csv: expected 3 fields, got 2");
   EXPECT_EQ(f.Metric("decode").records_dropped, 2);
   EXPECT_EQ(f.Metric("decode").records_in, 4);
+}
+
+void FillEvents(JobFixture& f, const std::string& topic,
+                const std::vector<std::tuple<std::string, int, int>>& events) {
+  ASSERT_TRUE(f.client.CreateTopic(topic, 1).ok());
+  for (const auto& [k, v, ts] : events) {
+    io::ClientRecord r;
+    r.value = absl::StrCat("{\"k\":\"", k, "\",\"v\":", v, ",\"ts\":", ts, "}");
+    ASSERT_TRUE(f.client.AppendTo(topic, 0, std::move(r)).ok());
+  }
+}
+
+TEST(TopologyTest, IntervalJoinPairsRecordsWithinTheBounds) {
+  JobFixture f;
+  FillEvents(f, "l", {{"a", 1, 10}, {"b", 2, 20}, {"a", 3, 30}});
+  FillEvents(f, "r", {{"a", 10, 9}, {"a", 11, 7}, {"a", 12, 12}, {"b", 13, 21}, {"a", 14, 31},
+                      {"c", 15, 10}, {"a", 16, 13}});
+  ASSERT_TRUE(f.client.CreateTopic("out", 1).ok());
+  const std::string job = absl::StrCat(R"({"version": 1, "name": "j", )", kSchema, R"(,
+    "watermark": {"max_out_of_orderness_ms": 100},
+    "nodes": [
+      {"uid": "l", "operator": "broker_source",
+       "config": {"topic": "l", "schema": "e", "event_time": "ts", "bounded": true}},
+      {"uid": "r", "operator": "broker_source",
+       "config": {"topic": "r", "schema": "e", "event_time": "ts", "bounded": true}},
+      {"uid": "join", "operator": "interval_join", "parallelism": 2, "config": {
+        "left_key": ["k"], "right_key": ["k"], "lower_bound_ms": -2, "upper_bound_ms": 2,
+        "left_prefix": "l_", "right_prefix": "r_"}},
+      {"uid": "out", "operator": "broker_sink", "config": {"topic": "out"}}],
+    "edges": [{"from": "l", "to": "join"}, {"from": "r", "to": "join"},
+              {"from": "join", "to": "out"}]})");
+  ASSERT_TRUE(f.Start(job).ok());
+  ASSERT_EQ(f.runner->Wait(), runtime::RunState::kFinished) << f.runner->status();
+  std::vector<std::string> out = f.Values("out");
+  std::sort(out.begin(), out.end());
+  // a@10 matches right a@9 and a@12 (not a@7, a@13); b@20 matches b@21; a@30 matches a@31.
+  EXPECT_THAT(out, ::testing::ElementsAre(
+      "{\"l_k\":\"a\",\"l_v\":1,\"l_ts\":10,\"r_k\":\"a\",\"r_v\":10,\"r_ts\":9}",
+      "{\"l_k\":\"a\",\"l_v\":1,\"l_ts\":10,\"r_k\":\"a\",\"r_v\":12,\"r_ts\":12}",
+      "{\"l_k\":\"a\",\"l_v\":3,\"l_ts\":30,\"r_k\":\"a\",\"r_v\":14,\"r_ts\":31}",
+      "{\"l_k\":\"b\",\"l_v\":2,\"l_ts\":20,\"r_k\":\"b\",\"r_v\":13,\"r_ts\":21}"));
+  EXPECT_EQ(f.Metric("join").records_in, 10);
+  EXPECT_EQ(f.Metric("join").records_out, 4);
 }
 
 TEST(TopologyTest, CancelStopsAnUnboundedJobBlockedOnAFullChannel) {
