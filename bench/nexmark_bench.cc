@@ -3,7 +3,11 @@
 // source) to a blackhole sink, parallelism 1 (one task thread: one core).
 // Prints events/s for each query; docs/PERFORMANCE.md "Nexmark (issue 4)".
 //   nexmark_bench [events=1000000] [rounds=3]
+#include <stdlib.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <vector>
 #include <cstdlib>
 #include <string>
 
@@ -51,6 +55,27 @@ constexpr Query kQueries[] = {
      R"([{"name": "auction", "expr": "auction"}, {"name": "price", "expr": "price"}])"},
 };
 
+// q5 (hot items), the counting part: bids per auction in sliding 10 s / 2 s
+// windows, then the largest count per window (the join back to the auction
+// id that Nexmark's q5 does is not built). Stateful: RocksDB keyed state.
+constexpr char kQ5[] = R"({"version": 1, "name": "q5",
+  "schemas": [{"name": "event", "fields": [{"name": "type", "type": "string"},
+    {"name": "auction", "type": "int64"}, {"name": "ts", "type": "timestamp"}]}],
+  "watermark": {"max_out_of_orderness_ms": 4000},
+  "nodes": [
+    {"uid": "src", "operator": "broker_source", "config": {"topic": "events", "schema": "event",
+      "event_time": "ts", "bounded": true}},
+    {"uid": "bids", "operator": "filter", "config": {"predicate": "type = 'bid'"}},
+    {"uid": "per-auction", "operator": "window_aggregate", "config": {
+      "window": {"type": "sliding", "size_ms": 10000, "slide_ms": 2000}, "key": ["auction"],
+      "aggregates": [{"name": "bids", "fn": "count"}]}},
+    {"uid": "hottest", "operator": "window_aggregate", "config": {
+      "window": {"type": "tumbling", "size_ms": 2000},
+      "aggregates": [{"name": "max_bids", "fn": "max", "expr": "bids"}]}},
+    {"uid": "sink", "operator": "blackhole_sink"}],
+  "edges": [{"from": "src", "to": "bids"}, {"from": "bids", "to": "per-auction"},
+            {"from": "per-auction", "to": "hottest"}, {"from": "hottest", "to": "sink"}]})";
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -67,9 +92,17 @@ int main(int argc, char** argv) {
   }
   std::printf("%lld events generated (1 person : 3 auctions : 46 bids)\n",
               static_cast<long long>(events));
+  char state_template[] = "/tmp/nexmark_state_XXXXXX";
+  const char* state_dir = mkdtemp(state_template);
+  if (state_dir == nullptr) return 1;
+  std::vector<std::pair<std::string, std::string>> jobs;
   for (const Query& q : kQueries) {
-    const std::string json = absl::StrReplaceAll(
-        kJob, {{"NAME", q.name}, {"PREDICATE", q.predicate}, {"FIELDS", q.fields}});
+    jobs.emplace_back(q.name, absl::StrReplaceAll(kJob, {{"NAME", q.name}, {"PREDICATE", q.predicate},
+                                                         {"FIELDS", q.fields}}));
+  }
+  jobs.emplace_back("q5 (counts)", kQ5);
+  for (const auto& [name, json] : jobs) {
+    const Query q{name.c_str(), nullptr, nullptr};
     auto graph = engine::graph::ParseAndValidateJobGraph(json);
     if (!graph.ok()) {
       std::fprintf(stderr, "%s: %s\n", q.name, std::string(graph.status().message()).c_str());
@@ -80,6 +113,7 @@ int main(int argc, char** argv) {
     for (int round = 0; round < rounds; ++round) {
       engine::runtime::RuntimeOptions o;
       o.client = &client;
+      o.state_dir = state_dir;
       const int64_t start = SystemClock()->MonotonicNanos();
       auto runner = engine::runtime::JobRunner::Start(shared, o, engine::operators::CreateOperator);
       if (!runner.ok() || (*runner)->Wait() != engine::runtime::RunState::kFinished) {
@@ -89,7 +123,9 @@ int main(int argc, char** argv) {
       const double secs = (SystemClock()->MonotonicNanos() - start) / 1e9;
       best = std::max(best, events / secs);
     }
-    std::printf("%s: %.0f events/s on one task thread (best of %d)\n", q.name, best, rounds);
+    std::printf("%s: %.0f events/s (best of %d)\n", q.name, best, rounds);
   }
+  std::error_code ec;
+  std::filesystem::remove_all(state_dir, ec);
   return 0;
 }
