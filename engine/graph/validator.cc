@@ -43,8 +43,11 @@ absl::Status ValidateSettings(const job::JobGraph& g, const ValidatorLimits& lim
                                 g.nodes_size()));
   }
   const auto& w = g.watermark();
-  if (w.max_out_of_orderness_ms() < 0 || w.idle_timeout_ms() < 0) {
-    return Invalid("watermark: max_out_of_orderness_ms and idle_timeout_ms must be >= 0");
+  constexpr int64_t kMaxDelayMs = int64_t{366} * 24 * 3600 * 1000;
+  if (w.max_out_of_orderness_ms() < 0 || w.idle_timeout_ms() < 0 ||
+      w.max_out_of_orderness_ms() > kMaxDelayMs || w.idle_timeout_ms() > kMaxDelayMs) {
+    return Invalid("watermark: max_out_of_orderness_ms and idle_timeout_ms must be >= 0 and "
+                   "at most 366 days");
   }
   out->max_out_of_orderness_ms = w.max_out_of_orderness_ms();
   out->idle_timeout_ms = w.idle_timeout_ms();

@@ -89,7 +89,8 @@ absl::Status BrokerSource::UpdateWatermark(runtime::Output* out) {
     if (p.finished) continue;
     if (ctx_.idle_timeout_ms > 0 && now - p.last_active_ms >= ctx_.idle_timeout_ms) continue;
     any_active = true;
-    const int64_t pwm = p.max_ts == runtime::kMinWatermark
+    // Clamped: an event time near INT64_MIN must not wrap around.
+    const int64_t pwm = p.max_ts < runtime::kMinWatermark + ctx_.max_out_of_orderness_ms + 1
                             ? runtime::kMinWatermark
                             : p.max_ts - ctx_.max_out_of_orderness_ms - 1;
     wm = std::min(wm, pwm);

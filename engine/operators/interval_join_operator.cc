@@ -50,7 +50,7 @@ absl::Status IntervalJoinOperator::ProcessBatch(int input, std::unique_ptr<runti
   for (size_t i = 0; i < batch->size(); ++i) {
     const Value* row = batch->rows.row(i);
     const int64_t ts = batch->timestamps[i];
-    if (ts < watermark_) {
+    if (ts < watermark_ || !runtime::EventTimeInRange(ts)) {
       ctx_.metrics->records_dropped.fetch_add(1, std::memory_order_relaxed);
       continue;
     }

@@ -187,6 +187,11 @@ absl::Status WindowOperator::ProcessBatch(int, std::unique_ptr<Batch> batch,
   for (size_t i = 0; i < batch->size(); ++i) {
     const Value* row = batch->rows.row(i);
     const int64_t ts = batch->timestamps[i];
+    if (config_.kind != WindowKind::kCount && !runtime::EventTimeInRange(ts)) {
+      late->AppendRowCopy(row, ts);
+      ctx_.metrics->records_dropped.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
     for (size_t k = 0; k < key_values.size(); ++k) key_values[k] = row[config_.key_columns[k]];
     key.clear();
     EncodeKey(key_values.data(), key_values.size(), &key);

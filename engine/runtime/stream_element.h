@@ -15,6 +15,11 @@ namespace rtai::engine::runtime {
 
 inline constexpr int64_t kMinWatermark = std::numeric_limits<int64_t>::min();
 inline constexpr int64_t kMaxWatermark = std::numeric_limits<int64_t>::max();
+// Event times operators accept (about ±146 million years): window and join
+// arithmetic (ts + size + lateness) cannot overflow inside it. Records
+// outside are dropped by time-based operators (counted, late side output).
+inline constexpr int64_t kMaxEventTimeMs = int64_t{1} << 62;
+inline bool EventTimeInRange(int64_t ts) { return ts > -kMaxEventTimeMs && ts < kMaxEventTimeMs; }
 
 // Rows of one schema with their event timestamps (ms), one per row.
 struct Batch {
