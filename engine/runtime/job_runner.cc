@@ -49,6 +49,55 @@ absl::StatusOr<std::unique_ptr<JobRunner>> JobRunner::Start(
   return runner;
 }
 
+absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<int>& nodes,
+                                                           int parallelism, int subtask,
+                                                           const OperatorFactory& factory) {
+  const graph::ValidatedGraph& g = *graph_;
+  const graph::ResolvedNode& head = g.nodes[nodes[0]];
+  TaskSetup setup;
+  setup.name = absl::StrCat(head.uid, "[", subtask, "]");
+  bool stateful = false;
+  for (int n : nodes) stateful |= IsStateful(g.nodes[n].op);
+  if (stateful) {
+    if (options_.state_dir.empty()) return absl::InvalidArgumentError("state_dir is required");
+    state::KeyedStateOptions so;
+    so.dir = JoinPath(options_.state_dir, absl::StrCat(head.uid, "-", subtask));
+    so.max_parallelism = static_cast<uint32_t>(g.max_parallelism);
+    so.clock = options_.clock;
+    std::error_code ec;
+    std::filesystem::remove_all(so.dir, ec);  // nothing to restore without checkpoints
+    std::filesystem::create_directories(options_.state_dir, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create state dir ", options_.state_dir, ": ", ec.message()));
+    }
+    ASSIGN_OR_RETURN(setup.state, state::KeyedStateBackend::Open(so));
+  }
+  for (int n : nodes) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Operator> op, factory(g, n));
+    setup.ops.push_back(std::move(op));
+    OperatorContext ctx;
+    ctx.uid = g.nodes[n].uid;
+    ctx.subtask = subtask;
+    ctx.parallelism = parallelism;
+    ctx.max_parallelism = g.max_parallelism;
+    ctx.max_out_of_orderness_ms = g.max_out_of_orderness_ms;
+    ctx.idle_timeout_ms = g.idle_timeout_ms;
+    ctx.source_batch_records = options_.source_batch_records;
+    ctx.state = setup.state.get();
+    ctx.client = options_.client;
+    ctx.clock = options_.clock;
+    ctx.metrics = metrics_[n][subtask].get();
+    setup.contexts.push_back(ctx);
+    setup.metrics.push_back(ctx.metrics);
+  }
+  if (!head.in_edges.empty()) {
+    setup.input = std::make_unique<Channel>(options_.channel_capacity);
+    for (int e : head.in_edges) setup.num_senders += g.nodes[g.edges[e].from].parallelism;
+  }
+  return std::make_unique<Task>(std::move(setup), &cancelled_);
+}
+
 absl::Status JobRunner::Build(const OperatorFactory& factory) {
   const graph::ValidatedGraph& g = *graph_;
   const Plan plan = PlanChains(g);
@@ -58,51 +107,10 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
   }
   std::vector<std::vector<Task*>> by_chain(plan.chains.size());
   for (size_t c = 0; c < plan.chains.size(); ++c) {
-    const Chain& chain = plan.chains[c];
-    const graph::ResolvedNode& head = g.nodes[chain.nodes[0]];
-    bool stateful = false;
-    for (int n : chain.nodes) stateful |= IsStateful(g.nodes[n].op);
-    for (int s = 0; s < chain.parallelism; ++s) {
-      TaskSetup setup;
-      setup.name = absl::StrCat(head.uid, "[", s, "]");
-      if (stateful) {
-        if (options_.state_dir.empty()) return absl::InvalidArgumentError("state_dir is required");
-        state::KeyedStateOptions so;
-        so.dir = JoinPath(options_.state_dir, absl::StrCat(head.uid, "-", s));
-        so.max_parallelism = static_cast<uint32_t>(g.max_parallelism);
-        so.clock = options_.clock;
-        std::error_code ec;
-        std::filesystem::remove_all(so.dir, ec);  // nothing to restore without checkpoints
-        std::filesystem::create_directories(options_.state_dir, ec);
-        if (ec) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("cannot create state dir ", options_.state_dir, ": ", ec.message()));
-        }
-        ASSIGN_OR_RETURN(setup.state, state::KeyedStateBackend::Open(so));
-      }
-      for (int n : chain.nodes) {
-        ASSIGN_OR_RETURN(std::unique_ptr<Operator> op, factory(g, n));
-        setup.ops.push_back(std::move(op));
-        OperatorContext ctx;
-        ctx.uid = g.nodes[n].uid;
-        ctx.subtask = s;
-        ctx.parallelism = chain.parallelism;
-        ctx.max_parallelism = g.max_parallelism;
-        ctx.max_out_of_orderness_ms = g.max_out_of_orderness_ms;
-        ctx.idle_timeout_ms = g.idle_timeout_ms;
-        ctx.source_batch_records = options_.source_batch_records;
-        ctx.state = setup.state.get();
-        ctx.client = options_.client;
-        ctx.clock = options_.clock;
-        ctx.metrics = metrics_[n][s].get();
-        setup.contexts.push_back(ctx);
-        setup.metrics.push_back(ctx.metrics);
-      }
-      if (!head.in_edges.empty()) {
-        setup.input = std::make_unique<Channel>(options_.channel_capacity);
-        for (int e : head.in_edges) setup.num_senders += g.nodes[g.edges[e].from].parallelism;
-      }
-      tasks_.push_back(std::make_unique<Task>(std::move(setup), &cancelled_));
+    for (int s = 0; s < plan.chains[c].parallelism; ++s) {
+      ASSIGN_OR_RETURN(std::unique_ptr<Task> task,
+                       CreateTask(plan.chains[c].nodes, plan.chains[c].parallelism, s, factory));
+      tasks_.push_back(std::move(task));
       by_chain[c].push_back(tasks_.back().get());
     }
   }

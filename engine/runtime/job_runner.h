@@ -76,6 +76,8 @@ class JobRunner {
  private:
   JobRunner(std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options);
   absl::Status Build(const OperatorFactory& factory);
+  absl::StatusOr<std::unique_ptr<Task>> CreateTask(const std::vector<int>& nodes, int parallelism,
+                                                   int subtask, const OperatorFactory& factory);
   void RunTask(Task* task);
   void CloseChannels();
 
