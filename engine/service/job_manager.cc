@@ -86,7 +86,7 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
                                               bool persist) {
   if (!ValidId(id)) return absl::InvalidArgumentError(absl::StrCat("bad job id `", id, "`"));
   ASSIGN_OR_RETURN(graph::ValidatedGraph validated, graph::ValidateJobGraph(graph));
-  auto job = std::make_unique<Job>();
+  auto job = std::make_shared<Job>();
   job->id = id;
   job->graph = std::make_shared<const graph::ValidatedGraph>(std::move(validated));
   job->submit_time_ms = options_.clock->NowMillis();
@@ -95,6 +95,17 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
   for (const auto& [_, j] : jobs_) running += j->runner->state() == runtime::RunState::kRunning;
   if (running >= options_.max_jobs) {
     return absl::ResourceExhaustedError(absl::StrCat("at most ", options_.max_jobs, " running jobs"));
+  }
+  while (static_cast<int>(jobs_.size()) >= options_.max_retained_jobs) {
+    auto oldest = jobs_.end();
+    for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+      if (it->second->runner->state() == runtime::RunState::kRunning) continue;
+      if (oldest == jobs_.end() || it->second->submit_time_ms < oldest->second->submit_time_ms) {
+        oldest = it;
+      }
+    }
+    if (oldest == jobs_.end()) break;  // all running: bounded by max_jobs
+    jobs_.erase(oldest);
   }
   if (persist) {
     RETURN_IF_ERROR(DefaultFileSystem()->WriteFileAtomically(
@@ -150,12 +161,12 @@ absl::StatusOr<job::GetJobResponse> JobManager::Get(const std::string& id) {
 }
 
 absl::StatusOr<job::JobStatus> JobManager::Cancel(const std::string& id) {
-  Job* job = nullptr;
+  std::shared_ptr<Job> job;
   {
     absl::MutexLock l(&mu_);
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return absl::NotFoundError(absl::StrCat("unknown job `", id, "`"));
-    job = it->second.get();
+    job = it->second;
   }
   job->runner->Cancel();
   job->runner->Wait();

@@ -30,6 +30,9 @@ struct JobManagerOptions {
   const Clock* clock = nullptr;
   // Default: 64. Running jobs at most (kResourceExhausted beyond).
   int max_jobs = 64;
+  // Default: 256. Jobs kept for List/Get, running or not; past it the oldest
+  // stopped (finished, failed, cancelled) job is forgotten.
+  int max_retained_jobs = 256;
   // Default: 1024 records per source batch.
   int source_batch_records = 1024;
 };
@@ -63,7 +66,8 @@ class JobManager {
 
   JobManagerOptions options_;
   absl::Mutex mu_;
-  std::map<std::string, std::unique_ptr<Job>> jobs_ ABSL_GUARDED_BY(mu_);
+  // shared: Cancel keeps its job alive while it waits without the lock.
+  std::map<std::string, std::shared_ptr<Job>> jobs_ ABSL_GUARDED_BY(mu_);
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
 };
 

@@ -92,5 +92,32 @@ TEST(JobManagerTest, SubmitRunsPersistsAndResubmitsAfterRestart) {
   EXPECT_EQ(*(*again)->Recover(), 0);  // cancelled jobs are not resubmitted
 }
 
+TEST(JobManagerTest, BadGraphsAndLimitsAreErrorsNotCrashes) {
+  ::rtai::testing::TempDir dir;
+  io::MemoryPartitionClient client;
+  ASSERT_TRUE(client.CreateTopic("in", 1).ok());
+  ASSERT_TRUE(client.CreateTopic("out", 1).ok());
+  JobManagerOptions o;
+  o.data_dir = dir.path();
+  o.client = &client;
+  o.max_jobs = 2;
+  o.max_retained_jobs = 3;
+  auto m = JobManager::Create(o);
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE((*m)->Submit(Graph(kJob)).ok());
+  ASSERT_TRUE((*m)->Submit(Graph(kJob)).ok());
+  auto third = (*m)->Submit(Graph(kJob));
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kResourceExhausted);
+  // Stopped jobs make room; the retained list stays bounded.
+  ASSERT_TRUE((*m)->Cancel("job-1").ok());
+  ASSERT_TRUE((*m)->Submit(Graph(kJob)).ok());
+  ASSERT_TRUE((*m)->Cancel("job-2").ok());
+  ASSERT_TRUE((*m)->Submit(Graph(kJob)).ok());
+  EXPECT_LE((*m)->List().size(), 3u);
+  EXPECT_EQ((*m)->Cancel("nope").status().code(), absl::StatusCode::kNotFound);
+  job::JobGraph empty;
+  EXPECT_EQ((*m)->Submit(empty).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace rtai::engine::service
