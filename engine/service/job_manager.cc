@@ -56,6 +56,15 @@ absl::StatusOr<int> JobManager::Recover() {
   for (const std::string& name : names) {
     if (!absl::EndsWith(name, ".json")) continue;
     const std::string id = name.substr(0, name.size() - 5);
+    {
+      // Every stored id counts, started or not, so a new job never reuses it.
+      absl::MutexLock l(&mu_);
+      int64_t n = 0;
+      if (absl::SimpleAtoi(absl::string_view(id).substr(std::min<size_t>(4, id.size())), &n) &&
+          n >= next_id_) {
+        next_id_ = n + 1;
+      }
+    }
     auto json = fs->ReadFileToString(JoinPath(JobsDir(), name));
     absl::StatusOr<job::JobGraph> graph =
         json.ok() ? graph::ParseJobGraphJson(*json) : absl::StatusOr<job::JobGraph>(json.status());
@@ -65,9 +74,6 @@ absl::StatusOr<int> JobManager::Recover() {
       LogWarning("stored job not resubmitted", {{"job", id}, {"error", std::string(s.status().message())}});
       continue;
     }
-    absl::MutexLock l(&mu_);
-    int64_t n = 0;
-    if (absl::SimpleAtoi(absl::string_view(id).substr(4), &n) && n >= next_id_) next_id_ = n + 1;
     ++started;
   }
   return started;

@@ -1,6 +1,7 @@
 #include "engine/service/job_manager.h"
 
 #include "absl/time/clock.h"
+#include "base/file_system.h"
 #include "engine/graph/validator.h"
 #include "engine/io/memory_partition_client.h"
 #include "gmock/gmock.h"
@@ -90,6 +91,31 @@ TEST(JobManagerTest, SubmitRunsPersistsAndResubmitsAfterRestart) {
   auto again = JobManager::Create(o);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*(*again)->Recover(), 0);  // cancelled jobs are not resubmitted
+}
+
+TEST(JobManagerTest, CorruptStoredJobIsSkippedAndItsIdNotReused) {
+  ::rtai::testing::TempDir dir;
+  io::MemoryPartitionClient client;
+  ASSERT_TRUE(client.CreateTopic("in", 1).ok());
+  ASSERT_TRUE(client.CreateTopic("out", 1).ok());
+  JobManagerOptions o;
+  o.data_dir = dir.path();
+  o.client = &client;
+  {
+    auto m = JobManager::Create(o);
+    ASSERT_TRUE(m.ok());
+  }
+  ASSERT_TRUE(DefaultFileSystem()
+                  ->WriteFileAtomically(dir.path() + "/jobs/job-7.json", "{\"version\": 1, \"nam")
+                  .ok());
+  auto m = JobManager::Create(o);
+  ASSERT_TRUE(m.ok());
+  auto recovered = (*m)->Recover();
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  EXPECT_EQ(*recovered, 0);
+  auto id = (*m)->Submit(Graph(kJob));
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id, "job-8");
 }
 
 TEST(JobManagerTest, BadGraphsAndLimitsAreErrorsNotCrashes) {
