@@ -35,6 +35,7 @@ inline constexpr int64_t kRpcDeadlineMs = 60000;
 
 // Command groups. `args` excludes the command word itself.
 absl::Status RunTopicCommand(CliEnv& env, const std::vector<std::string>& args);
+absl::Status RunJobCommand(CliEnv& env, const std::vector<std::string>& args);
 absl::Status RunProduceCommand(CliEnv& env,
                                const std::vector<std::string>& args);
 absl::Status RunConsumeCommand(CliEnv& env,

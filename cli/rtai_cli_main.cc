@@ -23,6 +23,7 @@ constexpr char kUsage[] =
     "  topic create|list|describe|delete   manage topics\n"
     "  produce TOPIC                       produce stdin lines as records\n"
     "  consume TOPIC                       print records as they arrive\n"
+    "  job submit|list|status|cancel       manage dataflow jobs\n"
     "  model register|list|describe|promote|rollback   model registry\n"
     "  fraud generate                      fraud demo transactions + labels\n"
     "global options:\n"
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
   absl::Status s;
   if (args[0] == "topic") {
     s = rtai::cli::RunTopicCommand(env, rest);
+  } else if (args[0] == "job") {
+    s = rtai::cli::RunJobCommand(env, rest);
   } else if (args[0] == "produce") {
     s = rtai::cli::RunProduceCommand(env, rest);
   } else if (args[0] == "consume") {

@@ -26,9 +26,12 @@
 #include "broker/core/broker.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
+#include "cli/broker_partition_client.h"
 #include "cli/kafka_listener_hook.h"
 #include "engine/ml/registry/model_registry.h"
 #include "engine/ml/registry/model_service.h"
+#include "engine/service/job_manager.h"
+#include "engine/service/job_service_impl.h"
 
 ABSL_FLAG(std::string, data_dir, "",
           "Directory for all broker data (required).");
@@ -186,6 +189,19 @@ int main(int argc, char** argv) {
   auto broker = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
   if (!broker.ok()) return Die(broker.status());
 
+  // The engine reaches the broker only through the PartitionClient adapter.
+  rtai::cli::BrokerPartitionClient partition_client(broker->get());
+  rtai::engine::service::JobManagerOptions job_options;
+  job_options.data_dir = options->data_dir;
+  job_options.client = &partition_client;
+  job_options.clock = clock;
+  auto jobs = rtai::engine::service::JobManager::Create(job_options);
+  if (!jobs.ok()) {
+    (*broker)->Shutdown();
+    return Die(jobs.status());
+  }
+  rtai::engine::service::JobServiceImpl job_service(jobs->get());
+
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
   // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService.
@@ -194,22 +210,32 @@ int main(int argc, char** argv) {
   auto registry = rtai::ml::ModelRegistry::Open(
       registry_options, rtai::DefaultFileSystem(), clock);
   if (!registry.ok()) {
+    jobs->reset();
     (*broker)->Shutdown();
     return Die(registry.status());
   }
   rtai::ml::ModelServiceImpl model_service(registry->get());
   grpc_options.extra_services.push_back(&model_service);
+  grpc_options.extra_services.push_back(&job_service);
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
+    jobs->reset();
     (*broker)->Shutdown();
     return Die(grpc.status());
+  }
+  auto recovered = (*jobs)->Recover();
+  if (!recovered.ok()) {
+    rtai::LogWarning("jobs not recovered", {{"error", std::string(recovered.status().message())}});
+  } else if (*recovered > 0) {
+    rtai::LogInfo("jobs resubmitted", {{"count", *recovered}});
   }
   auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
                                              broker->get(), clock,
                                              options->log_defaults);
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
+    jobs->reset();
     (*broker)->Shutdown();
     return Die(kafka.status());
   }
@@ -227,6 +253,7 @@ int main(int argc, char** argv) {
                 {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (*kafka) (*kafka)->Shutdown();
   (*grpc)->Shutdown();
+  jobs->reset();  // stops every job before the broker goes away
   (*broker)->Shutdown();
   rtai::LogInfo("rtaid stopped");
   return 0;

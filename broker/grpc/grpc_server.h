@@ -25,8 +25,8 @@ struct GrpcServerOptions {
   // Default: 512.
   int max_threads = 512;
   BrokerServiceLimits limits;
-  // More services on the same server (rtaid: ModelService, ...). Not owned;
-  // each must outlive the server. Default: none.
+  // More services on the same server (rtaid: JobService, ModelService).
+  // Not owned; each must outlive the server. Default: none.
   std::vector<grpc::Service*> extra_services;
 };
 

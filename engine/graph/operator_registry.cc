@@ -1,0 +1,224 @@
+#include "engine/graph/operator_registry.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "engine/expr/expression.h"
+#include "engine/graph/join_config.h"
+#include "engine/graph/window_config.h"
+
+namespace rtai::engine::graph {
+namespace {
+
+using Inputs = std::vector<const Schema*>;
+
+std::shared_ptr<const Schema> Same(const Schema* s) {
+  return std::make_shared<const Schema>(*s);
+}
+
+// Compiles `source` against `schema`; errors name the config field.
+absl::StatusOr<TypeId> CheckExpression(const ConfigReader& config,
+                                       const std::string& field,
+                                       const std::string& source,
+                                       const Schema& schema) {
+  auto e = expr::Expression::Compile(source, schema);
+  if (!e.ok()) {
+    return config.Error(field, absl::StrCat("`", source, "`: ", e.status().message()));
+  }
+  return (*e)->result_type();
+}
+
+// The options shared by broker_source and parse: format, schema, event time,
+// dead letters. `raw_ok`: the "raw" format is allowed (sources only).
+template <typename Config>
+absl::StatusOr<std::shared_ptr<const Schema>> ReadDecoding(ConfigReader& c,
+                                                           const SchemaMap& schemas,
+                                                           bool raw_ok, Config* cfg) {
+  ASSIGN_OR_RETURN(std::string format, c.String("format", "json"));
+  if (format == "json") cfg->format = EventFormat::kJson;
+  else if (format == "csv") cfg->format = EventFormat::kCsv;
+  else if (format == "raw" && raw_ok) cfg->format = EventFormat::kRaw;
+  else return c.Error("format", absl::StrCat("must be \"json\"", raw_ok ? ", \"csv\" or \"raw\"" : " or \"csv\"", ", got \"", format, "\""));
+  ASSIGN_OR_RETURN(cfg->dead_letter_topic, c.String("dead_letter_topic", ""));
+  if (cfg->format == EventFormat::kRaw) {
+    // key, value, partition, offset; event time is the broker timestamp.
+    static const auto* raw = new std::shared_ptr<const Schema>(std::make_shared<const Schema>(
+        *Schema::Create({{"key", TypeId::kBytes}, {"value", TypeId::kBytes},
+                         {"partition", TypeId::kInt64}, {"offset", TypeId::kInt64}})));
+    return *raw;
+  }
+  ASSIGN_OR_RETURN(cfg->schema, c.String("schema"));
+  auto it = schemas.find(cfg->schema);
+  if (it == schemas.end()) {
+    return c.Error("schema", absl::StrCat("names unknown event schema `", cfg->schema, "`"));
+  }
+  ASSIGN_OR_RETURN(std::string event_time, c.String("event_time", ""));
+  if (!event_time.empty()) {
+    cfg->event_time_column = it->second->FindField(event_time);
+    if (cfg->event_time_column < 0) {
+      return c.Error("event_time", absl::StrCat("names unknown column `", event_time, "`"));
+    }
+    const TypeId t = it->second->field(cfg->event_time_column).type;
+    if (t != TypeId::kTimestamp && t != TypeId::kInt64) {
+      return c.Error("event_time", absl::StrCat("column `", event_time,
+                                                "` must be timestamp or int64, not ", std::string(TypeName(t))));
+    }
+  }
+  ASSIGN_OR_RETURN(std::string delim, c.String("csv_delimiter", ","));
+  if (delim.size() != 1) return c.Error("csv_delimiter", "must be one character");
+  cfg->csv_delimiter = delim[0];
+  ASSIGN_OR_RETURN(cfg->ignore_unknown_fields, c.Bool("ignore_unknown_fields", true));
+  return it->second;
+}
+
+absl::StatusOr<OperatorOutputs> ValidateSource(ConfigReader& c, const Inputs&,
+                                               const SchemaMap& schemas) {
+  SourceConfig cfg;
+  ASSIGN_OR_RETURN(cfg.topic, c.String("topic"));
+  if (cfg.topic.empty()) return c.Error("topic", "must not be empty");
+  ASSIGN_OR_RETURN(std::vector<int64_t> parts, c.IntList("partitions"));
+  for (int64_t p : parts) {
+    if (p < 0 || p > 1000000) return c.Error("partitions", absl::StrCat("has invalid partition ", p));
+    cfg.partitions.push_back(static_cast<int32_t>(p));
+  }
+  ASSIGN_OR_RETURN(std::string start, c.String("start", "earliest"));
+  if (start == "earliest") cfg.start = StartPosition::kEarliest;
+  else if (start == "latest") cfg.start = StartPosition::kLatest;
+  else return c.Error("start", absl::StrCat("must be \"earliest\" or \"latest\", got \"", start, "\""));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
+                   ReadDecoding(c, schemas, /*raw_ok=*/true, &cfg));
+  ASSIGN_OR_RETURN(cfg.bounded, c.Bool("bounded", false));
+  OperatorOutputs out{cfg, std::move(schema), {}};
+  return out;
+}
+
+absl::StatusOr<OperatorOutputs> ValidateParse(ConfigReader& c, const Inputs& in,
+                                              const SchemaMap& schemas) {
+  ParseConfig cfg;
+  ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
+                   ReadDecoding(c, schemas, /*raw_ok=*/false, &cfg));
+  ASSIGN_OR_RETURN(std::string column, c.String("column", "value"));
+  cfg.column = in[0]->FindField(column);
+  if (cfg.column < 0) return c.Error("column", absl::StrCat("names unknown column `", column, "`"));
+  const TypeId t = in[0]->field(cfg.column).type;
+  if (t != TypeId::kBytes && t != TypeId::kString) {
+    return c.Error("column", absl::StrCat("`", column, "` must be bytes or string, not ",
+                                          std::string(TypeName(t))));
+  }
+  OperatorOutputs out{cfg, std::move(schema), {}};
+  return out;
+}
+
+absl::StatusOr<OperatorOutputs> ValidateFilter(ConfigReader& c, const Inputs& in,
+                                               const SchemaMap&) {
+  FilterConfig cfg;
+  ASSIGN_OR_RETURN(cfg.predicate, c.String("predicate"));
+  ASSIGN_OR_RETURN(TypeId t, CheckExpression(c, "predicate", cfg.predicate, *in[0]));
+  if (t != TypeId::kBool && t != TypeId::kNull) {
+    return c.Error("predicate", absl::StrCat("`", cfg.predicate, "` must be bool, got ", std::string(TypeName(t))));
+  }
+  return OperatorOutputs{cfg, Same(in[0]), {}};
+}
+
+absl::StatusOr<OperatorOutputs> ValidateMap(ConfigReader& c, const Inputs& in,
+                                            const SchemaMap&) {
+  MapConfig cfg;
+  ASSIGN_OR_RETURN(auto fields, c.ObjectList("fields", /*required=*/true));
+  for (size_t i = 0; i < fields.size(); ++i) {
+    ConfigReader f(absl::StrCat(c.context(), ": fields[", i, "]"), fields[i]);
+    expr::NamedExpression ne;
+    ASSIGN_OR_RETURN(ne.name, f.String("name"));
+    ASSIGN_OR_RETURN(ne.source, f.String("expr"));
+    RETURN_IF_ERROR(f.Finish());
+    cfg.fields.push_back(std::move(ne));
+  }
+  auto projection = expr::Projection::Compile(cfg.fields, *in[0]);
+  if (!projection.ok()) return c.Error("fields", std::string(projection.status().message()));
+  auto schema = std::make_shared<const Schema>(projection->output_schema());
+  return OperatorOutputs{cfg, std::move(schema), {}};
+}
+
+absl::StatusOr<OperatorOutputs> ValidateKeyBy(ConfigReader& c, const Inputs& in,
+                                              const SchemaMap&) {
+  KeyByConfig cfg;
+  ASSIGN_OR_RETURN(cfg.key, c.StringList("key", /*required=*/true));
+  for (const std::string& k : cfg.key) {
+    RETURN_IF_ERROR(CheckExpression(c, "key", k, *in[0]).status());
+  }
+  return OperatorOutputs{cfg, Same(in[0]), {}};
+}
+
+absl::StatusOr<OperatorOutputs> ValidateUnion(ConfigReader&, const Inputs& in,
+                                              const SchemaMap&) {
+  for (size_t i = 1; i < in.size(); ++i) {
+    if (!(*in[i] == *in[0])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "union inputs must have equal schemas: input 0 is (", in[0]->DebugString(),
+          "), input ", i, " is (", in[i]->DebugString(), ")"));
+    }
+  }
+  return OperatorOutputs{UnionConfig{}, Same(in[0]), {}};
+}
+
+absl::StatusOr<OperatorOutputs> ValidateSink(ConfigReader& c, const Inputs& in,
+                                             const SchemaMap&) {
+  SinkConfig cfg;
+  ASSIGN_OR_RETURN(cfg.topic, c.String("topic"));
+  if (cfg.topic.empty()) return c.Error("topic", "must not be empty");
+  ASSIGN_OR_RETURN(cfg.key, c.String("key", ""));
+  if (!cfg.key.empty()) RETURN_IF_ERROR(CheckExpression(c, "key", cfg.key, *in[0]).status());
+  return OperatorOutputs{cfg, nullptr, {}};
+}
+
+absl::StatusOr<OperatorOutputs> ValidateBlackhole(ConfigReader&, const Inputs&,
+                                                  const SchemaMap&) {
+  return OperatorOutputs{BlackholeConfig{}, nullptr, {}};
+}
+
+const std::vector<OperatorSpec>& Registry() {
+  static const auto* registry = new std::vector<OperatorSpec>{
+      {"blackhole_sink", 1, {1, -1, true, {}}, ValidateBlackhole},
+      {"broker_sink", 1, {1, -1, true, {}}, ValidateSink},
+      {"broker_source", 1, {0, 0, false, {}}, ValidateSource},
+      {"filter", 1, {1, 1, false, {}}, ValidateFilter},
+      {"interval_join", 1, {2, 2, false, {}}, ValidateIntervalJoin},
+      {"key_by", 1, {1, 1, false, {}}, ValidateKeyBy},
+      {"map", 1, {1, 1, false, {}}, ValidateMap},
+      {"parse", 1, {1, 1, false, {}}, ValidateParse},
+      {"union", 1, {2, -1, false, {}}, ValidateUnion},
+      {"window_aggregate", 1, {1, 1, false, {"late"}}, ValidateWindow},
+  };
+  return *registry;
+}
+
+}  // namespace
+
+const OperatorSpec* FindOperator(const std::string& name) {
+  for (const OperatorSpec& spec : Registry()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string OperatorNames() {
+  std::vector<std::string> names;
+  for (const OperatorSpec& spec : Registry()) names.push_back(spec.name);
+  return absl::StrJoin(names, ", ");
+}
+
+std::string_view AggregateFnName(AggregateFn fn) {
+  switch (fn) {
+    case AggregateFn::kCount: return "count";
+    case AggregateFn::kSum: return "sum";
+    case AggregateFn::kMin: return "min";
+    case AggregateFn::kMax: return "max";
+    case AggregateFn::kAvg: return "avg";
+    case AggregateFn::kStddev: return "stddev";
+    case AggregateFn::kFirst: return "first";
+    case AggregateFn::kLast: return "last";
+    case AggregateFn::kApproxDistinct: return "approx_distinct";
+  }
+  return "?";
+}
+
+}  // namespace rtai::engine::graph

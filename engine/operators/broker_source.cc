@@ -1,0 +1,153 @@
+#include "engine/operators/broker_source.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace rtai::engine::operators {
+namespace {
+
+constexpr int32_t kReadBytes = 1 << 20;
+constexpr int32_t kIdleWaitMs = 20;
+
+}  // namespace
+
+BrokerSource::BrokerSource(graph::SourceConfig config, const Schema* schema)
+    : config_(std::move(config)), schema_(schema),
+      decoder_(config_.format, schema, config_.csv_delimiter, config_.ignore_unknown_fields,
+               config_.event_time_column),
+      batch_(std::make_unique<runtime::Batch>(schema)) {}
+
+absl::Status BrokerSource::Open(const runtime::OperatorContext& ctx) {
+  RETURN_IF_ERROR(Operator::Open(ctx));
+  if (ctx.client == nullptr) return absl::FailedPreconditionError("no broker client");
+  ASSIGN_OR_RETURN(int32_t count, ctx.client->PartitionCount(config_.topic));
+  std::vector<int32_t> wanted = config_.partitions;
+  if (wanted.empty()) {
+    for (int32_t p = 0; p < count; ++p) wanted.push_back(p);
+  }
+  for (int32_t p : wanted) {
+    if (p >= count) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("topic `", config_.topic, "` has no partition ", p, " (it has ", count, ")"));
+    }
+    if (p % ctx.parallelism != ctx.subtask) continue;
+    PartitionState s;
+    s.partition = p;
+    ASSIGN_OR_RETURN(auto range, ctx.client->OffsetRange(config_.topic, p));
+    s.offset = config_.start == graph::StartPosition::kEarliest ? range.first : range.second;
+    s.end = range.second;
+    s.finished = config_.bounded && s.offset >= s.end;
+    s.last_active_ms = ctx.clock->NowMillis();
+    partitions_.push_back(s);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BrokerSource::DecodeRecord(const PartitionState& p, io::ClientRecord& record) {
+  if (config_.format == graph::EventFormat::kRaw) {
+    Value* row = batch_->rows.AddRow();
+    row[0] = Value::Bytes(batch_->rows.CopyBytes(record.key));
+    row[1] = Value::Bytes(batch_->rows.CopyBytes(record.value));
+    row[2] = Value::Int64(p.partition);
+    row[3] = Value::Int64(record.offset);
+    batch_->timestamps.push_back(record.timestamp_ms);
+    return absl::OkStatus();
+  }
+  const absl::Status s = decoder_.Decode(record.value, record.timestamp_ms, batch_.get());
+  if (!s.ok()) {
+    ctx_.metrics->records_dropped.fetch_add(1, std::memory_order_relaxed);
+    if (!config_.dead_letter_topic.empty()) {
+      record.headers.emplace_back("rtai.error", std::string(s.message()));
+      record.headers.emplace_back(
+          "rtai.source", absl::StrCat(config_.topic, "/", p.partition, "/", record.offset));
+      dead_letters_.push_back(std::move(record));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BrokerSource::FlushBatch(runtime::Output* out) {
+  if (!dead_letters_.empty()) {
+    RETURN_IF_ERROR(ctx_.client->Append(config_.dead_letter_topic, std::move(dead_letters_)));
+    dead_letters_.clear();
+  }
+  if (batch_->size() == 0) return absl::OkStatus();
+  ctx_.metrics->records_in.fetch_add(static_cast<int64_t>(batch_->size()),
+                                     std::memory_order_relaxed);
+  std::unique_ptr<runtime::Batch> batch = std::move(batch_);
+  batch_ = std::make_unique<runtime::Batch>(schema_);
+  return out->Emit(std::move(batch));
+}
+
+absl::Status BrokerSource::UpdateWatermark(runtime::Output* out) {
+  const int64_t now = ctx_.clock->NowMillis();
+  int64_t wm = runtime::kMaxWatermark;
+  bool any_active = false;
+  for (const PartitionState& p : partitions_) {
+    if (p.finished) continue;
+    if (ctx_.idle_timeout_ms > 0 && now - p.last_active_ms >= ctx_.idle_timeout_ms) continue;
+    any_active = true;
+    // Clamped: an event time near INT64_MIN must not wrap around.
+    const int64_t pwm = p.max_ts < runtime::kMinWatermark + ctx_.max_out_of_orderness_ms + 1
+                            ? runtime::kMinWatermark
+                            : p.max_ts - ctx_.max_out_of_orderness_ms - 1;
+    wm = std::min(wm, pwm);
+  }
+  if (!any_active) {
+    const bool all_finished =
+        !partitions_.empty() && std::all_of(partitions_.begin(), partitions_.end(),
+                                            [](const PartitionState& p) { return p.finished; });
+    if (idle_ || all_finished) {
+      return absl::OkStatus();
+    }
+    idle_ = true;
+    return out->EmitIdle();
+  }
+  if (wm > emitted_watermark_ || (idle_ && wm != runtime::kMinWatermark)) {
+    idle_ = false;
+    emitted_watermark_ = std::max(emitted_watermark_, wm);
+    ctx_.metrics->watermark.store(emitted_watermark_, std::memory_order_relaxed);
+    return out->EmitWatermark(emitted_watermark_);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
+  bool read_any = false;
+  for (size_t i = 0; i < partitions_.size(); ++i) {
+    PartitionState& p = partitions_[i];
+    if (p.finished) continue;
+    const int32_t wait = last_round_empty_ && i + 1 == partitions_.size() ? kIdleWaitMs : 0;
+    ASSIGN_OR_RETURN(io::ReadResult r,
+                     ctx_.client->ReadBatch(config_.topic, p.partition, p.offset, kReadBytes, wait));
+    if (!r.records.empty()) p.last_active_ms = ctx_.clock->NowMillis();
+    for (io::ClientRecord& record : r.records) {
+      if (config_.bounded && record.offset >= p.end) break;
+      read_any = true;
+      p.offset = record.offset + 1;
+      const size_t before = batch_->size();
+      RETURN_IF_ERROR(DecodeRecord(p, record));
+      if (batch_->size() > before) p.max_ts = std::max(p.max_ts, batch_->timestamps.back());
+      if (batch_->size() >= static_cast<size_t>(ctx_.source_batch_records)) {
+        RETURN_IF_ERROR(FlushBatch(out));
+        RETURN_IF_ERROR(UpdateWatermark(out));
+      }
+    }
+    if (r.records.empty() || !config_.bounded) p.offset = std::max(p.offset, r.next_offset);
+    if (config_.bounded && p.offset >= p.end) p.finished = true;
+  }
+  if (partitions_.empty() && !config_.bounded) {
+    // Nothing assigned: idle for good; do not spin.
+    absl::SleepFor(absl::Milliseconds(kIdleWaitMs));
+  }
+  last_round_empty_ = !read_any;
+  RETURN_IF_ERROR(FlushBatch(out));
+  RETURN_IF_ERROR(UpdateWatermark(out));
+  return !std::all_of(partitions_.begin(), partitions_.end(),
+                      [](const PartitionState& p) { return p.finished; }) ||
+         (partitions_.empty() && !config_.bounded);
+}
+
+}  // namespace rtai::engine::operators

@@ -1,0 +1,222 @@
+#include "engine/runtime/job_runner.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "base/check.h"
+#include "base/file_system.h"
+#include "base/status_macros.h"
+#include "engine/runtime/plan.h"
+
+namespace rtai::engine::runtime {
+namespace {
+
+const Schema* EdgeSchema(const graph::ValidatedGraph& g, const graph::ResolvedEdge& e) {
+  const graph::ResolvedNode& from = g.nodes[e.from];
+  return e.output.empty() ? from.output.get() : from.side_outputs.at(e.output).get();
+}
+
+bool IsStateful(const std::string& op) { return op == "window_aggregate"; }
+
+}  // namespace
+
+absl::Status RuntimeOptions::Validate() const {
+  if (channel_capacity < 1 || channel_capacity > 4096) {
+    return absl::InvalidArgumentError("channel_capacity must be in [1, 4096]");
+  }
+  if (source_batch_records < 1 || source_batch_records > 1 << 20) {
+    return absl::InvalidArgumentError("source_batch_records must be in [1, 2^20]");
+  }
+  return absl::OkStatus();
+}
+
+JobRunner::JobRunner(std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options)
+    : graph_(std::move(graph)), options_(std::move(options)) {
+  if (options_.clock == nullptr) options_.clock = SystemClock();
+  start_ns_ = options_.clock->MonotonicNanos();
+}
+
+absl::StatusOr<std::unique_ptr<JobRunner>> JobRunner::Start(
+    std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options,
+    OperatorFactory factory) {
+  RETURN_IF_ERROR(options.Validate());
+  std::unique_ptr<JobRunner> runner(new JobRunner(std::move(graph), std::move(options)));
+  RETURN_IF_ERROR(runner->Build(factory));
+  runner->running_ = static_cast<int>(runner->tasks_.size());
+  for (auto& task : runner->tasks_) {
+    runner->threads_.emplace_back([r = runner.get(), t = task.get()] { r->RunTask(t); });
+  }
+  return runner;
+}
+
+absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<int>& nodes,
+                                                           int parallelism, int subtask,
+                                                           const OperatorFactory& factory) {
+  const graph::ValidatedGraph& g = *graph_;
+  const graph::ResolvedNode& head = g.nodes[nodes[0]];
+  TaskSetup setup;
+  setup.name = absl::StrCat(head.uid, "[", subtask, "]");
+  bool stateful = false;
+  for (int n : nodes) stateful |= IsStateful(g.nodes[n].op);
+  if (stateful) {
+    if (options_.state_dir.empty()) return absl::InvalidArgumentError("state_dir is required");
+    state::KeyedStateOptions so;
+    so.dir = JoinPath(options_.state_dir, absl::StrCat(head.uid, "-", subtask));
+    so.max_parallelism = static_cast<uint32_t>(g.max_parallelism);
+    so.clock = options_.clock;
+    std::error_code ec;
+    std::filesystem::remove_all(so.dir, ec);  // nothing to restore without checkpoints
+    std::filesystem::create_directories(options_.state_dir, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create state dir ", options_.state_dir, ": ", ec.message()));
+    }
+    ASSIGN_OR_RETURN(setup.state, state::KeyedStateBackend::Open(so));
+  }
+  for (int n : nodes) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Operator> op, factory(g, n));
+    setup.ops.push_back(std::move(op));
+    OperatorContext ctx;
+    ctx.uid = g.nodes[n].uid;
+    ctx.subtask = subtask;
+    ctx.parallelism = parallelism;
+    ctx.max_parallelism = g.max_parallelism;
+    ctx.max_out_of_orderness_ms = g.max_out_of_orderness_ms;
+    ctx.idle_timeout_ms = g.idle_timeout_ms;
+    ctx.source_batch_records = options_.source_batch_records;
+    ctx.state = setup.state.get();
+    ctx.client = options_.client;
+    ctx.clock = options_.clock;
+    ctx.metrics = metrics_[n][subtask].get();
+    setup.contexts.push_back(ctx);
+    setup.metrics.push_back(ctx.metrics);
+  }
+  if (!head.in_edges.empty()) {
+    setup.input = std::make_unique<Channel>(options_.channel_capacity);
+    for (int e : head.in_edges) setup.num_senders += g.nodes[g.edges[e].from].parallelism;
+  }
+  return std::make_unique<Task>(std::move(setup), &cancelled_);
+}
+
+absl::Status JobRunner::Build(const OperatorFactory& factory) {
+  const graph::ValidatedGraph& g = *graph_;
+  const Plan plan = PlanChains(g);
+  for (const graph::ResolvedNode& n : g.nodes) {
+    metrics_.emplace_back();
+    for (int s = 0; s < n.parallelism; ++s) metrics_.back().push_back(std::make_unique<OperatorMetrics>());
+  }
+  std::vector<std::vector<Task*>> by_chain(plan.chains.size());
+  for (size_t c = 0; c < plan.chains.size(); ++c) {
+    for (int s = 0; s < plan.chains[c].parallelism; ++s) {
+      ASSIGN_OR_RETURN(std::unique_ptr<Task> task,
+                       CreateTask(plan.chains[c].nodes, plan.chains[c].parallelism, s, factory));
+      tasks_.push_back(std::move(task));
+      by_chain[c].push_back(tasks_.back().get());
+    }
+  }
+  // Exchanges: each chain tail's out edges to the consuming chain's tasks.
+  for (size_t c = 0; c < plan.chains.size(); ++c) {
+    const int tail = plan.chains[c].nodes.back();
+    for (int e : g.nodes[tail].out_edges) {
+      const graph::ResolvedEdge& edge = g.edges[e];
+      const int dest = plan.chain_of_node[edge.to];
+      CHECK_EQ(plan.chains[dest].nodes[0], edge.to);
+      std::vector<Channel*> targets;
+      for (Task* t : by_chain[dest]) targets.push_back(t->input());
+      int base = 0;
+      for (int in : g.nodes[edge.to].in_edges) {
+        if (in == e) break;
+        base += g.nodes[g.edges[in].from].parallelism;
+      }
+      for (int s = 0; s < plan.chains[c].parallelism; ++s) {
+        ASSIGN_OR_RETURN(auto x, Exchange::Create(edge, EdgeSchema(g, edge), targets, s, base + s,
+                                                  g.max_parallelism, options_.clock,
+                                                  &metrics_[tail][s]->blocked_ns));
+        by_chain[c][s]->setup().exchanges.push_back(std::move(x));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+void JobRunner::RunTask(Task* task) {
+  const absl::Status s = task->Run();
+  if (!s.ok() && !absl::IsCancelled(s)) {
+    {
+      absl::MutexLock l(&mu_);
+      if (state_ == RunState::kRunning && failure_.ok()) failure_ = s;
+    }
+    cancelled_ = true;
+    CloseChannels();
+  }
+  if (--running_ == 0) {
+    absl::MutexLock l(&mu_);
+    state_ = !failure_.ok()       ? RunState::kFailed
+             : cancel_requested_ ? RunState::kCanceled
+                                 : RunState::kFinished;
+  }
+}
+
+void JobRunner::CloseChannels() {
+  for (auto& t : tasks_) {
+    if (t->input() != nullptr) t->input()->Close();
+  }
+}
+
+void JobRunner::Cancel() {
+  {
+    absl::MutexLock l(&mu_);
+    if (state_ != RunState::kRunning) return;
+    cancel_requested_ = true;
+  }
+  cancelled_ = true;
+  CloseChannels();
+}
+
+RunState JobRunner::Wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  return state();
+}
+
+JobRunner::~JobRunner() {
+  Cancel();
+  Wait();
+}
+
+RunState JobRunner::state() const {
+  absl::MutexLock l(&mu_);
+  return state_;
+}
+
+absl::Status JobRunner::status() const {
+  absl::MutexLock l(&mu_);
+  return failure_;
+}
+
+std::vector<NodeMetrics> JobRunner::Metrics() const {
+  std::vector<NodeMetrics> out;
+  const double elapsed = static_cast<double>(options_.clock->MonotonicNanos() - start_ns_) + 1;
+  for (size_t n = 0; n < graph_->nodes.size(); ++n) {
+    const graph::ResolvedNode& node = graph_->nodes[n];
+    NodeMetrics m;
+    m.uid = node.uid;
+    m.op = node.op;
+    m.parallelism = node.parallelism;
+    m.watermark = kMaxWatermark;
+    double blocked = 0;
+    for (const auto& s : metrics_[n]) {
+      m.records_in += s->records_in.load();
+      m.records_out += s->records_out.load();
+      m.records_dropped += s->records_dropped.load();
+      m.watermark = std::min(m.watermark, s->watermark.load());
+      blocked += static_cast<double>(s->blocked_ns.load());
+    }
+    m.backpressure = blocked / (elapsed * node.parallelism);
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace rtai::engine::runtime

@@ -1,0 +1,85 @@
+#pragma once
+// Operator: the unit of processing inside a task's chain. Called by one task
+// thread only (not thread-safe, need not be). Every method returns a Status;
+// a non-OK status fails the job with that message.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "base/clock.h"
+#include "engine/io/partition_client.h"
+#include "engine/runtime/stream_element.h"
+#include "state/keyed_state_backend.h"
+
+namespace rtai::engine::runtime {
+
+// Where an operator sends its results.
+class Output {
+ public:
+  virtual ~Output() = default;
+  virtual absl::Status Emit(std::unique_ptr<Batch> batch) = 0;
+  // Side output `name` (e.g. "late"); dropped if nothing consumes it.
+  virtual absl::Status EmitSide(const std::string& name,
+                                std::unique_ptr<Batch> batch) = 0;
+  virtual absl::Status EmitWatermark(int64_t watermark) = 0;
+  // The sender has no data for now; downstream ignores it in watermark merging.
+  virtual absl::Status EmitIdle() = 0;
+};
+
+// Counters of one operator subtask; read by GetJob while the job runs.
+struct OperatorMetrics {
+  std::atomic<int64_t> records_in{0};
+  std::atomic<int64_t> records_out{0};
+  std::atomic<int64_t> records_dropped{0};
+  std::atomic<int64_t> watermark{kMinWatermark};
+  std::atomic<int64_t> blocked_ns{0};  // time spent waiting on full channels
+};
+
+struct OperatorContext {
+  std::string uid;
+  int subtask = 0;
+  int parallelism = 1;
+  int max_parallelism = 128;
+  int64_t max_out_of_orderness_ms = 0;
+  int64_t idle_timeout_ms = 0;
+  int source_batch_records = 1024;
+  state::KeyedStateBackend* state = nullptr;  // owned by the task
+  io::PartitionClient* client = nullptr;      // owned by the runner's caller
+  const Clock* clock = nullptr;
+  OperatorMetrics* metrics = nullptr;
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  virtual absl::Status Open(const OperatorContext& ctx) {
+    ctx_ = ctx;
+    return absl::OkStatus();
+  }
+  virtual absl::Status ProcessBatch(int input, std::unique_ptr<Batch> batch,
+                                    Output* out) = 0;
+  // The merged input watermark advanced; the default forwards it.
+  virtual absl::Status ProcessWatermark(int64_t watermark, Output* out) {
+    return out->EmitWatermark(watermark);
+  }
+  // Every input ended (after a final kMaxWatermark).
+  virtual absl::Status Finish(Output*) { return absl::OkStatus(); }
+
+ protected:
+  OperatorContext ctx_;
+};
+
+// A source drives its task: Poll is called in a loop until it returns false
+// (a bounded source reached its end) or the job is cancelled.
+class SourceOperator : public Operator {
+ public:
+  absl::Status ProcessBatch(int, std::unique_ptr<Batch>, Output*) override {
+    return absl::InternalError("a source has no inputs");
+  }
+  virtual absl::StatusOr<bool> Poll(Output* out) = 0;
+};
+
+}  // namespace rtai::engine::runtime

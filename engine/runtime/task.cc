@@ -1,0 +1,190 @@
+#include "engine/runtime/task.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace rtai::engine::runtime {
+
+// Output of a chained operator: calls the next operator directly.
+class Task::Link : public Output {
+ public:
+  Link(Operator* next, Output* next_out, OperatorMetrics* mine, OperatorMetrics* next_m,
+       Output* tail)
+      : next_(next), next_out_(next_out), mine_(mine), next_m_(next_m), tail_(tail) {}
+  absl::Status Emit(std::unique_ptr<Batch> batch) override {
+    const int64_t n = static_cast<int64_t>(batch->size());
+    mine_->records_out.fetch_add(n, std::memory_order_relaxed);
+    next_m_->records_in.fetch_add(n, std::memory_order_relaxed);
+    return next_->ProcessBatch(0, std::move(batch), next_out_);
+  }
+  absl::Status EmitSide(const std::string&, std::unique_ptr<Batch>) override {
+    return absl::OkStatus();  // a chained node's side outputs have no consumer
+  }
+  absl::Status EmitWatermark(int64_t wm) override {
+    next_m_->watermark.store(wm, std::memory_order_relaxed);
+    return next_->ProcessWatermark(wm, next_out_);
+  }
+  absl::Status EmitIdle() override { return tail_->EmitIdle(); }
+
+ private:
+  Operator* next_;
+  Output* next_out_;
+  OperatorMetrics* mine_;
+  OperatorMetrics* next_m_;
+  Output* tail_;
+};
+
+// Output of the chain's last operator: the exchanges.
+class Task::Tail : public Output {
+ public:
+  Tail(std::vector<std::unique_ptr<Exchange>>* exchanges, OperatorMetrics* m)
+      : exchanges_(exchanges), m_(m) {}
+  absl::Status Emit(std::unique_ptr<Batch> batch) override {
+    m_->records_out.fetch_add(static_cast<int64_t>(batch->size()), std::memory_order_relaxed);
+    return Route("", std::move(batch));
+  }
+  absl::Status EmitSide(const std::string& name, std::unique_ptr<Batch> batch) override {
+    return Route(name, std::move(batch));
+  }
+  absl::Status EmitWatermark(int64_t wm) override {
+    for (auto& x : *exchanges_) RETURN_IF_ERROR(x->SendControl(ElementKind::kWatermark, wm));
+    return absl::OkStatus();
+  }
+  absl::Status EmitIdle() override {
+    for (auto& x : *exchanges_) RETURN_IF_ERROR(x->SendControl(ElementKind::kIdle, 0));
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status Route(const std::string& name, std::unique_ptr<Batch> batch) {
+    Exchange* last = nullptr;
+    for (auto& x : *exchanges_) {
+      if (x->output() != name) continue;
+      if (last != nullptr) {  // more than one consumer: each gets a copy
+        auto copy = std::make_unique<Batch>(&batch->rows.schema());
+        for (size_t i = 0; i < batch->size(); ++i) {
+          copy->AppendRowCopy(batch->rows.row(i), batch->timestamps[i]);
+        }
+        RETURN_IF_ERROR(last->Send(std::move(copy)));
+      }
+      last = x.get();
+    }
+    if (last == nullptr) return absl::OkStatus();
+    return last->Send(std::move(batch));
+  }
+  std::vector<std::unique_ptr<Exchange>>* exchanges_;
+  OperatorMetrics* m_;
+};
+
+Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
+    : setup_(std::move(setup)), cancelled_(cancelled) {
+  const size_t n = setup_.ops.size();
+  outputs_.resize(n);
+  outputs_[n - 1] = std::make_unique<Tail>(&setup_.exchanges, setup_.metrics[n - 1]);
+  for (size_t i = n - 1; i-- > 0;) {
+    outputs_[i] = std::make_unique<Link>(setup_.ops[i + 1].get(), outputs_[i + 1].get(),
+                                         setup_.metrics[i], setup_.metrics[i + 1],
+                                         outputs_[n - 1].get());
+  }
+  sender_watermark_.assign(setup_.num_senders, kMinWatermark);
+  sender_idle_.assign(setup_.num_senders, 0);
+  sender_ended_.assign(setup_.num_senders, 0);
+}
+
+Task::~Task() {
+  setup_.ops.clear();  // states before their backend
+}
+
+absl::Status Task::Open() {
+  for (size_t i = 0; i < setup_.ops.size(); ++i) {
+    RETURN_IF_ERROR(setup_.ops[i]->Open(setup_.contexts[i]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Task::Run() {
+  absl::Status s = Open();
+  if (s.ok()) s = setup_.input == nullptr ? RunSource() : RunInput();
+  if (!s.ok() && !absl::IsCancelled(s)) {
+    return absl::Status(s.code(), absl::StrCat("task ", setup_.name, ": ", s.message()));
+  }
+  return s;
+}
+
+absl::Status Task::RunSource() {
+  auto* source = static_cast<SourceOperator*>(setup_.ops[0].get());
+  while (true) {
+    if (cancelled_->load()) return absl::CancelledError("job canceled");
+    ASSIGN_OR_RETURN(bool more, source->Poll(outputs_[0].get()));
+    if (!more) break;
+  }
+  RETURN_IF_ERROR(outputs_[0]->EmitWatermark(kMaxWatermark));
+  setup_.metrics[0]->watermark.store(kMaxWatermark);
+  return Finish();
+}
+
+absl::Status Task::RunInput() {
+  while (true) {
+    std::optional<Element> e = setup_.input->Pop();
+    if (!e.has_value() || cancelled_->load()) return absl::CancelledError("job canceled");
+    if (e->kind == ElementKind::kBatch) {
+      setup_.metrics[0]->records_in.fetch_add(static_cast<int64_t>(e->batch->size()),
+                                              std::memory_order_relaxed);
+      if (sender_idle_[e->sender]) sender_idle_[e->sender] = 0;
+      RETURN_IF_ERROR(setup_.ops[0]->ProcessBatch(e->input, std::move(e->batch),
+                                                  outputs_[0].get()));
+      continue;
+    }
+    bool done = false;
+    RETURN_IF_ERROR(HandleControl(*e, &done));
+    if (done) return Finish();
+  }
+}
+
+absl::Status Task::HandleControl(const Element& e, bool* done) {
+  const int s = e.sender;
+  if (e.kind == ElementKind::kWatermark) {
+    sender_watermark_[s] = std::max(sender_watermark_[s], e.watermark);
+    sender_idle_[s] = 0;
+  } else if (e.kind == ElementKind::kIdle) {
+    sender_idle_[s] = 1;
+  } else {
+    sender_ended_[s] = 1;
+  }
+  int64_t wm = kMaxWatermark;
+  bool any_active = false, all_ended = true;
+  for (int i = 0; i < setup_.num_senders; ++i) {
+    if (sender_ended_[i]) continue;
+    all_ended = false;
+    if (sender_idle_[i]) continue;
+    any_active = true;
+    wm = std::min(wm, sender_watermark_[i]);
+  }
+  if (all_ended) {
+    *done = true;
+    wm = kMaxWatermark;
+  } else if (!any_active) {
+    if (!idle_sent_) {
+      idle_sent_ = true;
+      return outputs_.back()->EmitIdle();
+    }
+    return absl::OkStatus();
+  }
+  idle_sent_ = false;
+  if (wm > watermark_) {
+    watermark_ = wm;
+    setup_.metrics[0]->watermark.store(wm, std::memory_order_relaxed);
+    return setup_.ops[0]->ProcessWatermark(wm, outputs_[0].get());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Task::Finish() {
+  for (size_t i = 0; i < setup_.ops.size(); ++i) {
+    RETURN_IF_ERROR(setup_.ops[i]->Finish(outputs_[i].get()));
+  }
+  for (auto& x : setup_.exchanges) RETURN_IF_ERROR(x->SendControl(ElementKind::kEnd, 0));
+  return absl::OkStatus();
+}
+
+}  // namespace rtai::engine::runtime
