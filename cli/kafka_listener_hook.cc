@@ -30,9 +30,12 @@ class KafkaServerListener : public KafkaListener {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
-    const std::string& listen_address, broker::Broker* broker, Clock* clock) {
+    const std::string& listen_address, broker::Broker* broker, Clock* clock,
+    metrics::Registry* metrics) {
   (void)clock;
-  auto listener = std::make_unique<KafkaServerListener>(broker, kafka::KafkaServerOptions{});
+  kafka::KafkaServerOptions options;
+  options.metrics = metrics;
+  auto listener = std::make_unique<KafkaServerListener>(broker, std::move(options));
   if (absl::Status s = listener->Start(listen_address); !s.ok()) return s;
   return std::unique_ptr<KafkaListener>(std::move(listener));
 }

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
+#include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 
 namespace rtai::cli {
@@ -23,8 +24,10 @@ class KafkaListener {
   virtual void Shutdown() = 0;
 };
 
-// `broker` and `clock` outlive the listener. nullptr: not built in yet.
+// `broker`, `clock` and `metrics` (nullptr: no metrics) outlive the
+// listener. nullptr: not built in yet.
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
-    const std::string& listen_address, broker::Broker* broker, Clock* clock);
+    const std::string& listen_address, broker::Broker* broker, Clock* clock,
+    metrics::Registry* metrics = nullptr);
 
 }  // namespace rtai::cli

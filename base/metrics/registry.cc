@@ -1,5 +1,7 @@
 #include "base/metrics/registry.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "base/metrics/text_format.h"
 
@@ -62,6 +64,17 @@ class TextSink : public SampleSink {
   size_t dropped_ = 0;
 };
 
+// raw * scale, computed as raw / (1 / scale) when that is an integer
+// (1e-9 -> / 1e9), so "0.001" renders without binary noise.
+double Scale(int64_t raw, double scale) {
+  const double inverse = 1.0 / scale;
+  const double rounded = std::round(inverse);
+  if (scale < 1.0 && std::fabs(inverse - rounded) < 1e-6 * rounded) {
+    return static_cast<double>(raw) / rounded;
+  }
+  return static_cast<double>(raw) * scale;
+}
+
 void RenderHistogram(const std::string& name, const std::vector<std::string>& names,
                      const std::vector<std::string>& values, const Histogram& h,
                      double scale, std::string* out) {
@@ -71,14 +84,14 @@ void RenderHistogram(const std::string& name, const std::vector<std::string>& na
     cumulative += s.bucket_counts[i];
     const std::string le =
         i < h.bounds().size()
-            ? FormatDouble(static_cast<double>(h.bounds()[i]) * scale)
+            ? FormatDouble(Scale(h.bounds()[i], scale))
             : "+Inf";
     absl::StrAppend(out, name, "_bucket", LabelBlock(names, values, absl::StrCat("le=\"", le, "\"")),
                     " ", cumulative, "\n");
   }
   const std::string block = LabelBlock(names, values);
   absl::StrAppend(out, name, "_sum", block, " ",
-                  FormatDouble(static_cast<double>(s.sum) * scale), "\n");
+                  FormatDouble(Scale(s.sum, scale)), "\n");
   absl::StrAppend(out, name, "_count", block, " ", s.count, "\n");
 }
 

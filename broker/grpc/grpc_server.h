@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
+#include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/grpc/broker_service.h"
 #include "grpcpp/server.h"
@@ -24,6 +25,9 @@ struct GrpcServerOptions {
   // Default: 512.
   int max_threads = 512;
   BrokerServiceLimits limits;
+  // Call durations go here (see grpc_metrics.h); nullptr: not recorded.
+  // Must outlive the server. Default: nullptr.
+  metrics::Registry* metrics = nullptr;
 };
 
 class GrpcServer {

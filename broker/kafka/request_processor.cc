@@ -6,6 +6,7 @@
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
+#include "broker/kafka/kafka_metrics.h"
 #include "broker/kafka/request_header.h"
 
 namespace rtai::kafka {
@@ -41,6 +42,7 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
   if (handler == nullptr) {
     return done(absl::UnimplementedError(absl::StrCat("unknown API key ", key)));
   }
+  if (options_->metrics != nullptr) done = TimeKafkaRequest(options_->metrics, key, std::move(done));
   if (version < handler->min_version || version > handler->max_version) {
     if (handler->key != ApiKey::kApiVersions) {
       return done(absl::UnimplementedError(

@@ -27,4 +27,17 @@ void RegisterAdminEndpoints(HttpServer* server, const metrics::Registry* registr
   });
 }
 
+absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(HttpServerOptions options,
+                                                             metrics::Registry* registry,
+                                                             std::function<bool()> ready) {
+  options.metrics = registry;
+  auto server = std::make_unique<HttpServer>(std::move(options));
+  RegisterAdminEndpoints(server.get(), registry, std::move(ready));
+  if (absl::Status s = server->Start(); !s.ok()) return s;
+  registry->AddGauge("rtai_process_start_time_seconds",
+                     "Start time of the process since the Unix epoch.")
+      ->Set(registry->clock()->NowMillis() / 1000);
+  return server;
+}
+
 }  // namespace rtai::cli

@@ -8,6 +8,9 @@
 // `registry` and whatever `ready` reads must outlive the server's Stop().
 
 #include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
 
 #include "base/metrics/registry.h"
 #include "cli/http/http_server.h"
@@ -18,5 +21,12 @@ inline constexpr char kPrometheusContentType[] = "text/plain; version=0.0.4; cha
 
 void RegisterAdminEndpoints(HttpServer* server, const metrics::Registry* registry,
                             std::function<bool()> ready);
+
+// rtaid's endpoint in one call: an HttpServer on options.listen_address
+// with the admin endpoints, counting itself in `registry` (which also gets
+// rtai_process_start_time_seconds). Errors as HttpServer::Start.
+absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(HttpServerOptions options,
+                                                             metrics::Registry* registry,
+                                                             std::function<bool()> ready);
 
 }  // namespace rtai::cli

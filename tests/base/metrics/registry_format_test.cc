@@ -79,6 +79,16 @@ TEST(RegistryTest, RendersGoldenExposition) {
   EXPECT_EQ(r.RenderText(), expected);
 }
 
+TEST(RegistryTest, NanosecondsRenderAsExactSeconds) {
+  Registry r;
+  Histogram* h = r.AddHistogram("rtai_d_seconds", "D.", {50000, 1000000}, 1e-9);
+  h->Observe(1112852);
+  const std::string text = r.RenderText();
+  EXPECT_NE(text.find("rtai_d_seconds_bucket{le=\"5e-05\"} 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("rtai_d_seconds_bucket{le=\"0.001\"} 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("rtai_d_seconds_sum 0.001112852\n"), std::string::npos) << text;
+}
+
 TEST(RegistryTest, LabelledHistogramPutsLeLast) {
   Registry r;
   r.HistogramFamily("rtai_h", "H.", {"api"}, {1}, 1.0)->WithLabels({"Produce"})->Observe(1);

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -115,6 +117,25 @@ int StatusCode(const std::string& response) {
 std::string Body(const std::string& response) {
   const size_t p = response.find("\r\n\r\n");
   return p == std::string::npos ? "" : response.substr(p + 4);
+}
+
+absl::StatusOr<int> HttpPortFromRtaidLog(const std::string& log_path) {
+  std::ifstream in(log_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string log = ss.str();
+  const size_t line = log.rfind("msg=\"rtaid listening\"");
+  if (line == std::string::npos) return absl::NotFoundError("no listening line in log");
+  const size_t http = log.find(" http=", line);
+  const size_t eol = log.find('\n', line);
+  if (http == std::string::npos || http > eol) return absl::NotFoundError("no http= field");
+  const size_t end = log.find(' ', http + 6);
+  const std::string address = log.substr(http + 6, end - http - 6);
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &port)) {
+    return absl::DataLossError(absl::StrCat("bad http address ", address));
+  }
+  return port;
 }
 
 }  // namespace rtai::testing

@@ -39,5 +39,8 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path,
 int StatusCode(const std::string& response);
 // The body (after the blank line).
 std::string Body(const std::string& response);
+// The HTTP port from the last `msg="rtaid listening" ... http=HOST:PORT`
+// line of an rtaid log file.
+absl::StatusOr<int> HttpPortFromRtaidLog(const std::string& log_path);
 
 }  // namespace rtai::testing
