@@ -182,6 +182,7 @@ void Registry::AddCollector(const std::string& name, const std::string& help,
                             std::function<void(SampleSink&)> collect, size_t max_series) {
   CHECK(type != MetricType::kHistogram);
   CHECK(collect);
+  absl::MutexLock render(&render_mu_);
   absl::MutexLock l(&mu_);
   Entry* e = FindOrAdd(name, help, type, label_names);
   CHECK(e->counters == nullptr && e->gauges == nullptr);
@@ -198,15 +199,25 @@ void Registry::AddCallbackGauge(const std::string& name, const std::string& help
 }
 
 void Registry::RemoveCollector(const std::string& name) {
+  absl::MutexLock render(&render_mu_);
   absl::MutexLock l(&mu_);
   auto it = entries_.find(name);
   if (it != entries_.end() && it->second->collect) entries_.erase(it);
 }
 
 std::string Registry::RenderText() const {
-  absl::MutexLock l(&mu_);
+  absl::MutexLock render(&render_mu_);
+  // Entries are only erased under render_mu_ (RemoveCollector) and an
+  // entry's collector only changes under it too, so the pointers stay
+  // valid and unchanged while we format without mu_.
+  std::vector<std::pair<std::string, const Entry*>> entries;
+  {
+    absl::MutexLock l(&mu_);
+    entries.reserve(entries_.size());
+    for (const auto& [name, e] : entries_) entries.emplace_back(name, e.get());
+  }
   std::string out;
-  for (const auto& [name, e] : entries_) {
+  for (const auto& [name, e] : entries) {
     absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(e->help), "\n# TYPE ", name, " ",
                     TypeName(e->type), "\n");
     const std::vector<std::string>& names = e->label_names;

@@ -11,7 +11,9 @@
 // rtaid owns one Registry and passes it by pointer (BrokerOptions,
 // KafkaServerOptions, GrpcServerOptions); there is no global registry.
 // Thread safety: all methods are thread-safe; callbacks run on the thread
-// calling RenderText() and must not call back into the Registry.
+// calling RenderText() and must not call back into the Registry. A scrape
+// never blocks registration or increments: it holds only render_mu_
+// (serialising scrapes and collector changes) while it formats.
 // Ownership: returned pointers live as long as the Registry.
 
 #include <cstdint>
@@ -97,7 +99,10 @@ class Registry {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Clock* const clock_;
-  mutable absl::Mutex mu_;
+  // Held for a whole RenderText and by Add/RemoveCollector, so a removed
+  // collector is never running once RemoveCollector returns. Before mu_.
+  mutable absl::Mutex render_mu_;
+  mutable absl::Mutex mu_;  // entries_ (brief: lookups and inserts)
   std::map<std::string, std::unique_ptr<Entry>> entries_ ABSL_GUARDED_BY(mu_);
 };
 

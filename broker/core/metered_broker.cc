@@ -8,6 +8,7 @@ namespace rtai::broker {
 namespace {
 
 constexpr double kNanosToSeconds = 1e-9;
+static_assert(static_cast<int>(Acks::kNone) == 0 && static_cast<int>(Acks::kAll) == 2);
 
 std::string AcksName(Acks acks) {
   switch (acks) {
@@ -60,10 +61,13 @@ MeteredBroker::MeteredBroker(std::unique_ptr<Broker> inner, metrics::Registry* r
                                     "Produce calls that failed, by status code.", {"code"}, 32);
   fetch_errors_ = r.CounterFamily("rtai_broker_fetch_errors_total",
                                   "Fetch calls that failed, by status code.", {"code"}, 32);
-  produce_duration_ = r.HistogramFamily(
+  metrics::Family<metrics::Histogram>* produce_duration = r.HistogramFamily(
       "rtai_broker_produce_duration_seconds",
       "Broker Produce from admission to acknowledgement (per acks), all front ends.", {"acks"},
       metrics::LatencyBoundsNanos(), kNanosToSeconds, 4);
+  for (Acks acks : {Acks::kNone, Acks::kLeader, Acks::kAll}) {
+    produce_duration_[static_cast<int>(acks)] = produce_duration->WithLabels({AcksName(acks)});
+  }
   fetch_duration_ = r.AddHistogram(
       "rtai_broker_fetch_duration_seconds",
       "Broker Fetch from call to answer, long-poll wait included, all front ends.",
@@ -144,8 +148,7 @@ void MeteredBroker::Produce(const std::string& topic, PartitionId partition, std
       topic, partition, std::move(batch), acks,
       [this, topic, acks, start, bytes, records,
        done = std::move(done)](absl::StatusOr<AppendInfo> info) mutable {
-        produce_duration_->WithLabels({AcksName(acks)})
-            ->Observe(clock_->MonotonicNanos() - start);
+        produce_duration_[static_cast<int>(acks)]->Observe(clock_->MonotonicNanos() - start);
         if (info.ok()) {
           const TopicCounters c = CountersFor(topic);
           c.produced_bytes->Increment(info->size_bytes > 0 ? info->size_bytes : bytes);

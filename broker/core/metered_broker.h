@@ -87,7 +87,7 @@ class MeteredBroker final : public Broker {
   metrics::Family<metrics::Counter>* fetched_records_;
   metrics::Family<metrics::Counter>* produce_errors_;
   metrics::Family<metrics::Counter>* fetch_errors_;
-  metrics::Family<metrics::Histogram>* produce_duration_;
+  metrics::Histogram* produce_duration_[3];  // by Acks: kNone, kLeader, kAll
   metrics::Histogram* fetch_duration_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, TopicCounters> topics_ ABSL_GUARDED_BY(mu_);

@@ -44,17 +44,28 @@ void ForEachCommit(GroupCoordinator* groups, const broker::Broker* broker, Fn fn
 
 }  // namespace
 
-RequestProcessor::Done TimeKafkaRequest(metrics::Registry* registry, int16_t api_key,
-                                        RequestProcessor::Done done) {
-  metrics::Histogram* h =
-      registry
-          ->HistogramFamily("rtai_kafka_request_duration_seconds",
-                            "Kafka requests from decode to response, by API.", {"api"},
-                            metrics::LatencyBoundsNanos(), 1e-9, /*max_series=*/128)
-          ->WithLabels({ApiName(api_key)});
-  Clock* clock = registry->clock();
-  const int64_t start = clock->MonotonicNanos();
-  return [h, clock, start, done = std::move(done)](RequestProcessor::Outcome outcome) mutable {
+KafkaRequestTimers::KafkaRequestTimers(metrics::Registry* registry)
+    : clock_(registry->clock()) {
+  metrics::Family<metrics::Histogram>* family = registry->HistogramFamily(
+      "rtai_kafka_request_duration_seconds", "Kafka requests from decode to response, by API.",
+      {"api"}, metrics::LatencyBoundsNanos(), 1e-9, /*max_series=*/128);
+  constexpr int16_t kMaxApiKey = 127;
+  by_key_.assign(kMaxApiKey + 1, nullptr);
+  for (int16_t key = 0; key <= kMaxApiKey; ++key) {
+    if (FindApiSchema(key) != nullptr) by_key_[key] = family->WithLabels({ApiName(key)});
+  }
+}
+
+RequestProcessor::Done KafkaRequestTimers::Wrap(int16_t api_key,
+                                                RequestProcessor::Done done) const {
+  if (api_key < 0 || static_cast<size_t>(api_key) >= by_key_.size() ||
+      by_key_[api_key] == nullptr) {
+    return done;
+  }
+  metrics::Histogram* h = by_key_[api_key];
+  const int64_t start = clock_->MonotonicNanos();
+  return [h, clock = clock_, start,
+          done = std::move(done)](RequestProcessor::Outcome outcome) mutable {
     h->Observe(clock->MonotonicNanos() - start);
     done(std::move(outcome));
   };

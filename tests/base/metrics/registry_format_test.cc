@@ -1,4 +1,9 @@
+#include <atomic>
 #include <string>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 
 #include "base/metrics/registry.h"
 #include "base/metrics/text_format.h"
@@ -135,6 +140,29 @@ TEST(RegistryTest, RemovedCollectorIsNotCalled) {
   r.RemoveCollector("rtai_cb");
   EXPECT_EQ(r.RenderText(), "");
   EXPECT_EQ(calls, 1);
+}
+
+TEST(RegistryTest, ScrapeDoesNotBlockRegistration) {
+  Registry r;
+  absl::Notification in_collector;
+  absl::Notification registered;
+  bool saw_registration = false;
+  int calls = 0;
+  r.AddCollector("rtai_slow", "Slow.", MetricType::kGauge, {}, [&](SampleSink& sink) {
+    if (++calls == 1) {  // the first scrape waits inside the collector
+      in_collector.Notify();
+      saw_registration = registered.WaitForNotificationWithTimeout(absl::Seconds(10));
+    }
+    sink.Add({}, 1);
+  });
+  std::thread scraper([&] { r.RenderText(); });
+  in_collector.WaitForNotification();
+  // While the scrape is inside a collector, new metrics register and count.
+  r.AddCounter("rtai_new_total", "New.")->Increment();
+  registered.Notify();
+  scraper.join();
+  EXPECT_TRUE(saw_registration);
+  EXPECT_NE(r.RenderText().find("rtai_new_total 1\n"), std::string::npos);
 }
 
 TEST(RegistryTest, RenderWhileIncrementingIsSafe) {
