@@ -1,5 +1,7 @@
 #include "cli/http/admin_endpoints.h"
 
+#include "cli/http/process_metrics.h"
+
 namespace rtai::cli {
 
 void RegisterAdminEndpoints(HttpServer* server, const metrics::Registry* registry,
@@ -34,6 +36,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(HttpServerOptions o
   auto server = std::make_unique<HttpServer>(std::move(options));
   RegisterAdminEndpoints(server.get(), registry, std::move(ready));
   if (absl::Status s = server->Start(); !s.ok()) return s;
+  RegisterProcessMetrics(registry);
   registry->AddGauge("rtai_process_start_time_seconds",
                      "Start time of the process since the Unix epoch.")
       ->Set(registry->clock()->NowMillis() / 1000);

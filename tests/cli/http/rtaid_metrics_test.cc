@@ -75,6 +75,15 @@ class RtaidMetricsTest : public ::testing::Test {
   int http_port_ = 0;
 };
 
+TEST_F(RtaidMetricsTest, ProcessGaugesArePresent) {
+  const std::string m = Metrics();
+  EXPECT_GT(Sample(m, "process_resident_memory_bytes"), 1 << 20);
+  EXPECT_GT(Sample(m, "process_open_fds"), 3);
+  EXPECT_GT(Sample(m, "process_max_fds"), 3);
+  EXPECT_GE(Sample(m, "process_cpu_seconds_total"), 0);
+  EXPECT_GT(Sample(m, "rtai_process_start_time_seconds"), 1.7e9);
+}
+
 TEST_F(RtaidMetricsTest, HealthAndReadiness) {
   auto h = HttpGet(http_port_, "/healthz");
   ASSERT_TRUE(h.ok());
