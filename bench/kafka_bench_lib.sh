@@ -24,7 +24,7 @@ free_port() {
 start_rtaid() {
   local dir=$1; shift
   rm -rf "$dir"; mkdir -p "$dir"
-  ${NICE:+nice -n "$NICE"} "$RTAID" --data-dir="$dir/data" --grpc-listen=127.0.0.1:0 --kafka-listen=127.0.0.1:0 \
+  ${NICE:+nice -n "$NICE"} "$RTAID" --data-dir="$dir/data" --grpc-listen=127.0.0.1:0 --kafka-listen=127.0.0.1:0 --http-listen=127.0.0.1:0 \
     "$@" 2>"$dir/rtaid.log" &
   RTAID_PID=$!; PIDS+=("$RTAID_PID")
   KAFKA_PORT=""

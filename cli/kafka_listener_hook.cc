@@ -72,9 +72,10 @@ class KafkaServerListener : public KafkaListener {
 
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
     const std::string& listen_address, broker::Broker* broker, Clock* clock,
-    const broker::LogConfig& log_defaults) {
+    const broker::LogConfig& log_defaults, metrics::Registry* metrics) {
   auto options = OptionsFromFlags(log_defaults);
   if (!options.ok()) return options.status();
+  options->metrics = metrics;
   auto listener =
       std::make_unique<KafkaServerListener>(broker, *std::move(options), clock);
   if (absl::Status s = listener->Start(listen_address); !s.ok()) return s;

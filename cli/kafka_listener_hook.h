@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
+#include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/log/log_config.h"
 
@@ -27,9 +28,9 @@ class KafkaListener {
 // Starts the listener on `listen_address` with options from the --kafka-*
 // flags; `log_defaults` are the broker's topic defaults (reported by
 // DescribeConfigs). kInvalidArgument for a bad flag value, naming the flag.
-// `broker` and `clock` outlive the listener.
+// `broker`, `clock` and `metrics` (nullptr: no metrics) outlive the listener.
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
     const std::string& listen_address, broker::Broker* broker, Clock* clock,
-    const broker::LogConfig& log_defaults);
+    const broker::LogConfig& log_defaults, metrics::Registry* metrics = nullptr);
 
 }  // namespace rtai::cli

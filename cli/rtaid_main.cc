@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -23,10 +24,13 @@
 #include "base/clock.h"
 #include "base/file_system.h"
 #include "base/logging.h"
+#include "base/metrics/registry.h"
 #include "broker/core/broker.h"
+#include "broker/core/metered_broker.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
 #include "cli/broker_partition_client.h"
+#include "cli/http/admin_endpoints.h"
 #include "cli/kafka_listener_hook.h"
 #include "engine/ml/registry/model_registry.h"
 #include "engine/ml/registry/model_service.h"
@@ -39,6 +43,13 @@ ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051",
           "host:port of the gRPC BrokerService (port 0 picks a free one).");
 ABSL_FLAG(std::string, kafka_listen, "127.0.0.1:9092",
           "host:port of the Kafka protocol listener.");
+ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
+          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz; plain "
+          "HTTP, no auth: keep it on a private interface; port 0 picks one).");
+ABSL_FLAG(int32_t, http_max_connections, 64,
+          "Open HTTP connections at most; more are closed at accept.");
+ABSL_FLAG(int64_t, http_idle_timeout_ms, 30000,
+          "HTTP connections without a complete request for this long close.");
 ABSL_FLAG(int32_t, node_id, 0, "This node's id.");
 ABSL_FLAG(int64_t, log_segment_bytes, int64_t{128} << 20,
           "Default segment.bytes.");
@@ -157,7 +168,8 @@ int Die(const absl::Status& s) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "rtai daemon.\nusage: rtaid --data-dir DIR [--grpc-listen HOST:PORT] "
-      "[--kafka-listen HOST:PORT] [--node-id N] [broker defaults...]\n"
+      "[--kafka-listen HOST:PORT] [--http-listen HOST:PORT] [--node-id N] "
+      "[broker defaults...]\n"
       "Flag names may use dashes or underscores (--data-dir = --data_dir).");
   std::vector<std::string> arg_storage;
   std::vector<char*> args = DashesToUnderscores(argc, argv, arg_storage);
@@ -186,8 +198,26 @@ int main(int argc, char** argv) {
   if (!options.ok()) return Die(options.status());
   if (absl::Status s = LockDataDir(options->data_dir); !s.ok()) return Die(s);
   rtai::Clock* clock = rtai::SystemClock();
-  auto broker = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
-  if (!broker.ok()) return Die(broker.status());
+  // Outlives everything that records into it (declared first).
+  rtai::metrics::Registry metrics(clock);
+  options->metrics = &metrics;
+  auto opened = Broker::Open(*options, rtai::DefaultFileSystem(), clock);
+  if (!opened.ok()) return Die(opened.status());
+  absl::StatusOr<std::unique_ptr<Broker>> broker(
+      std::make_unique<rtai::broker::MeteredBroker>(*std::move(opened), &metrics));
+
+  // /readyz: the broker is open; ready once every listener serves.
+  std::atomic<bool> ready{false};
+  rtai::cli::HttpServerOptions http_options;
+  http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
+  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  http_options.idle_timeout_ms = absl::GetFlag(FLAGS_http_idle_timeout_ms);
+  auto http = rtai::cli::StartAdminServer(http_options, &metrics,
+                                          [&ready] { return ready.load(); });
+  if (!http.ok()) {
+    (*broker)->Shutdown();
+    return Die(http.status());
+  }
 
   // The engine reaches the broker only through the PartitionClient adapter.
   rtai::cli::BrokerPartitionClient partition_client(broker->get());
@@ -217,6 +247,7 @@ int main(int argc, char** argv) {
   rtai::ml::ModelServiceImpl model_service(registry->get());
   grpc_options.extra_services.push_back(&model_service);
   grpc_options.extra_services.push_back(&job_service);
+  grpc_options.metrics = &metrics;
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
@@ -232,7 +263,7 @@ int main(int argc, char** argv) {
   }
   auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
                                              broker->get(), clock,
-                                             options->log_defaults);
+                                             options->log_defaults, &metrics);
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
     jobs->reset();
@@ -243,18 +274,23 @@ int main(int argc, char** argv) {
                 {{"grpc", (*grpc)->address()},
                  {"kafka", *kafka ? (*kafka)->address() : std::string("off")},
                  {"kafka_listen", absl::GetFlag(FLAGS_kafka_listen)},
+                 {"http", (*http)->address()},
                  {"data_dir", options->data_dir},
                  {"node_id", options->node_id.value()},
                  {"topics", (*broker)->ListTopics().size()}});
 
+  ready = true;
+
   int sig = 0;
   sigwait(&stop_signals, &sig);
+  ready = false;
   rtai::LogInfo("rtaid stopping",
                 {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (*kafka) (*kafka)->Shutdown();
   (*grpc)->Shutdown();
   jobs->reset();  // stops every job before the broker goes away
   (*broker)->Shutdown();
+  (*http)->Stop();
   rtai::LogInfo("rtaid stopped");
   return 0;
 }

@@ -26,6 +26,7 @@ absl::Status BrokerImpl::Start() {
   commit_options.disk_threads = options_.disk_threads;
   // Above the admission bound, so the committer never refuses an append.
   commit_options.max_pending_requests = options_.disk_queue_capacity + 1024;
+  commit_options.metrics = options_.metrics;
   committer_ = std::make_unique<GroupCommitter>(commit_options);
   for (int i = 0; i < options_.disk_threads; ++i) {
     DiskWorker::Hooks hooks;

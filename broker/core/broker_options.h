@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "base/ids.h"
+#include "base/metrics/registry.h"
 #include "broker/log/log_config.h"
 
 namespace rtai::broker {
@@ -37,6 +38,10 @@ struct BrokerOptions {
   int32_t max_parked_fetches = 10000;
   // Upper bound on a Fetch's max_wait_ms. Default: 30000 (ms).
   int64_t max_fetch_wait_ms = 30000;
+  // Where the broker's internal metrics go (group-commit fsyncs); nullptr:
+  // none. Must outlive the Broker. Per-topic traffic is counted by
+  // MeteredBroker. Default: nullptr.
+  metrics::Registry* metrics = nullptr;
 
   // kInvalidArgument naming the field (and the flag) that is out of range.
   absl::Status Validate() const;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
+#include "broker/grpc/grpc_metrics.h"
 #include "grpcpp/server_builder.h"
 
 namespace rtai::broker {
@@ -27,6 +28,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   for (grpc::Service* extra : options.extra_services) {
     builder.RegisterService(extra);
   }
+  AddGrpcMetrics(&builder, options.metrics);
   s->server_ = builder.BuildAndStart();
   if (s->server_ == nullptr || s->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ",

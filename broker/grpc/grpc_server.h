@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
+#include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/grpc/broker_service.h"
 #include "grpcpp/server.h"
@@ -28,6 +29,9 @@ struct GrpcServerOptions {
   // More services on the same server (rtaid: JobService, ModelService).
   // Not owned; each must outlive the server. Default: none.
   std::vector<grpc::Service*> extra_services;
+  // Call durations go here (see grpc_metrics.h); nullptr: not recorded.
+  // Must outlive the server. Default: nullptr.
+  metrics::Registry* metrics = nullptr;
 };
 
 class GrpcServer {

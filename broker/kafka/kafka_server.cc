@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
 #include "broker/kafka/kafka_connection.h"
+#include "broker/kafka/kafka_metrics.h"
 #include "broker/kafka/request_processor.h"
 
 namespace rtai::kafka {
@@ -172,6 +173,10 @@ absl::Status KafkaServer::Start(const std::string& address) {
                                                  ? impl_->options->advertised_port
                                                  : impl_->port);
   impl_->started = true;
+  if (impl_->options->metrics != nullptr) {
+    RegisterKafkaCollectors(impl_->options->metrics, &impl_->groups, impl_->broker,
+                            [this] { return connection_count(); });
+  }
   impl_->work.emplace(impl_->io.get_executor());
   impl_->Accept();
   impl_->ScheduleTick();
@@ -195,6 +200,7 @@ int KafkaServer::connection_count() const {
 void KafkaServer::Stop() {
   if (!impl_->started || impl_->stopped) return;
   impl_->stopped = true;
+  if (impl_->options->metrics != nullptr) UnregisterKafkaCollectors(impl_->options->metrics);
   asio::post(impl_->io, [this] {
     error_code ignored;
     impl_->acceptor.close(ignored);

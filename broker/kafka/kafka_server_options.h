@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "base/metrics/registry.h"
 #include "broker/kafka/group/group_coordinator.h"
 #include "broker/log/log_config.h"
 
@@ -56,6 +57,10 @@ struct KafkaServerOptions {
   bool persist_offsets = true;
   // Consumer-group coordinator limits.
   GroupCoordinatorOptions groups;
+  // Request durations, consumer-group lag and connections go here (see
+  // kafka_metrics.h); nullptr: not recorded. Must outlive the server.
+  // Default: nullptr.
+  metrics::Registry* metrics = nullptr;
 
   // kInvalidArgument naming the field when a value is out of range.
   absl::Status Validate() const;

@@ -6,6 +6,7 @@
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
+#include "broker/kafka/kafka_metrics.h"
 #include "broker/kafka/request_header.h"
 
 namespace rtai::kafka {
@@ -25,7 +26,11 @@ RequestProcessor::RequestProcessor(broker::Broker* broker, GroupCoordinator* gro
       groups_(groups),
       offset_store_(offset_store),
       options_(std::move(options)),
-      run_blocking_(std::move(run_blocking)) {}
+      run_blocking_(std::move(run_blocking)) {
+  if (options_->metrics != nullptr) {
+    timers_ = std::make_shared<const KafkaRequestTimers>(options_->metrics);
+  }
+}
 
 void RequestProcessor::SetAdvertised(std::string host, int32_t port) {
   advertised_host_ = std::move(host);
@@ -41,6 +46,7 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
   if (handler == nullptr) {
     return done(absl::UnimplementedError(absl::StrCat("unknown API key ", key)));
   }
+  if (timers_ != nullptr) done = timers_->Wrap(key, std::move(done));
   if (version < handler->min_version || version > handler->max_version) {
     if (handler->key != ApiKey::kApiVersions) {
       return done(absl::UnimplementedError(

@@ -23,6 +23,8 @@
 
 namespace rtai::kafka {
 
+class KafkaRequestTimers;  // kafka_metrics.h
+
 class RequestProcessor {
  public:
   // Runs a task that may block on disk somewhere other than an io thread.
@@ -52,6 +54,7 @@ class RequestProcessor {
   OffsetStore* offset_store_;
   std::shared_ptr<const KafkaServerOptions> options_;
   BlockingExecutor run_blocking_;
+  std::shared_ptr<const KafkaRequestTimers> timers_;  // null: no metrics
   std::string advertised_host_;
   int32_t advertised_port_ = 0;
 };

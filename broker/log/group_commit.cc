@@ -11,6 +11,14 @@ namespace rtai::broker {
 GroupCommitter::GroupCommitter(GroupCommitOptions options) : options_(options) {
   CHECK_GE(options_.disk_threads, 1);
   CHECK_GE(options_.max_pending_requests, 1);
+  if (options_.metrics != nullptr) {
+    fsync_duration_ = options_.metrics->AddHistogram(
+        "rtai_log_fsync_duration_seconds", "Duration of group-commit log fsyncs.",
+        metrics::LatencyBoundsNanos(), 1e-9);
+    round_waiters_ = options_.metrics->AddHistogram(
+        "rtai_log_group_commit_waiters", "Appends made durable by one group-commit round.",
+        metrics::ExponentialBounds(1, 2.0, 14));
+  }
   for (int i = 0; i < options_.disk_threads; ++i) {
     threads_.emplace_back([this] { DiskThread(); });
   }
@@ -92,8 +100,14 @@ void GroupCommitter::DiskThread() {
     absl::Status status;
     bool synced = false;
     if (log->durable_end_offset() < max_up_to) {
+      const int64_t start =
+          fsync_duration_ != nullptr ? options_.metrics->clock()->MonotonicNanos() : 0;
       status = log->Sync();  // makes everything appended so far durable
       synced = true;
+      if (fsync_duration_ != nullptr) {
+        fsync_duration_->Observe(options_.metrics->clock()->MonotonicNanos() - start);
+        round_waiters_->Observe(static_cast<int64_t>(round.size()));
+      }
     }
     const Offset durable = log->durable_end_offset();
     {

@@ -156,17 +156,20 @@ TEST_F(RtaiCliTest, RtaidRefusesBadFlagsClearly) {
   EXPECT_THAT(bad_segment.err, HasSubstr("segment.bytes"));
   auto bad_advertised =
       RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                  "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
                   "--kafka-advertised", "no-port-here"},
                  "", dir_->path());
   EXPECT_EQ(bad_advertised.exit_code, 1);
   EXPECT_THAT(bad_advertised.err, HasSubstr("--kafka-advertised"));
   auto bad_partitions =
       RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/x",
+                  "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0",
                   "--kafka-num-partitions", "0"},
                  "", dir_->path());
   EXPECT_EQ(bad_partitions.exit_code, 1);
   EXPECT_THAT(bad_partitions.err, HasSubstr("--kafka-* flags"));
   auto busy = RunCommand({RTAID_BINARY, "--data-dir", dir_->path() + "/y",
+                          "--http-listen", "127.0.0.1:0",
                           "--grpc-listen", rtaid_->address()},
                          "", dir_->path());
   EXPECT_EQ(busy.exit_code, 1);

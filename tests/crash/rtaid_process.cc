@@ -61,7 +61,7 @@ absl::Status RtaidProcess::Start(const std::string& listen,
   const size_t log_start = ReadFile(log_path_).size();
   std::vector<std::string> argv = {
       binary_, "--data-dir",     data_dir_,    "--grpc-listen",
-      listen,  "--kafka-listen", "127.0.0.1:0"};
+      listen,  "--kafka-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   pid_ = Spawn(argv, "", "", log_path_, /*append_err=*/true);
   if (pid_ < 0) return absl::InternalError("fork failed");

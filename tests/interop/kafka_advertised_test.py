@@ -30,7 +30,7 @@ def main():
         proc = subprocess.Popen(
             [rtaid, "--data-dir", os.path.join(tmp, "data"), "--grpc-listen", "127.0.0.1:0",
              "--kafka-listen", f"127.0.0.1:{port}", "--kafka-advertised", f"localhost:{port}",
-             "--kafka-num-partitions", "3"], stderr=log)
+             "--kafka-num-partitions", "3", "--http-listen", "127.0.0.1:0"], stderr=log)
         try:
             for _ in range(100):
                 if 'msg="rtaid listening"' in open(log_path).read():

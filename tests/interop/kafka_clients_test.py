@@ -32,7 +32,7 @@ def start_test_server(cmd):
 
 def start_rtaid(path, data_dir):
     proc = subprocess.Popen([path, "--data-dir=" + data_dir, "--grpc-listen=127.0.0.1:0",
-                             "--kafka-listen=127.0.0.1:0"],
+                             "--kafka-listen=127.0.0.1:0", "--http-listen=127.0.0.1:0"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 30

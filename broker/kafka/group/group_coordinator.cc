@@ -416,4 +416,12 @@ void GroupCoordinator::Tick() {
   for (auto& c : out) c();
 }
 
+std::vector<std::string> GroupCoordinator::GroupIds() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> ids;
+  ids.reserve(groups_.size());
+  for (const auto& entry : groups_) ids.push_back(entry.first);
+  return ids;
+}
+
 }  // namespace rtai::kafka

@@ -116,6 +116,9 @@ class GroupCoordinator {
   std::vector<std::pair<TopicPartition, CommittedOffset>> FetchOffsets(
       const std::string& group_id, const std::optional<std::vector<TopicPartition>>& partitions);
 
+  // Ids of every known group (for metrics: lag per group).
+  std::vector<std::string> GroupIds();
+
   // Expires members past their session timeout and completes rebalances
   // past their deadline. Call periodically (the server does, every 100 ms).
   void Tick();

@@ -49,7 +49,7 @@ def check(cond, msg):
 
 def start_rtaid(path, data_dir):
     proc = subprocess.Popen([path, "--data-dir=" + data_dir, "--grpc-listen=127.0.0.1:0",
-                             "--kafka-listen=127.0.0.1:0"],
+                             "--kafka-listen=127.0.0.1:0", "--http-listen=127.0.0.1:0"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 30
