@@ -217,7 +217,11 @@ std::string Registry::RenderText() const {
     for (const auto& [name, e] : entries_) entries.emplace_back(name, e.get());
   }
   std::string out;
-  for (const auto& [name, e] : entries) {
+  // Plain references, not a structured binding: the lambdas below capture
+  // them, which clang before 16 rejects for bindings (the fuzz build).
+  for (const auto& entry : entries) {
+    const std::string& name = entry.first;
+    const Entry* e = entry.second;
     absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(e->help), "\n# TYPE ", name, " ",
                     TypeName(e->type), "\n");
     const std::vector<std::string>& names = e->label_names;
