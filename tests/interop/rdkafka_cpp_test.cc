@@ -110,11 +110,15 @@ bool CoversDisjointly(const std::vector<std::set<int32_t>>& assignments,
 
 using Consumers = std::vector<std::unique_ptr<RdKafka::KafkaConsumer>>;
 
-// Polls every member round-robin until the assignments cover the topic
-// disjointly; returns the last assignments seen.
+// Polls every member round-robin until the assignments have covered the
+// topic disjointly, unchanged, for 2 seconds (so a transient mix of
+// generations is not mistaken for the settled group); returns the last
+// assignments seen.
 std::vector<std::set<int32_t>> WaitForCover(Consumers& members, int partitions,
                                             std::vector<std::string>* errors) {
   std::vector<std::set<int32_t>> assignments(members.size());
+  std::vector<std::set<int32_t>> stable;
+  absl::Time stable_since = absl::InfiniteFuture();
   const absl::Time deadline = absl::Now() + kWait;
   while (absl::Now() < deadline) {
     for (size_t i = 0; i < members.size(); ++i) {
@@ -124,9 +128,18 @@ std::vector<std::set<int32_t>> WaitForCover(Consumers& members, int partitions,
       }
       assignments[i] = Assignment(members[i].get());
     }
-    if (CoversDisjointly(assignments, partitions)) return assignments;
+    if (!CoversDisjointly(assignments, partitions)) {
+      stable.clear();
+      continue;
+    }
+    if (assignments != stable) {
+      stable = assignments;
+      stable_since = absl::Now();
+    } else if (absl::Now() - stable_since >= absl::Seconds(2)) {
+      return assignments;
+    }
   }
-  return assignments;
+  return {};
 }
 
 // Consumes with every member (committing each record) until `target`
