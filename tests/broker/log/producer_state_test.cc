@@ -1,7 +1,10 @@
 // Idempotent-producer sequence checks: the ProducerStateTable state machine
 // and PartitionLog::Append with it, including recovery from the log at open.
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/byte_order.h"
 #include "base/crc32c.h"
@@ -172,6 +175,29 @@ TEST(PartitionLogIdempotenceTest, DuplicatesAreNotAppendedAcrossReopen) {
   // Batches without a producer id are never checked.
   EXPECT_TRUE(log->Append(testutil::MakeBatch(1), LeaderEpoch(0)).ok());
   EXPECT_TRUE(log->Append(testutil::MakeBatch(1), LeaderEpoch(0)).ok());
+}
+
+TEST(PartitionLogIdempotenceTest, ConcurrentRetriesAppendOnce) {
+  LogEnv env;
+  auto log = env.Open();
+  ASSERT_NE(log, nullptr);
+  for (int32_t seq = 0; seq < 40; seq += 2) {
+    std::atomic<int> appended{0};
+    std::atomic<int> duplicates{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        auto info = log->Append(IdemBatch(9, 0, seq, 2), LeaderEpoch(0));
+        ASSERT_TRUE(info.ok()) << info.status();
+        (info->duplicate ? duplicates : appended)++;
+        EXPECT_EQ(info->base_offset, Offset(seq));
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(appended.load(), 1);
+    EXPECT_EQ(duplicates.load(), 3);
+  }
+  EXPECT_EQ(log->log_end_offset(), Offset(40));
 }
 
 }  // namespace
