@@ -25,6 +25,10 @@ absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options,
   return broker;
 }
 
+absl::StatusOr<int64_t> Broker::AllocateProducerId() {
+  return absl::UnimplementedError("this broker allocates no producer ids");
+}
+
 absl::StatusOr<TopicSummary> Broker::SummarizeTopic(
     const std::string& name) const {
   ASSIGN_OR_RETURN(TopicDescription d, DescribeTopic(name));

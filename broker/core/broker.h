@@ -127,6 +127,12 @@ class Broker {
 
   virtual NodeId node_id() const = 0;
 
+  // A new idempotent-producer id, never handed out before (also across
+  // restarts: see ProducerIdAllocator). May block for one atomic file write;
+  // never call it on a network thread. The default (for test doubles) is
+  // kUnimplemented.
+  virtual absl::StatusOr<int64_t> AllocateProducerId();
+
   // Stops accepting work (kUnavailable), finishes queued appends and their
   // fsyncs, answers parked fetches with what is available, then syncs and
   // closes every log. Every callback has run when it returns. Idempotent.

@@ -21,6 +21,9 @@ BrokerImpl::BrokerImpl(BrokerOptions options, FileSystem* fs, Clock* clock,
 BrokerImpl::~BrokerImpl() { Shutdown(); }
 
 absl::Status BrokerImpl::Start() {
+  ASSIGN_OR_RETURN(producer_ids_,
+                   ProducerIdAllocator::Open(
+                       fs_, JoinPath(options_.data_dir, "producer_id_block")));
   timer_ = std::make_unique<DeadlineTimer>(clock_);
   GroupCommitOptions commit_options;
   commit_options.disk_threads = options_.disk_threads;

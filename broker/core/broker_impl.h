@@ -19,6 +19,7 @@
 #include "broker/core/deadline_timer.h"
 #include "broker/core/disk_worker.h"
 #include "broker/core/partition_state.h"
+#include "broker/core/producer_id_allocator.h"
 #include "broker/topic/topic_table.h"
 
 namespace rtai::broker {
@@ -52,6 +53,9 @@ class BrokerImpl final : public Broker {
       const std::string& topic, PartitionId partition,
       int64_t timestamp_ms) const override;
   NodeId node_id() const override { return options_.node_id; }
+  absl::StatusOr<int64_t> AllocateProducerId() override {
+    return producer_ids_->Next();
+  }
   void Shutdown() override;
 
  private:
@@ -99,6 +103,7 @@ class BrokerImpl final : public Broker {
   Random random_ ABSL_GUARDED_BY(mu_);
   int next_shard_ ABSL_GUARDED_BY(mu_) = 0;
 
+  std::unique_ptr<ProducerIdAllocator> producer_ids_;  // set by Start()
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> queued_requests_{0};
   std::atomic<int64_t> queued_bytes_{0};

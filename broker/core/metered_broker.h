@@ -62,6 +62,9 @@ class MeteredBroker final : public Broker {
     return inner_->OffsetForTimestamp(topic, partition, timestamp_ms);
   }
   NodeId node_id() const override { return inner_->node_id(); }
+  absl::StatusOr<int64_t> AllocateProducerId() override {
+    return inner_->AllocateProducerId();
+  }
   void Shutdown() override { inner_->Shutdown(); }
 
   Broker* inner() const { return inner_.get(); }

@@ -18,6 +18,7 @@ const ApiSchema* FindApiSchema(int16_t key) {
       {&kApiVersionsRequest, &kApiVersionsResponse},
       {&kCreateTopicsRequest, &kCreateTopicsResponse},
       {&kDeleteTopicsRequest, &kDeleteTopicsResponse},
+      {&kInitProducerIdRequest, &kInitProducerIdResponse},
       {&kDescribeConfigsRequest, &kDescribeConfigsResponse},
   };
   for (const ApiSchema& api : kAll) {

@@ -24,6 +24,7 @@ enum class ApiKey : int16_t {
   kApiVersions = 18,
   kCreateTopics = 19,
   kDeleteTopics = 20,
+  kInitProducerId = 22,
   kDescribeConfigs = 32,
 };
 
@@ -50,5 +51,6 @@ extern const MessageSpec kJoinGroupRequest, kJoinGroupResponse;
 extern const MessageSpec kHeartbeatRequest, kHeartbeatResponse;
 extern const MessageSpec kLeaveGroupRequest, kLeaveGroupResponse;
 extern const MessageSpec kSyncGroupRequest, kSyncGroupResponse;
+extern const MessageSpec kInitProducerIdRequest, kInitProducerIdResponse;
 
 }  // namespace rtai::kafka

@@ -35,7 +35,11 @@ enum class ErrorCode : int16_t {
   kInvalidConfig = 40,
   kInvalidRequest = 42,
   kUnsupportedForMessageFormat = 43,
+  kOutOfOrderSequenceNumber = 45,
+  kInvalidProducerEpoch = 47,
+  kTransactionalIdAuthorizationFailed = 53,
   kKafkaStorageError = 56,
+  kUnknownProducerId = 59,
   kGroupMaxSizeReached = 81,
 };
 

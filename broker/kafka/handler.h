@@ -66,6 +66,7 @@ extern const HandlerSpec kHeartbeatHandler;
 extern const HandlerSpec kLeaveGroupHandler;
 extern const HandlerSpec kOffsetCommitHandler;
 extern const HandlerSpec kOffsetFetchHandler;
+extern const HandlerSpec kInitProducerIdHandler;
 
 // Fills an ApiVersionsResponse's ApiKeys from AllHandlers().
 void FillApiKeys(StructValue* response);

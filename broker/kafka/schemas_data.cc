@@ -153,3 +153,29 @@ const MessageSpec kListOffsetsResponse{"ListOffsetsResponse", 2, Between(0, 6), 
                                        kListOffsetsResponseFields};
 
 }  // namespace rtai::kafka
+
+// --- InitProducerId (22): valid 0-4, flexible 2+. Idempotent producers
+// only; see handlers/init_producer_id_handler.cc.
+namespace rtai::kafka {
+namespace {
+using enum FieldType;
+constexpr FieldSpec kInitProducerIdRequestFields[] = {
+    Field("TransactionalId", kString, From(0)).Nullable(From(0)),
+    Field("TransactionTimeoutMs", kInt32, From(0)),
+    Field("ProducerId", kInt64, From(3)).Default(-1),
+    Field("ProducerEpoch", kInt16, From(3)).Default(-1),
+};
+constexpr FieldSpec kInitProducerIdResponseFields[] = {
+    Field("ThrottleTimeMs", kInt32, From(0)),
+    Field("ErrorCode", kInt16, From(0)),
+    Field("ProducerId", kInt64, From(0)).Default(-1),
+    Field("ProducerEpoch", kInt16, From(0)),
+};
+}  // namespace
+
+const MessageSpec kInitProducerIdRequest{"InitProducerIdRequest", 22, Between(0, 4), From(2),
+                                         kInitProducerIdRequestFields};
+const MessageSpec kInitProducerIdResponse{"InitProducerIdResponse", 22, Between(0, 4), From(2),
+                                          kInitProducerIdResponseFields};
+
+}  // namespace rtai::kafka

@@ -92,6 +92,16 @@ absl::StatusOr<AppendInfo> LogImpl::Append(std::string batch,
     absl::ReaderMutexLock l(&mu_);
     RETURN_IF_ERROR(Usable());
   }
+  const bool idempotent = h.producer_id >= 0 && !h.is_control();
+  if (idempotent) {
+    ASSIGN_OR_RETURN(std::optional<ProducerBatch> dup, producers_.Check(h));
+    if (dup.has_value()) {
+      AppendInfo info{Offset(dup->base_offset), Offset(dup->last_offset),
+                      h.records_count, dup->max_timestamp, 0};
+      info.duplicate = true;
+      return info;
+    }
+  }
   // end_offset_ and segments_ change only under append_mu_, held here.
   if (ShouldRoll(h, size, config)) RETURN_IF_ERROR(RollLocked());
   const Offset base = end_offset_;
@@ -108,6 +118,7 @@ absl::StatusOr<AppendInfo> LogImpl::Append(std::string batch,
     end_offset_ = Offset(h.last_offset() + 1);
     active_size_ = active.size_bytes();
   }
+  if (idempotent) producers_.Record(h);
   return AppendInfo{base, Offset(h.last_offset()), h.records_count,
                     h.max_timestamp, size};
 }

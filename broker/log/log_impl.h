@@ -17,6 +17,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "broker/log/partition_log.h"
+#include "broker/log/producer_state.h"
 #include "broker/log/segment.h"
 
 namespace rtai::broker {
@@ -74,6 +75,8 @@ class LogImpl final : public PartitionLog {
   absl::Status RemoveStrayFiles(const std::vector<std::string>& names,
                                 std::vector<Offset>* bases);
   std::string LogName() const;
+  // Rebuilds producers_ from the batches of the last two segments.
+  void RecoverProducerState() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
 
   const std::string dir_;
   const PartitionLogName name_;
@@ -85,6 +88,7 @@ class LogImpl final : public PartitionLog {
   mutable absl::Mutex mu_ ABSL_ACQUIRED_AFTER(sync_mu_);
   // Wall-clock time of the active segment's first batch (-1: none yet).
   int64_t roll_base_ms_ ABSL_GUARDED_BY(append_mu_) = -1;
+  ProducerStateTable producers_ ABSL_GUARDED_BY(append_mu_);
   LogConfig config_ ABSL_GUARDED_BY(mu_);
   std::vector<SegmentPtr> segments_
       ABSL_GUARDED_BY(mu_);  // by base; back() active

@@ -44,6 +44,9 @@ struct AppendInfo {
   int32_t record_count = 0;
   int64_t max_timestamp_ms = 0;
   int64_t size_bytes = 0;    // bytes the batch occupies in the log
+  // An idempotent producer's retry of a batch already in the log: nothing
+  // was appended; the offsets are the original ones (size_bytes 0).
+  bool duplicate = false;
 };
 
 struct ReadResult {
@@ -88,6 +91,10 @@ class PartitionLog {
   // appended): kInvalidArgument for a corrupt or malformed batch;
   // kResourceExhausted for one larger than max_message_bytes;
   // kFailedPrecondition once the log has failed or is closed.
+  // Batches with producerId >= 0 pass the idempotent-producer sequence
+  // checks of producer_state.h first (kAborted with a Kafka error payload;
+  // a duplicate returns the original offsets with `duplicate` set). That
+  // state is rebuilt at Open from the last two segments.
   virtual absl::StatusOr<AppendInfo> Append(std::string batch,
                                             LeaderEpoch leader_epoch) = 0;
 

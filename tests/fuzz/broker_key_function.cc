@@ -1,8 +1,8 @@
 // The processor fuzzer links the Kafka front over the in-memory Broker
 // without broker/core (which would pull in the whole disk-backed broker).
-// Broker's key function (its one out-of-line virtual, which carries the
+// Broker's key function (its out-of-line virtuals, which carries the
 // vtable and typeinfo) lives in broker/core/broker.cc; this file provides
-// it for the fuzz build only. MemoryBroker overrides it, so it never runs.
+// it for the fuzz build only. MemoryBroker overrides them, so they never run.
 
 #include "broker/core/broker.h"
 
@@ -10,6 +10,10 @@ namespace rtai::broker {
 
 absl::StatusOr<TopicSummary> Broker::SummarizeTopic(const std::string& name) const {
   return absl::UnimplementedError("Broker::SummarizeTopic is not linked into the fuzzer");
+}
+
+absl::StatusOr<int64_t> Broker::AllocateProducerId() {
+  return absl::UnimplementedError("Broker::AllocateProducerId is not linked into the fuzzer");
 }
 
 }  // namespace rtai::broker

@@ -5,12 +5,13 @@
 namespace rtai::kafka {
 
 std::span<const HandlerSpec* const> AllHandlers() {
-  static const std::array<const HandlerSpec*, 15> kAll = {
+  static const std::array<const HandlerSpec*, 16> kAll = {
       &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
       &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
       &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
       &kLeaveGroupHandler,   &kSyncGroupHandler,      &kApiVersionsHandler,
-      &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kDescribeConfigsHandler,
+      &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kInitProducerIdHandler,
+      &kDescribeConfigsHandler,
   };
   return kAll;
 }

@@ -10,6 +10,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "broker/kafka/codec.h"
+#include "broker/log/producer_state.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
 
@@ -38,6 +39,12 @@ ErrorCode CheckRecords(const StructValue& partition) {
 // the batch exceeds the topic's limit, else "disk queue full" (retriable).
 ErrorCode AppendError(const HandlerContext& ctx, const std::string& topic, size_t batch_bytes,
                       const absl::Status& s) {
+  const std::string producer_error = broker::ProducerErrorName(s);
+  if (producer_error == "OUT_OF_ORDER_SEQUENCE_NUMBER") {
+    return ErrorCode::kOutOfOrderSequenceNumber;
+  }
+  if (producer_error == "INVALID_PRODUCER_EPOCH") return ErrorCode::kInvalidProducerEpoch;
+  if (producer_error == "UNKNOWN_PRODUCER_ID") return ErrorCode::kUnknownProducerId;
   if (s.code() == absl::StatusCode::kResourceExhausted) {
     int64_t limit = ctx.options->log_defaults.max_message_bytes;
     absl::StatusOr<broker::TopicSummary> summary = ctx.broker->SummarizeTopic(topic);

@@ -20,6 +20,7 @@ const MessageSpec* kAllSpecs[] = {
     &kFindCoordinatorResponse, &kJoinGroupRequest,     &kJoinGroupResponse,
     &kHeartbeatRequest,       &kHeartbeatResponse,     &kLeaveGroupRequest,
     &kLeaveGroupResponse,     &kSyncGroupRequest,      &kSyncGroupResponse,
+    &kInitProducerIdRequest,  &kInitProducerIdResponse,
 };
 
 // Fills every field present at `version` with a non-default value derived

@@ -12,6 +12,7 @@
 // thread (Produce, immediate Fetch) or on the waker thread (timed-out
 // long polls).
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,12 +44,14 @@ class MemoryBroker : public broker::Broker {
   absl::StatusOr<Offset> OffsetForTimestamp(const std::string& topic, PartitionId partition,
                                             int64_t timestamp_ms) const override;
   NodeId node_id() const override { return NodeId(0); }
+  absl::StatusOr<int64_t> AllocateProducerId() override { return next_producer_id_++; }
   void Shutdown() override;
 
   // Number of long polls waiting (for tests).
   int waiting_fetches() const;
 
  private:
+  std::atomic<int64_t> next_producer_id_{0};
   struct BatchRef {
     int64_t base;
     int64_t last;

@@ -117,6 +117,57 @@ TEST_F(RealBrokerTest, ProduceAndFetchMapTheFacadesErrors) {
   EXPECT_EQ(FetchFrom("t", 99, 0).Int("ErrorCode"), Code(ErrorCode::kOffsetOutOfRange));
 }
 
+// BuildBatch stamped as an idempotent producer's batch (CRC recomputed).
+std::string IdemBatch(int64_t pid, int16_t epoch, int32_t seq, const std::string& value) {
+  std::string b = BuildBatch({{"k", value}});
+  StoreBigEndian<int64_t>(&b[43], pid);
+  StoreBigEndian<int16_t>(&b[51], epoch);
+  StoreBigEndian<int32_t>(&b[53], seq);
+  StoreBigEndian<uint32_t>(&b[17], crc32c::Value(b.data() + 21, b.size() - 21));
+  return b;
+}
+
+TEST_F(RealBrokerTest, IdempotentProducerIdsAndSequencesSurviveAReopen) {
+  ASSERT_TRUE(broker_->CreateTopic("t", 1, {}).ok());
+  StructValue init = NewMessage(kInitProducerIdRequest);
+  init.SetNull("TransactionalId");
+  init.SetInt("TransactionTimeoutMs", 60000);
+  StructValue r0 = Call(ApiKey::kInitProducerId, 0, init);
+  EXPECT_EQ(r0.Int("ErrorCode"), 0);
+  EXPECT_EQ(r0.Int("ProducerEpoch"), 0);
+  const int64_t pid = r0.Int("ProducerId");
+  StructValue r4 = Call(ApiKey::kInitProducerId, 4, init);  // flexible version
+  EXPECT_EQ(r4.Int("ErrorCode"), 0);
+  EXPECT_NE(r4.Int("ProducerId"), pid);
+  StructValue txn = init;
+  txn.SetStr("TransactionalId", "tx");
+  StructValue rt = Call(ApiKey::kInitProducerId, 1, txn);
+  EXPECT_EQ(rt.Int("ErrorCode"), Code(ErrorCode::kTransactionalIdAuthorizationFailed));
+  EXPECT_EQ(rt.Int("ProducerId"), -1);
+
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid, 0, 0, "a")), 0);
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid, 0, 1, "b")), 0);
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid, 0, 1, "b")), 0);  // duplicate
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid, 0, 5, "c")),
+            Code(ErrorCode::kOutOfOrderSequenceNumber));
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid + 100, 0, 3, "d")),
+            Code(ErrorCode::kUnknownProducerId));
+  Close();
+  Open();
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid, 0, 0, "a")), 0);  // duplicate after reopen
+  EXPECT_EQ(ProduceCode("t", IdemBatch(pid, 0, 2, "c")), 0);
+  StructValue p = FetchFrom("t", 0, 0);
+  auto values = DecodeValues(p.Str("RecordSet"));
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values[0].second, "a");
+  EXPECT_EQ(values[1].second, "b");
+  EXPECT_EQ(values[2].second, "c");
+  // Ids never repeat across a reopen.
+  StructValue again = Call(ApiKey::kInitProducerId, 2, init);
+  EXPECT_EQ(again.Int("ErrorCode"), 0);
+  EXPECT_GT(again.Int("ProducerId"), r4.Int("ProducerId"));
+}
+
 TEST_F(RealBrokerTest, LongPollIsWokenByAProduce) {
   ASSERT_TRUE(broker_->CreateTopic("t", 1, {}).ok());
   std::optional<StructValue> fetched;
