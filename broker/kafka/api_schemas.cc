@@ -15,6 +15,8 @@ const ApiSchema* FindApiSchema(int16_t key) {
       {&kHeartbeatRequest, &kHeartbeatResponse},
       {&kLeaveGroupRequest, &kLeaveGroupResponse},
       {&kSyncGroupRequest, &kSyncGroupResponse},
+      {&kDescribeGroupsRequest, &kDescribeGroupsResponse},
+      {&kListGroupsRequest, &kListGroupsResponse},
       {&kApiVersionsRequest, &kApiVersionsResponse},
       {&kCreateTopicsRequest, &kCreateTopicsResponse},
       {&kDeleteTopicsRequest, &kDeleteTopicsResponse},

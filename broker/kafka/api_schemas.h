@@ -21,6 +21,8 @@ enum class ApiKey : int16_t {
   kHeartbeat = 12,
   kLeaveGroup = 13,
   kSyncGroup = 14,
+  kDescribeGroups = 15,
+  kListGroups = 16,
   kApiVersions = 18,
   kCreateTopics = 19,
   kDeleteTopics = 20,
@@ -51,6 +53,8 @@ extern const MessageSpec kJoinGroupRequest, kJoinGroupResponse;
 extern const MessageSpec kHeartbeatRequest, kHeartbeatResponse;
 extern const MessageSpec kLeaveGroupRequest, kLeaveGroupResponse;
 extern const MessageSpec kSyncGroupRequest, kSyncGroupResponse;
+extern const MessageSpec kDescribeGroupsRequest, kDescribeGroupsResponse;
+extern const MessageSpec kListGroupsRequest, kListGroupsResponse;
 extern const MessageSpec kInitProducerIdRequest, kInitProducerIdResponse;
 
 }  // namespace rtai::kafka

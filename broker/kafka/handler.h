@@ -62,6 +62,8 @@ extern const HandlerSpec kDescribeConfigsHandler;
 extern const HandlerSpec kFindCoordinatorHandler;
 extern const HandlerSpec kJoinGroupHandler;
 extern const HandlerSpec kSyncGroupHandler;
+extern const HandlerSpec kDescribeGroupsHandler;
+extern const HandlerSpec kListGroupsHandler;
 extern const HandlerSpec kHeartbeatHandler;
 extern const HandlerSpec kLeaveGroupHandler;
 extern const HandlerSpec kOffsetCommitHandler;

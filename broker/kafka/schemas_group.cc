@@ -1,6 +1,6 @@
 // Schemas of the consumer-group APIs: OffsetCommit (8), OffsetFetch (9),
 // FindCoordinator (10), JoinGroup (11), Heartbeat (12), LeaveGroup (13),
-// SyncGroup (14). Facts from apache/kafka
+// SyncGroup (14), DescribeGroups (15), ListGroups (16). Facts from apache/kafka
 // clients/src/main/resources/common/message/*.json; we implement the
 // versions below each API's first flexible version.
 
@@ -148,8 +148,53 @@ constexpr FieldSpec kSyncGroupResponseFields[] = {
     Field("Assignment", kBytes, From(0)),
 };
 
+// --- DescribeGroups: valid 0-4 (flexible 5+).
+constexpr FieldSpec kDescribeGroupsRequestFields[] = {
+    ArrayOf("Groups", kString, From(0)),
+    Field("IncludeAuthorizedOperations", kBool, From(3)),
+};
+constexpr FieldSpec kDescribedGroupMember[] = {
+    Field("MemberId", kString, From(0)),
+    Field("GroupInstanceId", kString, From(4)).Nullable(From(4)).DefaultNull(),
+    Field("ClientId", kString, From(0)),
+    Field("ClientHost", kString, From(0)),
+    Field("MemberMetadata", kBytes, From(0)),
+    Field("MemberAssignment", kBytes, From(0)),
+};
+constexpr FieldSpec kDescribedGroup[] = {
+    Field("ErrorCode", kInt16, From(0)),
+    Field("GroupId", kString, From(0)),
+    Field("GroupState", kString, From(0)),
+    Field("ProtocolType", kString, From(0)),
+    Field("ProtocolData", kString, From(0)),
+    StructArray("Members", From(0), kDescribedGroupMember),
+    Field("AuthorizedOperations", kInt32, From(3)).Default(-2147483648LL),
+};
+constexpr FieldSpec kDescribeGroupsResponseFields[] = {
+    Field("ThrottleTimeMs", kInt32, From(1)),
+    StructArray("Groups", From(0), kDescribedGroup),
+};
+
+// --- ListGroups: valid 0-2 (flexible 3+; 4 adds a states filter).
+constexpr FieldSpec kListedGroup[] = {
+    Field("GroupId", kString, From(0)),
+    Field("ProtocolType", kString, From(0)),
+};
+constexpr FieldSpec kListGroupsResponseFields[] = {
+    Field("ThrottleTimeMs", kInt32, From(1)),
+    Field("ErrorCode", kInt16, From(0)),
+    StructArray("Groups", From(0), kListedGroup),
+};
+
 }  // namespace
 
+const MessageSpec kDescribeGroupsRequest{"DescribeGroupsRequest", 15, Between(0, 4), From(5),
+                                         kDescribeGroupsRequestFields};
+const MessageSpec kDescribeGroupsResponse{"DescribeGroupsResponse", 15, Between(0, 4), From(5),
+                                          kDescribeGroupsResponseFields};
+const MessageSpec kListGroupsRequest{"ListGroupsRequest", 16, Between(0, 2), From(3), Fields{}};
+const MessageSpec kListGroupsResponse{"ListGroupsResponse", 16, Between(0, 2), From(3),
+                                      kListGroupsResponseFields};
 const MessageSpec kOffsetCommitRequest{"OffsetCommitRequest", 8, Between(0, 7), From(8),
                                        kOffsetCommitRequestFields};
 const MessageSpec kOffsetCommitResponse{"OffsetCommitResponse", 8, Between(0, 7), From(8),

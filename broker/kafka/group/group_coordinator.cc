@@ -10,6 +10,8 @@ enum class GroupState { kEmpty, kPreparingRebalance, kCompletingRebalance, kStab
 
 struct GroupCoordinator::Member {
   std::string id;
+  std::string client_id;
+  std::string client_host;
   int32_t session_timeout_ms = 0;
   int32_t rebalance_timeout_ms = 0;
   std::vector<std::pair<std::string, std::string>> protocols;
@@ -197,6 +199,8 @@ ErrorCode GroupCoordinator::JoinLocked(JoinGroupRequestData& req, JoinCallback& 
     });
   }
   g->protocol_type = req.protocol_type;
+  m->client_id = req.client_id;
+  m->client_host = req.client_host;
   m->session_timeout_ms = req.session_timeout_ms;
   m->rebalance_timeout_ms =
       req.rebalance_timeout_ms > 0 ? req.rebalance_timeout_ms : req.session_timeout_ms;
@@ -422,6 +426,61 @@ std::vector<std::string> GroupCoordinator::GroupIds() {
   ids.reserve(groups_.size());
   for (const auto& entry : groups_) ids.push_back(entry.first);
   return ids;
+}
+
+namespace {
+
+const char* StateName(GroupState state) {
+  switch (state) {
+    case GroupState::kEmpty:
+      return "Empty";
+    case GroupState::kPreparingRebalance:
+      return "PreparingRebalance";
+    case GroupState::kCompletingRebalance:
+      return "CompletingRebalance";
+    case GroupState::kStable:
+      return "Stable";
+  }
+  return "Dead";
+}
+
+}  // namespace
+
+std::vector<GroupListing> GroupCoordinator::ListGroups() {
+  absl::MutexLock lock(&mu_);
+  std::vector<GroupListing> groups;
+  groups.reserve(groups_.size());
+  for (const auto& [id, g] : groups_) {
+    groups.push_back(GroupListing{id, g->protocol_type, StateName(g->state)});
+  }
+  return groups;
+}
+
+GroupDescription GroupCoordinator::DescribeGroup(const std::string& group_id) {
+  absl::MutexLock lock(&mu_);
+  GroupDescription d;
+  d.group_id = group_id;
+  const Group* g = FindLocked(group_id);
+  if (g == nullptr) {
+    d.state = "Dead";
+    return d;
+  }
+  d.state = StateName(g->state);
+  d.protocol_type = g->protocol_type;
+  const bool chosen =
+      g->state == GroupState::kStable || g->state == GroupState::kCompletingRebalance;
+  if (chosen) d.protocol_name = g->protocol_name;
+  for (const auto& m : g->members) {
+    GroupMemberDescription md{m->id, m->client_id, m->client_host, "", ""};
+    if (chosen) {
+      for (const auto& [name, metadata] : m->protocols) {
+        if (name == g->protocol_name) md.metadata = metadata;
+      }
+    }
+    if (g->state == GroupState::kStable) md.assignment = m->assignment;
+    d.members.push_back(std::move(md));
+  }
+  return d;
 }
 
 }  // namespace rtai::kafka

@@ -52,6 +52,7 @@ struct JoinGroupRequestData {
   std::string group_id;
   std::string member_id;  // "" for a new member
   std::string client_id;
+  std::string client_host;  // "" when unknown
   int32_t session_timeout_ms = 0;
   int32_t rebalance_timeout_ms = -1;  // -1: use session_timeout_ms
   std::string protocol_type;
@@ -75,6 +76,31 @@ struct SyncGroupResult {
 struct CommittedOffset {
   int64_t offset = -1;
   std::string metadata;
+};
+
+// Read-only views for ListGroups / DescribeGroups.
+struct GroupListing {
+  std::string group_id;
+  std::string protocol_type;
+  std::string state;
+};
+
+struct GroupMemberDescription {
+  std::string member_id;
+  std::string client_id;
+  std::string client_host;
+  std::string metadata;    // for the group's chosen protocol ("" before one is chosen)
+  std::string assignment;  // "" unless the group is Stable
+};
+
+struct GroupDescription {
+  std::string group_id;
+  // Kafka's names: Empty, PreparingRebalance, CompletingRebalance, Stable;
+  // "Dead" for an unknown group.
+  std::string state;
+  std::string protocol_type;
+  std::string protocol_name;  // "" unless Stable or CompletingRebalance
+  std::vector<GroupMemberDescription> members;
 };
 
 class GroupCoordinator {
@@ -118,6 +144,10 @@ class GroupCoordinator {
 
   // Ids of every known group (for metrics: lag per group).
   std::vector<std::string> GroupIds();
+  // Every known group, ordered by id.
+  std::vector<GroupListing> ListGroups();
+  // The group's state and members; state "Dead" with no members if unknown.
+  GroupDescription DescribeGroup(const std::string& group_id);
 
   // Expires members past their session timeout and completes rebalances
   // past their deadline. Call periodically (the server does, every 100 ms).

@@ -5,11 +5,12 @@
 namespace rtai::kafka {
 
 std::span<const HandlerSpec* const> AllHandlers() {
-  static const std::array<const HandlerSpec*, 16> kAll = {
+  static const std::array<const HandlerSpec*, 18> kAll = {
       &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
       &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
       &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
-      &kLeaveGroupHandler,   &kSyncGroupHandler,      &kApiVersionsHandler,
+      &kLeaveGroupHandler,   &kSyncGroupHandler,      &kDescribeGroupsHandler,
+      &kListGroupsHandler,   &kApiVersionsHandler,
       &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kInitProducerIdHandler,
       &kDescribeConfigsHandler,
   };

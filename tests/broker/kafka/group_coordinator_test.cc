@@ -195,5 +195,36 @@ TEST_F(GroupCoordinatorTest, OffsetsCommitAndFetch) {
   EXPECT_EQ(groups_.FetchOffsets("g", std::vector<TP>{{"t", 0}})[0].second.offset, 43);
 }
 
+TEST_F(GroupCoordinatorTest, DescribeAndListFollowTheRebalance) {
+  EXPECT_TRUE(groups_.ListGroups().empty());
+  EXPECT_EQ(groups_.DescribeGroup("g").state, "Dead");
+  const std::string first = StableSingleMember();
+  GroupDescription d = groups_.DescribeGroup("g");
+  EXPECT_EQ(d.state, "Stable");
+  EXPECT_EQ(d.protocol_type, "consumer");
+  EXPECT_EQ(d.protocol_name, "range");
+  ASSERT_EQ(d.members.size(), 1u);
+  EXPECT_EQ(d.members[0].member_id, first);
+  EXPECT_EQ(d.members[0].client_id, "c");
+  EXPECT_EQ(d.members[0].metadata, "md");
+  EXPECT_EQ(d.members[0].assignment, "A");
+
+  // A second member starts a rebalance: no protocol or assignment reported.
+  auto second = Join("");
+  EXPECT_FALSE(second->has_value());
+  d = groups_.DescribeGroup("g");
+  EXPECT_EQ(d.state, "PreparingRebalance");
+  EXPECT_EQ(d.protocol_name, "");
+  ASSERT_EQ(d.members.size(), 2u);
+  EXPECT_EQ(d.members[0].assignment, "");
+  EXPECT_EQ(d.members[1].metadata, "");
+
+  std::vector<GroupListing> listed = groups_.ListGroups();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].group_id, "g");
+  EXPECT_EQ(listed[0].protocol_type, "consumer");
+  EXPECT_EQ(listed[0].state, "PreparingRebalance");
+}
+
 }  // namespace
 }  // namespace rtai::kafka

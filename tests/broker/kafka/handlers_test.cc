@@ -101,7 +101,7 @@ TEST_F(HandlersTest, ApiVersionsListsEveryHandlerFromVersionZero) {
   for (int16_t v = 0; v <= 3; ++v) {
     StructValue r = Ok(ApiKey::kApiVersions, v, NewMessage(kApiVersionsRequest));
     EXPECT_EQ(r.Int("ErrorCode"), 0);
-    ASSERT_EQ(r.Array("ApiKeys").size(), 16u);
+    ASSERT_EQ(r.Array("ApiKeys").size(), 18u);
     for (const Value& k : r.Array("ApiKeys")) EXPECT_EQ(k.as_struct().Int("MinVersion"), 0);
     EXPECT_EQ(r.Array("ApiKeys")[0].as_struct().Int("MaxVersion"), 8);   // Produce
     EXPECT_EQ(r.Array("ApiKeys")[1].as_struct().Int("MaxVersion"), 11);  // Fetch
@@ -125,7 +125,7 @@ TEST_F(HandlersTest, UnsupportedApiVersionsVersionGetsV0ErrorResponse) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->correlation_id, 7);
   EXPECT_EQ(r->body.Int("ErrorCode"), Code(ErrorCode::kUnsupportedVersion));
-  EXPECT_EQ(r->body.Array("ApiKeys").size(), 16u);
+  EXPECT_EQ(r->body.Array("ApiKeys").size(), 18u);
 }
 
 TEST_F(HandlersTest, UnknownApiOrVersionClosesTheConnection) {
@@ -461,6 +461,73 @@ TEST_F(HandlersTest, ConsumerGroupRoundTripThroughTheWireFormat) {
     EXPECT_EQ(Ok(ApiKey::kLeaveGroup, std::min<int16_t>(v, 2), leave).Int("ErrorCode"), 0);
     EXPECT_EQ(Ok(ApiKey::kHeartbeat, 0, hb).Int("ErrorCode"), Code(ErrorCode::kUnknownMemberId));
   }
+}
+
+TEST_F(HandlersTest, ListAndDescribeGroupsReportStateAndMembers) {
+  StructValue join = NewMessage(kJoinGroupRequest);
+  join.SetStr("GroupId", "g");
+  join.SetInt("SessionTimeoutMs", 10000);
+  join.SetStr("ProtocolType", "consumer");
+  StructValue& p = join.AddStruct("Protocols");
+  p.SetStr("Name", "range");
+  p.SetStr("Metadata", "subscription");
+  const std::string member = Ok(ApiKey::kJoinGroup, 5, join).Str("MemberId");
+
+  StructValue describe = NewMessage(kDescribeGroupsRequest);
+  describe.MutableArray("Groups")->push_back(Value(std::string("g")));
+  describe.MutableArray("Groups")->push_back(Value(std::string("nope")));
+  // Joined, not yet synced: the protocol is chosen, the assignment not yet.
+  StructValue before = Ok(ApiKey::kDescribeGroups, 0, describe);
+  const StructValue& g0 = before.Array("Groups")[0].as_struct();
+  EXPECT_EQ(g0.Str("GroupState"), "CompletingRebalance");
+  ASSERT_EQ(g0.Array("Members").size(), 1u);
+  EXPECT_EQ(g0.Array("Members")[0].as_struct().Str("MemberAssignment"), "");
+
+  StructValue sync = NewMessage(kSyncGroupRequest);
+  sync.SetStr("GroupId", "g");
+  sync.SetInt("GenerationId", 1);
+  sync.SetStr("MemberId", member);
+  StructValue& a = sync.AddStruct("Assignments");
+  a.SetStr("MemberId", member);
+  a.SetStr("Assignment", "t:0");
+  ASSERT_EQ(Ok(ApiKey::kSyncGroup, 3, sync).Int("ErrorCode"), 0);
+
+  for (int16_t v = 0; v <= 2; ++v) {
+    StructValue list = Ok(ApiKey::kListGroups, v, NewMessage(kListGroupsRequest));
+    EXPECT_EQ(list.Int("ErrorCode"), 0);
+    ASSERT_EQ(list.Array("Groups").size(), 1u);
+    EXPECT_EQ(list.Array("Groups")[0].as_struct().Str("GroupId"), "g");
+    EXPECT_EQ(list.Array("Groups")[0].as_struct().Str("ProtocolType"), "consumer");
+  }
+  for (int16_t v = 0; v <= 4; ++v) {
+    StructValue r = Ok(ApiKey::kDescribeGroups, v, describe);
+    ASSERT_EQ(r.Array("Groups").size(), 2u);
+    const StructValue& g = r.Array("Groups")[0].as_struct();
+    EXPECT_EQ(g.Int("ErrorCode"), 0);
+    EXPECT_EQ(g.Str("GroupId"), "g");
+    EXPECT_EQ(g.Str("GroupState"), "Stable");
+    EXPECT_EQ(g.Str("ProtocolType"), "consumer");
+    EXPECT_EQ(g.Str("ProtocolData"), "range");
+    ASSERT_EQ(g.Array("Members").size(), 1u);
+    const StructValue& m = g.Array("Members")[0].as_struct();
+    EXPECT_EQ(m.Str("MemberId"), member);
+    EXPECT_EQ(member.rfind(m.Str("ClientId") + "-", 0), 0u) << m.Str("ClientId");
+    EXPECT_FALSE(m.Str("ClientId").empty());
+    EXPECT_EQ(m.Str("MemberMetadata"), "subscription");
+    EXPECT_EQ(m.Str("MemberAssignment"), "t:0");
+    const StructValue& unknown = r.Array("Groups")[1].as_struct();
+    EXPECT_EQ(unknown.Str("GroupId"), "nope");
+    EXPECT_EQ(unknown.Str("GroupState"), "Dead");
+    EXPECT_TRUE(unknown.Array("Members").empty());
+  }
+
+  StructValue leave = NewMessage(kLeaveGroupRequest);
+  leave.SetStr("GroupId", "g");
+  leave.SetStr("MemberId", member);
+  ASSERT_EQ(Ok(ApiKey::kLeaveGroup, 2, leave).Int("ErrorCode"), 0);
+  const StructValue after = Ok(ApiKey::kDescribeGroups, 4, describe);
+  EXPECT_EQ(after.Array("Groups")[0].as_struct().Str("GroupState"), "Empty");
+  EXPECT_TRUE(after.Array("Groups")[0].as_struct().Array("Members").empty());
 }
 
 }  // namespace
