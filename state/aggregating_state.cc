@@ -8,26 +8,13 @@ namespace rtai::state {
 absl::StatusOr<bool> AggregatingState::ReadAccumulator(std::string_view key,
                                                        std::string_view ns,
                                                        std::string* acc) {
-  rocksdb::PinnableSlice raw;
-  bool found;
-  RETURN_IF_ERROR(Read(MakeKey(key, ns), &raw, &found));
-  if (!found) return false;
-  StoredValue sv;
-  if (!ParseSingleValue(std::string_view(raw.data(), raw.size()), &sv)) {
-    return absl::DataLossError(
-        absl::StrCat("malformed accumulator in state ", state_id()));
-  }
-  if (IsExpired(sv.expiry_ms, NowMs())) return false;
-  acc->assign(sv.payload.data(), sv.payload.size());
-  return true;
+  return ReadSingle(key, ns, "accumulator", acc);
 }
 
 absl::Status AggregatingState::WriteAccumulator(std::string_view key,
                                                 std::string_view ns,
                                                 std::string_view acc) {
-  value_buf_.clear();
-  AppendSingleValue(NewExpiry(), acc, &value_buf_);
-  return Write(MakeKey(key, ns), value_buf_);
+  return WriteSingle(key, ns, acc);
 }
 
 absl::Status AggregatingState::Add(std::string_view key, std::string_view ns,

@@ -1,6 +1,8 @@
 #include "state/keyed_state_base.h"
 
+#include "absl/strings/str_cat.h"
 #include "base/check.h"
+#include "base/status_macros.h"
 #include "state/key_group.h"
 #include "state/rocksdb_status.h"
 
@@ -45,6 +47,32 @@ absl::Status KeyedStateBase::Merge(const std::string& k,
 
 absl::Status KeyedStateBase::Delete(const std::string& k) {
   return FromRocksDb(ctx_.db->Delete(write_options_, ctx_.cf, k), "delete");
+}
+
+absl::StatusOr<bool> KeyedStateBase::ReadSingle(std::string_view key,
+                                                std::string_view ns,
+                                                const char* what,
+                                                std::string* out) {
+  rocksdb::PinnableSlice raw;
+  bool found;
+  RETURN_IF_ERROR(Read(MakeKey(key, ns), &raw, &found));
+  if (!found) return false;
+  StoredValue sv;
+  if (!ParseSingleValue(std::string_view(raw.data(), raw.size()), &sv)) {
+    return absl::DataLossError(
+        absl::StrCat("malformed ", what, " in state ", state_id()));
+  }
+  if (IsExpired(sv.expiry_ms, NowMs())) return false;
+  out->assign(sv.payload.data(), sv.payload.size());
+  return true;
+}
+
+absl::Status KeyedStateBase::WriteSingle(std::string_view key,
+                                         std::string_view ns,
+                                         std::string_view payload) {
+  value_buf_.clear();
+  AppendSingleValue(NewExpiry(), payload, &value_buf_);
+  return Write(MakeKey(key, ns), value_buf_);
 }
 
 }  // namespace rtai::state

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "rocksdb/db.h"
 #include "state/state_format.h"
@@ -48,6 +49,14 @@ class KeyedStateBase {
   absl::Status Write(const std::string& k, std::string_view value);
   absl::Status Merge(const std::string& k, std::string_view operand);
   absl::Status Delete(const std::string& k);
+
+  // One TTL-stamped value at (key, ns), as ValueState and AggregatingState
+  // keep them. ReadSingle: false when absent or expired; kDataLoss naming
+  // `what` when the stored bytes are malformed.
+  absl::StatusOr<bool> ReadSingle(std::string_view key, std::string_view ns,
+                                  const char* what, std::string* out);
+  absl::Status WriteSingle(std::string_view key, std::string_view ns,
+                           std::string_view payload);
 
   StateContext ctx_;
   rocksdb::WriteOptions write_options_;
