@@ -1,6 +1,5 @@
 #include "state/value_state.h"
 
-
 namespace rtai::state {
 
 absl::StatusOr<bool> ValueState::Get(std::string_view key, std::string_view ns,
