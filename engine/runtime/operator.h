@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "base/clock.h"
 #include "engine/io/partition_client.h"
+#include "engine/io/transactional_client.h"
 #include "engine/runtime/stream_element.h"
 #include "state/keyed_state_backend.h"
 
@@ -48,6 +50,7 @@ struct OperatorContext {
   int source_batch_records = 1024;
   state::KeyedStateBackend* state = nullptr;  // owned by the task
   io::PartitionClient* client = nullptr;      // owned by the runner's caller
+  io::TransactionalClient* txn_client = nullptr;  // may be null (no 2PC sinks)
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
 };
@@ -67,6 +70,26 @@ class Operator {
   }
   // Every input ended (after a final kMaxWatermark).
   virtual absl::Status Finish(Output*) { return absl::OkStatus(); }
+
+  // Checkpointing (docs/CHECKPOINTS.md). Keyed state in ctx.state is
+  // snapshotted by the task (RocksDB checkpoint); everything else the
+  // operator needs to resume exactly (timers, buffers, learner/detector
+  // state, source offsets, pending sink transactions) it returns here as
+  // opaque bytes when barrier `checkpoint_id` reaches it, after all
+  // records before the barrier were processed. Must be deterministic.
+  virtual absl::StatusOr<std::string> SnapshotState(int64_t /*checkpoint_id*/) {
+    return std::string();
+  }
+  // Restores bytes from SnapshotState; called after Open, before any input,
+  // only when the job resumes from a checkpoint or savepoint.
+  virtual absl::Status RestoreState(std::string_view /*bytes*/) {
+    return absl::OkStatus();
+  }
+  // Checkpoint `checkpoint_id` completed on every task (2PC sinks commit
+  // here). Called on the task thread, between batches.
+  virtual absl::Status NotifyCheckpointComplete(int64_t /*checkpoint_id*/) {
+    return absl::OkStatus();
+  }
 
  protected:
   OperatorContext ctx_;
