@@ -4,7 +4,6 @@
 // and the Broker shuts down (pending callbacks complete, logs synced).
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -24,6 +23,7 @@
 #include "base/clock.h"
 #include "base/file_system.h"
 #include "base/logging.h"
+#include "base/malloc_tuning.h"
 #include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/core/metered_broker.h"
@@ -182,16 +182,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  // Produce requests and their record batches are buffers of up to ~1 MiB,
-  // allocated on network threads and freed on disk threads. With glibc's
-  // defaults (mmap above 128 KiB, trim free heap above 128 KiB) every
-  // request's memory goes back to the kernel and is faulted in again for
-  // the next one: 13,850 page faults and 112 CPU-ms per million 100-byte
-  // records in rtaid, against 400 and 86 with these settings
-  // (docs/PERFORMANCE.md, issue 3). Live request memory stays bounded by
-  // the Kafka listener's in-flight budget.
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  rtai::TuneMallocForStreaming();  // base/malloc_tuning.h: why
 
   RaiseFileLimit();
   auto options = OptionsFromFlags();
