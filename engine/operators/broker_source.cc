@@ -124,6 +124,7 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
     ASSIGN_OR_RETURN(io::ReadResult r,
                      ctx_.client->ReadBatch(config_.topic, p.partition, p.offset, kReadBytes, wait));
     if (!r.records.empty()) p.last_active_ms = ctx_.clock->NowMillis();
+    bool yielded = false;
     for (io::ClientRecord& record : r.records) {
       if (config_.bounded && record.offset >= p.end) break;
       read_any = true;
@@ -134,10 +135,19 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
       if (batch_->size() >= static_cast<size_t>(ctx_.source_batch_records)) {
         RETURN_IF_ERROR(FlushBatch(out));
         RETURN_IF_ERROR(UpdateWatermark(out));
+        // A checkpoint is due: return so the barrier follows this batch; the
+        // rest of the read is fetched again from p.offset.
+        if (ctx_.yield_requested && ctx_.yield_requested()) {
+          yielded = true;
+          break;
+        }
       }
     }
-    if (r.records.empty() || !config_.bounded) p.offset = std::max(p.offset, r.next_offset);
+    if (!yielded && (r.records.empty() || !config_.bounded)) {
+      p.offset = std::max(p.offset, r.next_offset);
+    }
     if (config_.bounded && p.offset >= p.end) p.finished = true;
+    if (yielded) break;
   }
   if (partitions_.empty() && !config_.bounded) {
     // Nothing assigned: idle for good; do not spin.

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -56,6 +57,9 @@ struct OperatorContext {
   int64_t transaction_timeout_ms = 600'000;
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
+  // Sources: true when the task wants Poll to return soon (a checkpoint
+  // barrier is due). Null = never. Called on the task thread.
+  std::function<bool()> yield_requested;
 };
 
 class Operator {

@@ -97,6 +97,11 @@ Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
   if (setup_.coordinator != nullptr) {
     notified_ = setup_.coordinator->last_completed();
     last_barrier_ = notified_;
+    if (setup_.input == nullptr) {
+      setup_.contexts[0].yield_requested = [this] {
+        return setup_.coordinator->trigger_id() > last_barrier_;
+      };
+    }
   }
 }
 
