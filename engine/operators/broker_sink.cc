@@ -39,24 +39,37 @@ absl::Status BrokerSink::Open(const runtime::OperatorContext& ctx) {
   return absl::OkStatus();
 }
 
-std::string BrokerSink::TxnId(int64_t n) const {
-  return absl::StrCat("rtai-", ctx_.job_id, "-", ctx_.uid, "-", ctx_.subtask, "-", n);
+BrokerSink::~BrokerSink() {
+  if (ctx_.exactly_once && current_.has_value()) {
+    (void)ctx_.txn_client->EndTransaction(*current_, /*commit=*/false);  // best effort
+  }
+}
+
+std::string BrokerSink::Prefix() const {
+  return absl::StrCat("rtai-", ctx_.job_id, "-", ctx_.uid, "-", ctx_.subtask);
+}
+
+absl::Status BrokerSink::FenceFrom(const std::string& prefix, int64_t base) {
+  for (int64_t n = base + 1; n <= base + kMaxFenceProbes; ++n) {
+    ASSIGN_OR_RETURN(io::TxnHandle h,
+                     ctx_.txn_client->InitTransactions(
+                         absl::StrCat(prefix, "-", n),
+                         static_cast<int32_t>(ctx_.transaction_timeout_ms)));
+    if (h.producer_epoch == 0) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "more than ", kMaxFenceProbes, " transactional ids ", prefix, "-* after checkpoint ", base,
+      " were used; cannot fence them all"));
 }
 
 absl::Status BrokerSink::EnsureFenced() {
   if (!ctx_.exactly_once || fenced_) return absl::OkStatus();
-  for (int64_t n = base_id_ + 1; n <= base_id_ + kMaxFenceProbes; ++n) {
-    ASSIGN_OR_RETURN(io::TxnHandle h,
-                     ctx_.txn_client->InitTransactions(
-                         TxnId(n), static_cast<int32_t>(ctx_.transaction_timeout_ms)));
-    if (h.producer_epoch == 0) {
-      fenced_ = true;
-      return absl::OkStatus();
-    }
+  if (!restored_prefix_.empty() && restored_prefix_ != Prefix()) {
+    RETURN_IF_ERROR(FenceFrom(restored_prefix_, base_id_));
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "more than ", kMaxFenceProbes, " transactional ids after checkpoint ", base_id_,
-      " were used; cannot fence them all"));
+  RETURN_IF_ERROR(FenceFrom(Prefix(), base_id_));
+  fenced_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status BrokerSink::ProcessWatermark(int64_t, runtime::Output*) { return EnsureFenced(); }
@@ -89,6 +102,7 @@ absl::StatusOr<std::string> BrokerSink::SnapshotState(int64_t checkpoint_id) {
   current_.reset();
   base_id_ = checkpoint_id;
   runtime::SnapshotWriter w(runtime::SnapshotTag::kBrokerSink, 1);
+  w.Bytes(Prefix());
   w.I64(base_id_);
   w.I64(static_cast<int64_t>(pending_.size()));
   for (const auto& [id, h] : pending_) {
@@ -119,6 +133,9 @@ absl::Status BrokerSink::RestoreState(std::string_view bytes) {
   ASSIGN_OR_RETURN(runtime::SnapshotReader r,
                    runtime::SnapshotReader::Open(bytes, runtime::SnapshotTag::kBrokerSink, 1));
   uint64_t n = 0;
+  std::string_view prefix;
+  RETURN_IF_ERROR(r.Bytes(&prefix, 1024));
+  restored_prefix_ = std::string(prefix);
   RETURN_IF_ERROR(r.I64(&base_id_));
   RETURN_IF_ERROR(r.Count(&n, kMaxPending, 32));
   pending_.clear();

@@ -15,13 +15,18 @@
 // transaction up to n. On restore the snapshot's handles are committed again
 // (idempotent) and every later id that was used is fenced (InitTransactions
 // aborts what it had open), probing upward until an id comes back never
-// used (epoch 0). At end of input the open transaction is committed.
+// used (epoch 0) — under this job's ids and, after a savepoint restore into
+// a new job, under the ids of the job that took the savepoint. At end of
+// input the open transaction is committed; when the sink is destroyed
+// (cancel, failure) its open transaction — never part of a completed
+// checkpoint — is aborted so read_committed readers are not held back.
 
 #include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "engine/expr/expression.h"
 #include "engine/graph/operator_config.h"
 #include "engine/runtime/operator.h"
@@ -32,6 +37,7 @@ class BrokerSink : public runtime::Operator {
  public:
   static absl::StatusOr<std::unique_ptr<BrokerSink>> Create(const graph::SinkConfig& config,
                                                             const Schema* input);
+  ~BrokerSink() override;
   absl::Status Open(const runtime::OperatorContext& ctx) override;
   absl::Status ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
                             runtime::Output* out) override;
@@ -44,10 +50,12 @@ class BrokerSink : public runtime::Operator {
  private:
   BrokerSink(graph::SinkConfig config, const Schema* input)
       : config_(std::move(config)), input_(input) {}
-  std::string TxnId(int64_t n) const;
+  std::string Prefix() const;
+  std::string TxnId(int64_t n) const { return absl::StrCat(Prefix(), "-", n); }
   // Once, before the first transactional write: aborts transactions a
   // previous incarnation left open under ids after base_id_.
   absl::Status EnsureFenced();
+  absl::Status FenceFrom(const std::string& prefix, int64_t base);
   absl::Status CommitUpTo(int64_t checkpoint_id);
 
   graph::SinkConfig config_;
@@ -56,6 +64,7 @@ class BrokerSink : public runtime::Operator {
   // Exactly-once only.
   bool fenced_ = false;
   int64_t base_id_ = 0;  // last checkpoint snapshotted or restored
+  std::string restored_prefix_;  // transactional-id prefix of the restored snapshot
   std::optional<io::TxnHandle> current_;
   std::vector<std::pair<int64_t, io::TxnHandle>> pending_;  // pre-committed, by checkpoint
 };

@@ -241,8 +241,16 @@ RunState JobRunner::Wait() {
 JobRunner::~JobRunner() {
   Cancel();
   Wait();
-  stop_ticker_.Notify();
+  if (!stop_ticker_.HasBeenNotified()) stop_ticker_.Notify();
   if (ticker_.joinable()) ticker_.join();
+}
+
+void JobRunner::Release() {
+  Wait();
+  if (!stop_ticker_.HasBeenNotified()) stop_ticker_.Notify();
+  if (ticker_.joinable()) ticker_.join();
+  threads_.clear();
+  tasks_.clear();
 }
 
 void JobRunner::RunTicker() {

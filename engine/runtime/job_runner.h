@@ -94,6 +94,10 @@ class JobRunner {
   RunState state() const;
   absl::Status status() const;  // the failure, if kFailed
   std::vector<NodeMetrics> Metrics() const;
+  // After the job stopped (not kRunning): destroys the tasks, closing their
+  // RocksDB instances, so a new runner can open the same state dirs.
+  // Metrics, status and checkpoint history stay readable.
+  void Release();
   // Null when checkpointing is off.
   CheckpointCoordinator* coordinator() { return coordinator_.get(); }
   // Triggers a checkpoint now and waits for it (savepoints): its stats, or
