@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,8 +52,14 @@ struct OperatorContext {
   state::KeyedStateBackend* state = nullptr;  // owned by the task
   io::PartitionClient* client = nullptr;      // owned by the runner's caller
   io::TransactionalClient* txn_client = nullptr;  // may be null (no 2PC sinks)
+  std::string job_id;          // names transactional ids
+  bool exactly_once = false;   // sinks write transactionally (2PC on checkpoints)
+  int64_t transaction_timeout_ms = 600'000;
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
+  // Sources: true when the task wants Poll to return soon (a checkpoint
+  // barrier is due). Null = never. Called on the task thread.
+  std::function<bool()> yield_requested;
 };
 
 class Operator {
