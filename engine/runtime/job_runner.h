@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "engine/graph/validated_graph.h"
 #include "engine/io/partition_client.h"
+#include "engine/runtime/ml_metrics.h"
 #include "engine/runtime/operator.h"
 #include "engine/runtime/task.h"
 
@@ -39,6 +40,9 @@ struct RuntimeOptions {
   const Clock* clock = nullptr;
   // Required for broker sources and sinks. Not owned; outlives the runner.
   io::PartitionClient* client = nullptr;
+  // Passed to every operator (OperatorContext). Default: "" and nullptr.
+  std::string job_id;
+  MlMetrics* ml_metrics = nullptr;  // not owned
   absl::Status Validate() const;
 };
 
@@ -59,6 +63,19 @@ struct NodeMetrics {
   double backpressure = 0;            // blocked time / wall time since start
 };
 
+// Where one task (chain subtask) spent its time since the job started:
+// idle = waiting for input, backpressured = blocked on full output
+// channels, busy = the rest (processing). Ends when the task stops.
+struct TaskTimes {
+  std::string uid;  // the chain's head operator
+  int subtask = 0;
+  bool running = true;
+  int64_t elapsed_ns = 0;
+  int64_t idle_ns = 0;
+  int64_t backpressured_ns = 0;
+  int64_t busy_ns = 0;  // elapsed - idle - backpressured, at least 0
+};
+
 class JobRunner {
  public:
   static absl::StatusOr<std::unique_ptr<JobRunner>> Start(
@@ -72,6 +89,8 @@ class JobRunner {
   RunState state() const;
   absl::Status status() const;  // the failure, if kFailed
   std::vector<NodeMetrics> Metrics() const;
+  // One entry per task, in plan order.
+  std::vector<TaskTimes> Tasks() const;
 
  private:
   JobRunner(std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options);

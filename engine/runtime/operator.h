@@ -18,6 +18,8 @@
 
 namespace rtai::engine::runtime {
 
+class MlMetrics;  // engine/runtime/ml_metrics.h
+
 // Where an operator sends its results.
 class Output {
  public:
@@ -38,6 +40,11 @@ struct OperatorMetrics {
   std::atomic<int64_t> records_dropped{0};
   std::atomic<int64_t> watermark{kMinWatermark};
   std::atomic<int64_t> blocked_ns{0};  // time spent waiting on full channels
+  // Time the task waited for input (empty input channel, or source polls
+  // that read nothing); set on a chain's head operator only.
+  std::atomic<int64_t> idle_ns{0};
+  // Monotonic time the task of this (head) operator stopped; 0 = running.
+  std::atomic<int64_t> stopped_ns{0};
 };
 
 struct OperatorContext {
@@ -53,6 +60,8 @@ struct OperatorContext {
   io::TransactionalClient* txn_client = nullptr;  // may be null (no 2PC sinks)
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
+  std::string job_id;               // "" outside a JobManager
+  MlMetrics* ml_metrics = nullptr;  // scoring/drift hooks; null: not recorded
 };
 
 class Operator {

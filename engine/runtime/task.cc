@@ -95,6 +95,11 @@ Task::~Task() {
   setup_.ops.clear();  // states before their backend
 }
 
+int64_t Task::NowNanos() const {
+  const Clock* clock = setup_.contexts[0].clock;
+  return clock == nullptr ? 0 : clock->MonotonicNanos();
+}
+
 absl::Status Task::Open() {
   for (size_t i = 0; i < setup_.ops.size(); ++i) {
     RETURN_IF_ERROR(setup_.ops[i]->Open(setup_.contexts[i]));
@@ -115,7 +120,13 @@ absl::Status Task::RunSource() {
   auto* source = static_cast<SourceOperator*>(setup_.ops[0].get());
   while (true) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
+    OperatorMetrics* m = setup_.metrics[0];
+    const int64_t out_before = m->records_out.load(std::memory_order_relaxed);
+    const int64_t start = NowNanos();
     ASSIGN_OR_RETURN(bool more, source->Poll(outputs_[0].get()));
+    if (m->records_out.load(std::memory_order_relaxed) == out_before) {
+      m->idle_ns.fetch_add(NowNanos() - start, std::memory_order_relaxed);
+    }
     if (!more) break;
   }
   RETURN_IF_ERROR(outputs_[0]->EmitWatermark(kMaxWatermark));
@@ -125,7 +136,9 @@ absl::Status Task::RunSource() {
 
 absl::Status Task::RunInput() {
   while (true) {
+    const int64_t wait_start = NowNanos();
     std::optional<Element> e = setup_.input->Pop();
+    setup_.metrics[0]->idle_ns.fetch_add(NowNanos() - wait_start, std::memory_order_relaxed);
     if (!e.has_value() || cancelled_->load()) return absl::CancelledError("job canceled");
     if (e->kind == ElementKind::kBatch) {
       setup_.metrics[0]->records_in.fetch_add(static_cast<int64_t>(e->batch->size()),

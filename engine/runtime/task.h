@@ -35,6 +35,7 @@ class Task {
   ~Task();
   Channel* input() { return setup_.input.get(); }
   TaskSetup& setup() { return setup_; }
+  const TaskSetup& setup() const { return setup_; }
   // Runs to completion; kCancelled if the job was cancelled.
   absl::Status Run();
 
@@ -46,6 +47,7 @@ class Task {
   absl::Status RunInput();
   absl::Status HandleControl(const Element& e, bool* done);
   absl::Status Finish();
+  int64_t NowNanos() const;  // the chain's clock; 0 without one
 
   TaskSetup setup_;
   const std::atomic<bool>* cancelled_;

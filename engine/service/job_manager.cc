@@ -122,6 +122,8 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
   o.clock = options_.clock;
   o.state_dir = JoinPath(JobsDir(), id + ".state");
   o.source_batch_records = options_.source_batch_records;
+  o.job_id = id;
+  o.ml_metrics = options_.ml_metrics;
   ASSIGN_OR_RETURN(job->runner, runtime::JobRunner::Start(job->graph, o, operators::CreateOperator));
   LogInfo("job started", {{"job", id}, {"name", job->graph->name}});
   jobs_[id] = std::move(job);
@@ -153,6 +155,25 @@ std::vector<job::JobStatus> JobManager::List() {
   absl::MutexLock l(&mu_);
   std::vector<job::JobStatus> out;
   for (const auto& [_, job] : jobs_) out.push_back(StatusOf(*job));
+  return out;
+}
+
+std::vector<JobSnapshot> JobManager::Snapshot() {
+  absl::MutexLock l(&mu_);
+  std::vector<JobSnapshot> out;
+  for (const auto& [id, job] : jobs_) {
+    JobSnapshot s;
+    s.id = id;
+    s.name = job->graph->name;
+    s.state = job->runner->state();
+    if (s.state == runtime::RunState::kFailed) {
+      s.error = std::string(job->runner->status().message());
+    }
+    s.submit_time_ms = job->submit_time_ms;
+    s.operators = job->runner->Metrics();
+    s.tasks = job->runner->Tasks();
+    out.push_back(std::move(s));
+  }
   return out;
 }
 

@@ -35,6 +35,20 @@ struct JobManagerOptions {
   int max_retained_jobs = 256;
   // Default: 1024 records per source batch.
   int source_batch_records = 1024;
+  // Passed to every job's operators (RuntimeOptions::ml_metrics). Default:
+  // nullptr (not recorded). Not owned.
+  runtime::MlMetrics* ml_metrics = nullptr;
+};
+
+// One job's live numbers, for metrics export and the dashboard.
+struct JobSnapshot {
+  std::string id;
+  std::string name;
+  runtime::RunState state = runtime::RunState::kRunning;
+  std::string error;  // kFailed: why
+  int64_t submit_time_ms = 0;
+  std::vector<runtime::NodeMetrics> operators;  // graph node order
+  std::vector<runtime::TaskTimes> tasks;
 };
 
 class JobManager {
@@ -51,6 +65,9 @@ class JobManager {
   // kNotFound for an unknown id.
   absl::StatusOr<job::GetJobResponse> Get(const std::string& id);
   absl::StatusOr<job::JobStatus> Cancel(const std::string& id);
+  // Every retained job, by id.
+  std::vector<JobSnapshot> Snapshot();
+  const Clock* clock() const { return options_.clock; }
 
  private:
   struct Job {
