@@ -7,22 +7,22 @@ namespace rtai::engine::runtime {
 EngineMetrics::EngineMetrics(metrics::Registry* registry)
     : checkpoints_(registry->CounterFamily("rtai_engine_checkpoints_total",
                                            "Checkpoints ended, by outcome (completed, failed).",
-                                           {"job", "outcome"})),
+                                           {"job_id", "outcome"})),
       duration_(registry->HistogramFamily(
           "rtai_engine_checkpoint_duration_seconds",
-          "Checkpoint duration from trigger to completion or failure.", {"job"},
+          "Checkpoint duration from trigger to completion or failure.", {"job_id"},
           metrics::LatencyBoundsNanos(), 1e-9)),
       alignment_(registry->HistogramFamily(
           "rtai_engine_checkpoint_alignment_seconds",
-          "Longest barrier alignment of any task in a checkpoint.", {"job"},
+          "Longest barrier alignment of any task in a checkpoint.", {"job_id"},
           metrics::LatencyBoundsNanos(), 1e-9)),
       size_(registry->HistogramFamily("rtai_engine_checkpoint_size_bytes",
-                                      "State bytes written by a completed checkpoint.", {"job"},
+                                      "State bytes written by a completed checkpoint.", {"job_id"},
                                       metrics::ExponentialBounds(1024, 4, 16))),
       last_id_(registry->GaugeFamily("rtai_engine_last_checkpoint_id",
-                                     "Id of the job's last completed checkpoint.", {"job"})),
+                                     "Id of the job's last completed checkpoint.", {"job_id"})),
       restarts_(registry->CounterFamily("rtai_engine_job_restarts_total",
-                                        "Restarts of a job after a failure.", {"job"})) {}
+                                        "Restarts of a job after a failure.", {"job_id"})) {}
 
 EngineMetrics::JobHistory& EngineMetrics::HistoryOf(const std::string& job) {
   auto it = jobs_.find(job);

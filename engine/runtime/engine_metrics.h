@@ -5,12 +5,12 @@
 // The checkpoint coordinator and the restart logic call it; rtaid owns one
 // and reads it (docs/OPERATIONS.md lists the series).
 //
-//   rtai_engine_checkpoints_total{job,outcome}          counter (completed|failed)
-//   rtai_engine_checkpoint_duration_seconds{job}        histogram (trigger to complete)
-//   rtai_engine_checkpoint_alignment_seconds{job}       histogram (barrier alignment, max over tasks)
-//   rtai_engine_checkpoint_size_bytes{job}              histogram (state bytes written)
-//   rtai_engine_last_checkpoint_id{job}                 gauge
-//   rtai_engine_job_restarts_total{job}                 counter
+//   rtai_engine_checkpoints_total{job_id,outcome}          counter (completed|failed)
+//   rtai_engine_checkpoint_duration_seconds{job_id}        histogram (trigger to complete)
+//   rtai_engine_checkpoint_alignment_seconds{job_id}       histogram (barrier alignment, max over tasks)
+//   rtai_engine_checkpoint_size_bytes{job_id}              histogram (state bytes written)
+//   rtai_engine_last_checkpoint_id{job_id}                 gauge
+//   rtai_engine_job_restarts_total{job_id}                 counter
 //
 // History: the last kCheckpointHistory checkpoints (completed or failed) of
 // each of at most kMaxJobs jobs; the jobs first seen longest ago are

@@ -15,7 +15,7 @@ MlMetrics::MlMetrics(metrics::Registry* registry, const Clock* clock)
     : registry_(registry),
       clock_(clock),
       scores_(registry->CounterFamily("rtai_ml_scores_total", "Records scored by a model.",
-                                      {"job", "model", "version"})),
+                                      {"job_id", "model", "version"})),
       latency_(registry->HistogramFamily("rtai_ml_scoring_duration_seconds",
                                          "Duration of one scoring call (a batch of records).",
                                          {"model"}, metrics::LatencyBoundsNanos(), 1e-9)),

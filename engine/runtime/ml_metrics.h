@@ -4,7 +4,7 @@
 // charts (models page). rtaid owns one; operators reach it through
 // OperatorContext::ml_metrics (nullptr: not recorded).
 //
-//   rtai_ml_scores_total{job,model,version}                counter (rate() = scores/s)
+//   rtai_ml_scores_total{job_id,model,version}                counter (rate() = scores/s)
 //   rtai_ml_scoring_duration_seconds{model}                histogram (one scoring call)
 //   rtai_ml_model_version{model,role}                      gauge (role: champion|challenger)
 //   rtai_ml_prequential_metric{model,version,role,metric}  gauge (latest value, e.g. auc)

@@ -56,7 +56,7 @@ JobMetricsExporter::JobMetricsExporter(JobManager* manager, metrics::Registry* r
   names_.push_back("rtai_engine_jobs");
   auto per_op = [this](const std::string& name, const std::string& help, MetricType type,
                        std::function<bool(const runtime::NodeMetrics&, double*)> value) {
-    Add(name, help, type, {"job", "operator"},
+    Add(name, help, type, {"job_id", "operator"},
         [value = std::move(value)](const JobSnapshot& job, SampleSink& sink) {
           for (const runtime::NodeMetrics& op : job.operators) {
             double v = 0;
@@ -101,7 +101,7 @@ JobMetricsExporter::JobMetricsExporter(JobManager* manager, metrics::Registry* r
          });
   auto per_task = [this](const std::string& name, const std::string& help,
                          int64_t runtime::TaskTimes::*field) {
-    Add(name, help, MetricType::kCounter, {"job", "task", "subtask"},
+    Add(name, help, MetricType::kCounter, {"job_id", "task", "subtask"},
         [field](const JobSnapshot& job, SampleSink& sink) {
           for (const runtime::TaskTimes& t : job.tasks) {
             sink.Add({job.id, t.uid, absl::StrCat(t.subtask)},

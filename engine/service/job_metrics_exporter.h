@@ -3,15 +3,15 @@
 // Prometheus series (docs/OPERATIONS.md, "Engine"):
 //
 //   rtai_engine_jobs{state}                                      gauge
-//   rtai_engine_operator_records_in_total{job,operator}          counter
-//   rtai_engine_operator_records_out_total{job,operator}         counter
-//   rtai_engine_operator_records_dropped_total{job,operator}     counter
-//   rtai_engine_operator_backpressure_ratio{job,operator}        gauge (0..1)
-//   rtai_engine_operator_watermark_seconds{job,operator}         gauge (event time)
-//   rtai_engine_operator_watermark_lag_seconds{job,operator}     gauge (wall clock - watermark)
-//   rtai_engine_task_busy_seconds_total{job,task,subtask}        counter
-//   rtai_engine_task_idle_seconds_total{job,task,subtask}        counter
-//   rtai_engine_task_backpressured_seconds_total{job,task,subtask} counter
+//   rtai_engine_operator_records_in_total{job_id,operator}          counter
+//   rtai_engine_operator_records_out_total{job_id,operator}         counter
+//   rtai_engine_operator_records_dropped_total{job_id,operator}     counter
+//   rtai_engine_operator_backpressure_ratio{job_id,operator}        gauge (0..1)
+//   rtai_engine_operator_watermark_seconds{job_id,operator}         gauge (event time)
+//   rtai_engine_operator_watermark_lag_seconds{job_id,operator}     gauge (wall clock - watermark)
+//   rtai_engine_task_busy_seconds_total{job_id,task,subtask}        counter
+//   rtai_engine_task_idle_seconds_total{job_id,task,subtask}        counter
+//   rtai_engine_task_backpressured_seconds_total{job_id,task,subtask} counter
 //
 // `operator` is the node uid, `task` the uid of a chain's head. Watermark
 // series exist only once an operator has a watermark (and not after its

@@ -72,7 +72,7 @@ class DashboardApiTest : public ::testing::Test {
     // Wait until the filter has seen all three records.
     const absl::Time deadline = absl::Now() + absl::Seconds(20);
     while (Sample(registry_, "rtai_engine_operator_records_in_total",
-                  {{"job", "job-1"}, {"operator", "big"}}) != 3) {
+                  {{"job_id", "job-1"}, {"operator", "big"}}) != 3) {
       ASSERT_LT(absl::Now(), deadline) << registry_.RenderText();
       absl::SleepFor(absl::Milliseconds(5));
     }
@@ -117,20 +117,20 @@ TEST_F(DashboardApiTest, ExportsOperatorAndTaskSeries) {
   EXPECT_EQ(Sample(registry_, "rtai_engine_jobs", {{"state", "running"}}), 1);
   EXPECT_EQ(Sample(registry_, "rtai_engine_jobs", {{"state", "failed"}}), 0);
   EXPECT_EQ(Sample(registry_, "rtai_engine_operator_records_out_total",
-                   {{"job", "job-1"}, {"operator", "big"}}), 2);
+                   {{"job_id", "job-1"}, {"operator", "big"}}), 2);
   EXPECT_EQ(Sample(registry_, "rtai_engine_operator_records_dropped_total",
-                   {{"job", "job-1"}, {"operator", "src"}}), 0);
+                   {{"job_id", "job-1"}, {"operator", "src"}}), 0);
   EXPECT_GE(Sample(registry_, "rtai_engine_operator_backpressure_ratio",
-                   {{"job", "job-1"}, {"operator", "out"}}), 0);
+                   {{"job_id", "job-1"}, {"operator", "out"}}), 0);
   // src -> big -> out is one chain: one task named after its head. The
   // source waits for more input, so it is idle; its three shares add up to
   // the elapsed time.
   const double idle = Sample(registry_, "rtai_engine_task_idle_seconds_total",
-                             {{"job", "job-1"}, {"task", "src"}, {"subtask", "0"}});
+                             {{"job_id", "job-1"}, {"task", "src"}, {"subtask", "0"}});
   const double busy = Sample(registry_, "rtai_engine_task_busy_seconds_total",
-                             {{"job", "job-1"}, {"task", "src"}});
+                             {{"job_id", "job-1"}, {"task", "src"}});
   const double bp = Sample(registry_, "rtai_engine_task_backpressured_seconds_total",
-                           {{"job", "job-1"}, {"task", "src"}});
+                           {{"job_id", "job-1"}, {"task", "src"}});
   EXPECT_GT(idle, 0);
   EXPECT_GE(busy, 0);
   EXPECT_GE(bp, 0);
@@ -167,12 +167,12 @@ TEST_F(DashboardApiTest, CheckpointsAndRestartsFeedSeriesAndHistory) {
   }
   engine_.JobRestarted("job-1");
   EXPECT_EQ(Sample(registry_, "rtai_engine_checkpoints_total",
-                   {{"job", "job-1"}, {"outcome", "completed"}}), 69);
+                   {{"job_id", "job-1"}, {"outcome", "completed"}}), 69);
   EXPECT_EQ(Sample(registry_, "rtai_engine_checkpoints_total",
-                   {{"job", "job-1"}, {"outcome", "failed"}}), 1);
-  EXPECT_EQ(Sample(registry_, "rtai_engine_last_checkpoint_id", {{"job", "job-1"}}), 70);
+                   {{"job_id", "job-1"}, {"outcome", "failed"}}), 1);
+  EXPECT_EQ(Sample(registry_, "rtai_engine_last_checkpoint_id", {{"job_id", "job-1"}}), 70);
   EXPECT_EQ(Sample(registry_, "rtai_engine_checkpoint_duration_seconds_count", {}), 70);
-  EXPECT_EQ(Sample(registry_, "rtai_engine_job_restarts_total", {{"job", "job-1"}}), 1);
+  EXPECT_EQ(Sample(registry_, "rtai_engine_job_restarts_total", {{"job_id", "job-1"}}), 1);
   const auto history = engine_.RecentCheckpoints("job-1");
   ASSERT_EQ(history.size(), engine::runtime::EngineMetrics::kCheckpointHistory);
   EXPECT_EQ(history.front().checkpoint_id, 7);
@@ -195,7 +195,7 @@ TEST_F(DashboardApiTest, MlMetricsBoundedSeriesAndEvents) {
   for (int i = 0; i < 300; ++i) ml_.DriftDetected("fraud", 2, "adwin", absl::StrCat("#", i));
   ml_.Promoted("fraud", 3, "challenger auc higher");
   EXPECT_EQ(Sample(registry_, "rtai_ml_scores_total",
-                   {{"job", "job-1"}, {"model", "fraud"}, {"version", "2"}}), 100);
+                   {{"job_id", "job-1"}, {"model", "fraud"}, {"version", "2"}}), 100);
   EXPECT_EQ(Sample(registry_, "rtai_ml_scoring_duration_seconds_count", {{"model", "fraud"}}), 1);
   EXPECT_EQ(Sample(registry_, "rtai_ml_model_version", {{"model", "fraud"}, {"role", "champion"}}), 3);
   EXPECT_EQ(Sample(registry_, "rtai_ml_model_version", {{"model", "fraud"}, {"role", "challenger"}}), 3);
@@ -243,7 +243,7 @@ TEST_F(DashboardApiTest, ServesAppAndRejectsBadRequests) {
   const std::string jobs = Body(Get("/api/jobs", 200));
   EXPECT_THAT(jobs, HasSubstr(R"("id":"job-1","name":"copy","state":"running")"));
   const std::string m = Body(Get("/api/metrics?prefix=rtai_engine_operator_records_in", 200));
-  EXPECT_THAT(m, HasSubstr(R"({"name":"rtai_engine_operator_records_in_total","labels":{"job":"job-1","operator":"big"},"value":3})"));
+  EXPECT_THAT(m, HasSubstr(R"({"name":"rtai_engine_operator_records_in_total","labels":{"job_id":"job-1","operator":"big"},"value":3})"));
   EXPECT_THAT(m, ::testing::Not(HasSubstr("rtai_engine_jobs")));
 }
 

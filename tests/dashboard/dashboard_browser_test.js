@@ -65,8 +65,8 @@ function startRtaid(dataDir, logPath) {
     const deadline = Date.now() + 30000;
     const check = () => {
       const text = fs.readFileSync(logPath, 'utf8');
-      const m = /msg="rtaid listening".* grpc="?([^ "]+)"?.* http="?([^ "]+)"?/.exec(text);
-      if (m) return resolve({ proc, grpc: m[1], http: m[2] });
+      const m = /msg="rtaid listening".* grpc="?([^ "]+)"?.* kafka="?([^ "]+)"?.* http="?([^ "]+)"?/.exec(text);
+      if (m) return resolve({ proc, grpc: m[1], kafka: m[2], http: m[3] });
       if (proc.exitCode !== null || Date.now() > deadline) {
         return reject(new Error(`rtaid did not start:\n${text.slice(-2000)}`));
       }
@@ -90,6 +90,15 @@ function startProducer(grpc) {
     p.stdin.write(lines.join('\n') + '\n');
   }, 100);
   return { stop: () => { clearInterval(timer); p.stdin.end(); p.kill('SIGTERM'); } };
+}
+
+// A Kafka consumer group (kcat, librdkafka) reads some of `bids` and
+// commits, so the topics page has a consumer lag to show. Optional: kcat
+// comes from Debian's kcat package (.ci/setup installs it).
+function consumeWithGroup(kafka) {
+  const r = spawnSync('kcat', ['-b', kafka, '-G', 'dashboard-group', '-X', 'auto.offset.reset=earliest',
+    '-c', '20', '-q', 'bids'], { encoding: 'utf8', timeout: 20000 });
+  if (r.error || r.status !== 0) throw new Error(`kcat: ${r.error || r.stderr}`);
 }
 
 function linearModel(weight) {
@@ -124,6 +133,8 @@ async function checkTopics(page, base, shots) {
   await eventually('bids partitions listed', async () =>
     (await page.$$('[data-testid="partitions-table"] tbody tr')).length >= 2);
   await eventually('charts drawn', async () => (await page.$$('.uplot')).length >= 4);
+  await eventually('the consumer group lag on bids', async () =>
+    page.$eval('tr[data-topic="bids"]', (e) => /dashboard-group: \d/.test(e.textContent)).catch(() => false));
   shots.push(path.join(OUT_DIR, 'dashboard_topics.png'));
   await page.screenshot({ path: shots[shots.length - 1], fullPage: true });
   console.log(`topics page: bids has ${records} records`);
@@ -178,6 +189,11 @@ async function main() {
       cli(rtaid.grpc, 'topic', 'create', topic, '--partitions', String(parts));
     }
     producer = startProducer(rtaid.grpc);
+    await eventually('40 records in bids (/api/topics)', async () => {
+      const topics = (await (await fetch(`http://${rtaid.http}/api/topics`)).json()).topics;
+      return topics.some((t) => t.name === 'bids' && t.records >= 40);
+    });
+    consumeWithGroup(rtaid.kafka);
     fs.writeFileSync(path.join(tmp, 'job.json'), JSON.stringify(JOB));
     const id = cli(rtaid.grpc, 'job', 'submit', path.join(tmp, 'job.json'));
     if (id !== 'job-1') throw new Error(`job id ${id}`);

@@ -78,15 +78,17 @@ class LiveChart {
 
   rebuild() {
     if (this.plot) this.plot.destroy();
-    const unit = this.unit;
+    const unit = this.unit === 'B' ? '' : this.unit;
+    const fmt = this.unit === 'B' ? formatBytes : formatNumber;
+    const tick = this.unit === 'B' ? formatBytes : formatTick;
     const width = Math.max(320, this.holder.clientWidth || this.card.clientWidth - 24 || 460);
     this.plot = new uPlot({
       width, height: 200,
       scales: { x: { time: true } },
-      axes: [{}, { size: 60, values: (u, vals) => vals.map((v) => formatNumber(v) + unit) }],
+      axes: [{}, { size: 60, values: (u, vals) => vals.map((v) => (v === null ? '' : tick(v) + unit)) }],
       series: [{}, ...this.names.map((n, i) => ({
         label: n, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true,
-        value: (u, v) => (v === null ? '–' : formatNumber(v) + unit),
+        value: (u, v) => (v === null ? '–' : fmt(v) + unit),
       }))],
     }, this.data(), this.holder);
   }
@@ -104,9 +106,16 @@ function formatNumber(v) {
   return v.toFixed(a >= 1 ? 1 : 3);
 }
 
+// Axis ticks: short, but never two equal labels for nearby ticks.
+function formatTick(v) {
+  if (v === null || v === undefined) return '';
+  return Math.abs(v) >= 1e4 ? formatNumber(v) : String(+v.toPrecision(4));
+}
+
 function formatBytes(v) {
+  if (v === null || v === undefined || !isFinite(v)) return '–';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return (i === 0 ? String(v) : v.toFixed(1)) + ' ' + units[i];
+  return (i === 0 ? String(Math.round(v)) : v.toFixed(1)) + ' ' + units[i];
 }

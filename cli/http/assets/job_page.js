@@ -91,6 +91,8 @@ class JobPage {
       fmtTime(c.trigger_time_ms), (c.duration_ns / 1e9).toFixed(3) + ' s',
       (c.alignment_ns / 1e9).toFixed(3) + ' s', formatBytes(c.size_bytes), c.error]);
     this.ckpts.rows(rows);
+    // The chart shows once there is a checkpoint to draw.
+    this.ckptChart.card.style.display = list.length ? '' : 'none';
     this.ckptChart.setSeries([{ name: 'duration',
       points: list.map((c) => [c.trigger_time_ms, c.duration_ns / 1e9]) }]);
   }
