@@ -220,6 +220,7 @@ int main(int argc, char** argv) {
   job_options.client = &partition_client;
   job_options.clock = clock;
   job_options.ml_metrics = &ml_metrics;
+  job_options.engine_metrics = &engine_metrics;
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
   if (!jobs.ok()) {
     (*broker)->Shutdown();

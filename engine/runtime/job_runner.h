@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "engine/graph/validated_graph.h"
 #include "engine/io/partition_client.h"
+#include "engine/runtime/engine_metrics.h"
 #include "engine/runtime/ml_metrics.h"
 #include "engine/runtime/operator.h"
 #include "engine/runtime/task.h"
@@ -43,6 +44,9 @@ struct RuntimeOptions {
   // Passed to every operator (OperatorContext). Default: "" and nullptr.
   std::string job_id;
   MlMetrics* ml_metrics = nullptr;  // not owned
+  // Where checkpoint and restart outcomes of this job go (engine_metrics.h).
+  // Default: nullptr (not recorded). Not owned.
+  EngineMetrics* engine_metrics = nullptr;
   absl::Status Validate() const;
 };
 

@@ -124,6 +124,7 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
   o.source_batch_records = options_.source_batch_records;
   o.job_id = id;
   o.ml_metrics = options_.ml_metrics;
+  o.engine_metrics = options_.engine_metrics;
   ASSIGN_OR_RETURN(job->runner, runtime::JobRunner::Start(job->graph, o, operators::CreateOperator));
   LogInfo("job started", {{"job", id}, {"name", job->graph->name}});
   jobs_[id] = std::move(job);

@@ -38,6 +38,9 @@ struct JobManagerOptions {
   // Passed to every job's operators (RuntimeOptions::ml_metrics). Default:
   // nullptr (not recorded). Not owned.
   runtime::MlMetrics* ml_metrics = nullptr;
+  // Passed to every job (RuntimeOptions::engine_metrics) for checkpoint and
+  // restart outcomes. Default: nullptr. Not owned.
+  runtime::EngineMetrics* engine_metrics = nullptr;
 };
 
 // One job's live numbers, for metrics export and the dashboard.
