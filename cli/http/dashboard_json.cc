@@ -37,17 +37,19 @@ TopicCounters ReadTopicCounters(const metrics::Registry* registry) {
 
 void WriteConsumerGroups(const TopicCounters& c, const std::string& topic, JsonWriter& w) {
   w.Key("consumer_groups").BeginArray();
+  bool open = false;  // a group object is being written
   std::string open_group;
   double total = 0;
   auto close_group = [&] {
-    if (open_group.empty()) return;
-    w.EndArray().Key("lag").Double(total).EndObject();
+    if (open) w.EndArray().Key("lag").Double(total).EndObject();
   };
+  // Keys are sorted by group first, so each group's partitions are adjacent.
   for (const auto& [key, value] : c.groups) {
     const auto& [group, t, partition] = key;
     if (t != topic) continue;
-    if (group != open_group || open_group.empty()) {
+    if (!open || group != open_group) {
       close_group();
+      open = true;
       open_group = group;
       total = 0;
       w.BeginObject().Key("group").String(group).Key("partitions").BeginArray();

@@ -4,7 +4,10 @@
 // DAG) and registered models show up, the pages raise no script errors, and
 // screenshots are saved in OUT_DIR.
 //
-// usage: dashboard_browser_test.js RTAID RTAI_CLI OUT_DIR
+// usage: dashboard_browser_test.js RTAID RTAI_CLI OUT_DIR FIXTURE_SERVER
+// FIXTURE_SERVER (dashboard_fixture_server.cc) serves the same dashboard
+// with synthetic checkpoints, model metrics and drift events, which no
+// rtaid component feeds yet.
 // Exit codes: 0 pass, 1 fail, 77 skip (no chromium or playwright-core; run
 // .ci/setup to install both).
 'use strict';
@@ -16,7 +19,7 @@ const path = require('path');
 
 const SKIP = 77;
 const CHROMIUM = '/usr/bin/chromium';
-const [RTAID, CLI, OUT_DIR] = process.argv.slice(2);
+const [RTAID, CLI, OUT_DIR, FIXTURE] = process.argv.slice(2);
 
 const JOB = {
   version: 1,
@@ -135,6 +138,17 @@ async function checkTopics(page, base, shots) {
   await eventually('charts drawn', async () => (await page.$$('.uplot')).length >= 4);
   await eventually('the consumer group lag on bids', async () =>
     page.$eval('tr[data-topic="bids"]', (e) => /dashboard-group: \d/.test(e.textContent)).catch(() => false));
+  // The API behind it: both partitions, and the group's lag as the sum of
+  // its partitions' lags, each committed offset within the log (the
+  // producer keeps appending, so lag and high watermark are read apart).
+  const api = (await (await fetch(`${base}/api/topics`)).json()).topics.find((t) => t.name === 'bids');
+  const group = api.consumer_groups.find((g) => g.group === 'dashboard-group');
+  if (api.partitions.length !== 2 || !group || group.partitions.length < 1 ||
+      group.lag !== group.partitions.reduce((a, p) => a + p.lag, 0) ||
+      group.partitions.some((p) => p.lag < 0 || p.committed_offset < 0 || p.committed_offset >
+        api.partitions.find((q) => String(q.partition) === p.partition).high_watermark)) {
+    throw new Error(`/api/topics bids: ${JSON.stringify(api)}`);
+  }
   shots.push(path.join(OUT_DIR, 'dashboard_topics.png'));
   await page.screenshot({ path: shots[shots.length - 1], fullPage: true });
   console.log(`topics page: bids has ${records} records`);
@@ -177,12 +191,49 @@ async function checkModels(page, base, shots) {
   await page.screenshot({ path: shots[shots.length - 1], fullPage: true });
 }
 
+function startFixture() {
+  const proc = spawn(FIXTURE, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening http=(\S+)/.exec(out);
+      if (m) resolve({ proc, http: m[1] });
+    });
+    proc.on('exit', (code) => reject(new Error(`fixture server exited ${code}: ${out}`)));
+  });
+}
+
+// Checkpoint history, model metrics over time and ML events render.
+async function checkFixture(page, base, shots) {
+  await page.goto(`${base}/dashboard/?poll_ms=500#/models`);
+  await eventually('the fraud auc chart with champion and challenger', async () =>
+    page.$eval('[data-chart="fraud · auc"]', (e) => e.querySelector('.uplot') !== null &&
+      e.textContent.includes('v1 champion') && e.textContent.includes('v2 challenger')).catch(() => false));
+  await eventually('drift and promotion events', async () => {
+    const t = await page.$eval('[data-testid="events-table"]', (e) => e.textContent).catch(() => '');
+    return t.includes('drift') && t.includes('adwin') && t.includes('promotion');
+  });
+  shots.push(path.join(OUT_DIR, 'dashboard_models_fixture.png'));
+  await page.screenshot({ path: shots[shots.length - 1], fullPage: true });
+  await page.goto(`${base}/dashboard/?poll_ms=500#/job/job-1`);
+  await eventually('three checkpoints, one failed, and their chart', async () => {
+    const rows = await page.$$eval('[data-testid="checkpoints-table"] tbody tr', (r) => r.map((e) => e.textContent));
+    const chart = await page.$eval('[data-chart="Checkpoint duration"]', (e) => e.style.display !== 'none').catch(() => false);
+    return rows.length === 3 && rows.some((r) => r.includes('failed') && r.includes('timed out')) && chart;
+  });
+  shots.push(path.join(OUT_DIR, 'dashboard_job_fixture.png'));
+  await page.screenshot({ path: shots[shots.length - 1], fullPage: true });
+}
+
 async function main() {
-  if (!RTAID || !CLI || !OUT_DIR) throw new Error('usage: dashboard_browser_test.js RTAID RTAI_CLI OUT_DIR');
+  if (!RTAID || !CLI || !OUT_DIR || !FIXTURE) {
+    throw new Error('usage: dashboard_browser_test.js RTAID RTAI_CLI OUT_DIR FIXTURE_SERVER');
+  }
   const { chromium } = loadPlaywright();
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rtai-dashboard-'));
-  let rtaid = null, producer = null, browser = null;
+  let rtaid = null, producer = null, browser = null, fixture = null;
   try {
     rtaid = await startRtaid(path.join(tmp, 'data'), path.join(OUT_DIR, 'rtaid.log'));
     for (const [topic, parts] of [['bids', 2], ['results', 1], ['bids-dlq', 1]]) {
@@ -218,11 +269,17 @@ async function main() {
     await checkTopics(page, base, shots);
     await checkJob(page, base, shots);
     await checkModels(page, base, shots);
+    fixture = await startFixture();
+    await checkFixture(page, `http://${fixture.http}`, shots);
     if (errors.length) throw new Error(`errors in the page: ${errors.join('; ')}`);
     for (const s of shots) console.log(`screenshot: ${s}`);
     console.log('PASS dashboard_browser_test');
   } finally {
     if (browser) await browser.close();
+    if (fixture) {
+      fixture.proc.stdin.end();
+      await new Promise((r) => (fixture.proc.exitCode !== null ? r() : fixture.proc.on('exit', r)));
+    }
     if (producer) producer.stop();
     if (rtaid) {
       rtaid.proc.kill('SIGTERM');

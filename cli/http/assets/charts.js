@@ -56,7 +56,7 @@ class LiveChart {
       for (const arr of this.values.values()) arr.shift();
     }
     if (!this.plot) this.rebuild();
-    this.plot.setData(this.data());
+    this.draw();
   }
 
   // Replaces the whole history (server-side series, e.g. model metrics).
@@ -71,10 +71,19 @@ class LiveChart {
       this.values.set(s.name, times.map((t) => (at.has(t) ? at.get(t) : null)));
     }
     if (changed || !this.plot) this.rebuild();
-    this.plot.setData(this.data());
+    this.draw();
   }
 
   data() { return [this.times, ...this.names.map((n) => this.values.get(n))]; }
+
+  // setData, then a time axis of at least 30 s, so that one or two points
+  // do not stretch it over years.
+  draw() {
+    this.plot.setData(this.data());
+    if (this.times.length === 0) return;
+    const first = this.times[0], last = this.times[this.times.length - 1];
+    this.plot.setScale('x', { min: Math.min(first, last - 30), max: last + 1 });
+  }
 
   rebuild() {
     if (this.plot) this.plot.destroy();
