@@ -54,6 +54,11 @@ JobMetricsExporter::JobMetricsExporter(JobManager* manager, metrics::Registry* r
         for (const auto& [state, n] : counts) sink.Add({state}, n);
       });
   names_.push_back("rtai_engine_jobs");
+  AddOperatorSeries();
+  AddTaskSeries();
+}
+
+void JobMetricsExporter::AddOperatorSeries() {
   auto per_op = [this](const std::string& name, const std::string& help, MetricType type,
                        std::function<bool(const runtime::NodeMetrics&, double*)> value) {
     Add(name, help, type, {"job_id", "operator"},
@@ -99,6 +104,9 @@ JobMetricsExporter::JobMetricsExporter(JobManager* manager, metrics::Registry* r
            *v = static_cast<double>(clock->NowMillis() - op.watermark) / 1000.0;
            return HasWatermark(op.watermark);
          });
+}
+
+void JobMetricsExporter::AddTaskSeries() {
   auto per_task = [this](const std::string& name, const std::string& help,
                          int64_t runtime::TaskTimes::*field) {
     Add(name, help, MetricType::kCounter, {"job_id", "task", "subtask"},

@@ -39,6 +39,8 @@ class JobMetricsExporter {
   void Add(const std::string& name, const std::string& help, metrics::MetricType type,
            std::vector<std::string> labels,
            std::function<void(const JobSnapshot&, metrics::SampleSink&)> per_job);
+  void AddOperatorSeries();  // rtai_engine_operator_*
+  void AddTaskSeries();      // rtai_engine_task_*
 
   JobManager* const manager_;
   metrics::Registry* const registry_;
