@@ -120,12 +120,18 @@ absl::Status Task::RunSource() {
   auto* source = static_cast<SourceOperator*>(setup_.ops[0].get());
   while (true) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
+    // A poll that emitted no records was idle, except for time it spent
+    // blocked sending watermarks (already counted as backpressure).
     OperatorMetrics* m = setup_.metrics[0];
+    const std::atomic<int64_t>& blocked = setup_.metrics.back()->blocked_ns;
     const int64_t out_before = m->records_out.load(std::memory_order_relaxed);
+    const int64_t blocked_before = blocked.load(std::memory_order_relaxed);
     const int64_t start = NowNanos();
     ASSIGN_OR_RETURN(bool more, source->Poll(outputs_[0].get()));
     if (m->records_out.load(std::memory_order_relaxed) == out_before) {
-      m->idle_ns.fetch_add(NowNanos() - start, std::memory_order_relaxed);
+      const int64_t blocked_during = blocked.load(std::memory_order_relaxed) - blocked_before;
+      m->idle_ns.fetch_add(std::max<int64_t>(0, NowNanos() - start - blocked_during),
+                           std::memory_order_relaxed);
     }
     if (!more) break;
   }
