@@ -31,10 +31,14 @@
 #include "broker/topic/topic_config.h"
 #include "cli/broker_partition_client.h"
 #include "cli/http/admin_endpoints.h"
+#include "cli/http/dashboard_endpoints.h"
 #include "cli/kafka_listener_hook.h"
 #include "engine/ml/registry/model_registry.h"
 #include "engine/ml/registry/model_service.h"
+#include "engine/runtime/engine_metrics.h"
+#include "engine/runtime/ml_metrics.h"
 #include "engine/service/job_manager.h"
+#include "engine/service/job_metrics_exporter.h"
 #include "engine/service/job_service_impl.h"
 
 ABSL_FLAG(std::string, data_dir, "",
@@ -44,7 +48,8 @@ ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, kafka_listen, "127.0.0.1:9092",
           "host:port of the Kafka protocol listener.");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
-          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz; plain "
+          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz, the "
+          "dashboard at / and its JSON API under /api/; plain "
           "HTTP, no auth: keep it on a private interface; port 0 picks one).");
 ABSL_FLAG(int32_t, http_max_connections, 64,
           "Open HTTP connections at most; more are closed at accept.");
@@ -197,44 +202,61 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<Broker>> broker(
       std::make_unique<rtai::broker::MeteredBroker>(*std::move(opened), &metrics));
 
-  // /readyz: the broker is open; ready once every listener serves.
-  std::atomic<bool> ready{false};
-  rtai::cli::HttpServerOptions http_options;
-  http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
-  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
-  http_options.idle_timeout_ms = absl::GetFlag(FLAGS_http_idle_timeout_ms);
-  auto http = rtai::cli::StartAdminServer(http_options, &metrics,
-                                          [&ready] { return ready.load(); });
-  if (!http.ok()) {
-    (*broker)->Shutdown();
-    return Die(http.status());
-  }
-
   // The engine reaches the broker only through the PartitionClient adapter.
   rtai::cli::BrokerPartitionClient partition_client(broker->get());
+  rtai::engine::runtime::EngineMetrics engine_metrics(&metrics);
+  rtai::engine::runtime::MlMetrics ml_metrics(&metrics, clock);
   rtai::engine::service::JobManagerOptions job_options;
   job_options.data_dir = options->data_dir;
   job_options.client = &partition_client;
   job_options.clock = clock;
+  job_options.ml_metrics = &ml_metrics;
+  job_options.engine_metrics = &engine_metrics;
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
   if (!jobs.ok()) {
     (*broker)->Shutdown();
     return Die(jobs.status());
   }
   rtai::engine::service::JobServiceImpl job_service(jobs->get());
+  // Before jobs: its collectors read the JobManager.
+  auto job_exporter =
+      std::make_unique<rtai::engine::service::JobMetricsExporter>(jobs->get(), &metrics);
 
-  rtai::broker::GrpcServerOptions grpc_options;
-  grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
   // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService.
   rtai::ml::ModelRegistryOptions registry_options;
   registry_options.dir = rtai::JoinPath(options->data_dir, "models");
   auto registry = rtai::ml::ModelRegistry::Open(
       registry_options, rtai::DefaultFileSystem(), clock);
   if (!registry.ok()) {
+    job_exporter.reset();
     jobs->reset();
     (*broker)->Shutdown();
     return Die(registry.status());
   }
+
+  // /readyz: the broker is open; ready once every listener serves. The
+  // dashboard reads the broker, jobs and models: HTTP stops before they go.
+  std::atomic<bool> ready{false};
+  rtai::cli::HttpServerOptions http_options;
+  http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
+  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  http_options.idle_timeout_ms = absl::GetFlag(FLAGS_http_idle_timeout_ms);
+  rtai::cli::DashboardSources dashboard{&metrics,        broker->get(), jobs->get(),
+                                        &engine_metrics, registry->get(), &ml_metrics, clock};
+  auto http = rtai::cli::StartAdminServer(
+      http_options, &metrics, [&ready] { return ready.load(); },
+      [&dashboard](rtai::cli::HttpServer* server) {
+        rtai::cli::RegisterDashboardEndpoints(server, dashboard);
+      });
+  if (!http.ok()) {
+    job_exporter.reset();
+    jobs->reset();
+    (*broker)->Shutdown();
+    return Die(http.status());
+  }
+
+  rtai::broker::GrpcServerOptions grpc_options;
+  grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
   rtai::ml::ModelServiceImpl model_service(registry->get());
   grpc_options.extra_services.push_back(&model_service);
   grpc_options.extra_services.push_back(&job_service);
@@ -242,6 +264,8 @@ int main(int argc, char** argv) {
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
+    (*http)->Stop();
+    job_exporter.reset();
     jobs->reset();
     (*broker)->Shutdown();
     return Die(grpc.status());
@@ -257,6 +281,8 @@ int main(int argc, char** argv) {
                                              options->log_defaults, &metrics);
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
+    (*http)->Stop();
+    job_exporter.reset();
     jobs->reset();
     (*broker)->Shutdown();
     return Die(kafka.status());
@@ -279,9 +305,10 @@ int main(int argc, char** argv) {
                 {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (*kafka) (*kafka)->Shutdown();
   (*grpc)->Shutdown();
+  (*http)->Stop();  // the dashboard reads jobs and the broker
+  job_exporter.reset();
   jobs->reset();  // stops every job before the broker goes away
   (*broker)->Shutdown();
-  (*http)->Stop();
   rtai::LogInfo("rtaid stopped");
   return 0;
 }

@@ -121,6 +121,7 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
     ctx.job_id = options_.job_id;
     ctx.exactly_once = options_.exactly_once;
     ctx.transaction_timeout_ms = options_.transaction_timeout_ms;
+    ctx.ml_metrics = options_.ml_metrics;
     setup.contexts.push_back(ctx);
     setup.op_kinds.push_back(g.nodes[n].op);
     const OperatorStateEntry* os =
@@ -199,6 +200,7 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
 
 void JobRunner::RunTask(Task* task) {
   const absl::Status s = task->Run();
+  task->setup().metrics[0]->stopped_ns.store(std::max<int64_t>(1, options_.clock->MonotonicNanos()));
   if (!s.ok() && !absl::IsCancelled(s)) {
     {
       absl::MutexLock l(&mu_);
@@ -300,6 +302,27 @@ std::vector<NodeMetrics> JobRunner::Metrics() const {
     }
     m.backpressure = blocked / (elapsed * node.parallelism);
     out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<TaskTimes> JobRunner::Tasks() const {
+  std::vector<TaskTimes> out;
+  const int64_t now = options_.clock->MonotonicNanos();
+  for (const auto& task : tasks_) {
+    // contexts and metrics are fixed once Build() returns.
+    const TaskSetup& setup = static_cast<const Task&>(*task).setup();
+    const OperatorMetrics* head = setup.metrics.front();
+    TaskTimes t;
+    t.uid = setup.contexts.front().uid;
+    t.subtask = setup.contexts.front().subtask;
+    const int64_t stopped = head->stopped_ns.load();
+    t.running = stopped == 0;
+    t.elapsed_ns = std::max<int64_t>(0, (t.running ? now : stopped) - start_ns_);
+    t.idle_ns = head->idle_ns.load();
+    t.backpressured_ns = setup.metrics.back()->blocked_ns.load();
+    t.busy_ns = std::max<int64_t>(0, t.elapsed_ns - t.idle_ns - t.backpressured_ns);
+    out.push_back(std::move(t));
   }
   return out;
 }

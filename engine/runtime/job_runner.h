@@ -29,6 +29,8 @@
 #include "engine/runtime/checkpoint_coordinator.h"
 #include "engine/runtime/checkpoint_storage.h"
 #include "engine/io/partition_client.h"
+#include "engine/runtime/engine_metrics.h"
+#include "engine/runtime/ml_metrics.h"
 #include "engine/runtime/operator.h"
 #include "engine/runtime/task.h"
 
@@ -61,6 +63,11 @@ struct RuntimeOptions {
   // Default: 600000 (10 min). Transaction timeout of exactly-once sinks.
   int64_t transaction_timeout_ms = 600'000;
   std::string job_id = "job";
+  // Passed to every operator (OperatorContext). Default: nullptr.
+  MlMetrics* ml_metrics = nullptr;  // not owned
+  // Where checkpoint and restart outcomes of this job go (engine_metrics.h).
+  // Default: nullptr (not recorded). Not owned.
+  EngineMetrics* engine_metrics = nullptr;
   absl::Status Validate() const;
 };
 
@@ -79,6 +86,19 @@ struct NodeMetrics {
   int64_t records_dropped = 0;
   int64_t watermark = kMinWatermark;  // minimum over subtasks
   double backpressure = 0;            // blocked time / wall time since start
+};
+
+// Where one task (chain subtask) spent its time since the job started:
+// idle = waiting for input, backpressured = blocked on full output
+// channels, busy = the rest (processing). Ends when the task stops.
+struct TaskTimes {
+  std::string uid;  // the chain's head operator
+  int subtask = 0;
+  bool running = true;
+  int64_t elapsed_ns = 0;
+  int64_t idle_ns = 0;
+  int64_t backpressured_ns = 0;
+  int64_t busy_ns = 0;  // elapsed - idle - backpressured, at least 0
 };
 
 class JobRunner {
@@ -103,6 +123,8 @@ class JobRunner {
   // Triggers a checkpoint now and waits for it (savepoints): its stats, or
   // kUnavailable/kAborted/kDeadlineExceeded.
   absl::StatusOr<CheckpointStats> TriggerCheckpoint(bool savepoint, absl::Duration timeout);
+  // One entry per task, in plan order.
+  std::vector<TaskTimes> Tasks() const;
 
  private:
   JobRunner(std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options);

@@ -109,6 +109,11 @@ Task::~Task() {
   setup_.ops.clear();  // states before their backend
 }
 
+int64_t Task::NowNanos() const {
+  const Clock* clock = setup_.contexts[0].clock;
+  return clock == nullptr ? 0 : clock->MonotonicNanos();
+}
+
 absl::Status Task::Open() {
   for (size_t i = 0; i < setup_.ops.size(); ++i) {
     RETURN_IF_ERROR(setup_.ops[i]->Open(setup_.contexts[i]));
@@ -142,7 +147,19 @@ absl::Status Task::RunSource() {
       if (id > last_barrier_) RETURN_IF_ERROR(Snapshot(id, 0));
       RETURN_IF_ERROR(DeliverNotifications());
     }
+    // A poll that emitted no records was idle, except for time it spent
+    // blocked sending watermarks (already counted as backpressure).
+    OperatorMetrics* m = setup_.metrics[0];
+    const std::atomic<int64_t>& blocked = setup_.metrics.back()->blocked_ns;
+    const int64_t out_before = m->records_out.load(std::memory_order_relaxed);
+    const int64_t blocked_before = blocked.load(std::memory_order_relaxed);
+    const int64_t start = NowNanos();
     ASSIGN_OR_RETURN(bool more, source->Poll(outputs_[0].get()));
+    if (m->records_out.load(std::memory_order_relaxed) == out_before) {
+      const int64_t blocked_during = blocked.load(std::memory_order_relaxed) - blocked_before;
+      m->idle_ns.fetch_add(std::max<int64_t>(0, NowNanos() - start - blocked_during),
+                           std::memory_order_relaxed);
+    }
     if (!more) break;
   }
   RETURN_IF_ERROR(outputs_[0]->EmitWatermark(kMaxWatermark));
@@ -154,7 +171,9 @@ absl::Status Task::RunInput() {
   while (true) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
     RETURN_IF_ERROR(DeliverNotifications());
+    const int64_t wait_start = NowNanos();
     std::optional<Element> e = setup_.input->Pop(absl::Milliseconds(100));
+    setup_.metrics[0]->idle_ns.fetch_add(NowNanos() - wait_start, std::memory_order_relaxed);
     if (cancelled_->load()) return absl::CancelledError("job canceled");
     if (!e.has_value()) {
       if (setup_.input->closed()) return absl::CancelledError("job canceled");

@@ -55,6 +55,7 @@ class Task {
   ~Task();
   Channel* input() { return setup_.input.get(); }
   TaskSetup& setup() { return setup_; }
+  const TaskSetup& setup() const { return setup_; }
   // Runs to completion; kCancelled if the job was cancelled.
   absl::Status Run();
 
@@ -70,6 +71,7 @@ class Task {
   absl::Status MaybeCompleteAlignment();
   absl::Status Snapshot(int64_t id, int64_t alignment_ns);
   absl::Status DeliverNotifications();
+  int64_t NowNanos() const;  // the chain's clock; 0 without one
 
   TaskSetup setup_;
   const std::atomic<bool>* cancelled_;

@@ -217,6 +217,25 @@ std::vector<job::JobStatus> JobManager::List() {
   return out;
 }
 
+std::vector<JobSnapshot> JobManager::Snapshot() {
+  absl::MutexLock l(&mu_);
+  std::vector<JobSnapshot> out;
+  for (const auto& [id, job] : jobs_) {
+    JobSnapshot s;
+    s.id = id;
+    s.name = job->graph->name;
+    s.state = job->runner->state();
+    if (s.state == runtime::RunState::kFailed) {
+      s.error = std::string(job->runner->status().message());
+    }
+    s.submit_time_ms = job->submit_time_ms;
+    s.operators = job->runner->Metrics();
+    s.tasks = job->runner->Tasks();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 absl::StatusOr<job::GetJobResponse> JobManager::Get(const std::string& id) {
   absl::MutexLock l(&mu_);
   auto it = jobs_.find(id);

@@ -56,6 +56,23 @@ struct JobManagerOptions {
   int max_restarts = 100;                 // Default: 100
   // Default: 60000 (ms). How long a savepoint may take.
   int64_t savepoint_timeout_ms = 60'000;
+  // Passed to every job's operators (RuntimeOptions::ml_metrics). Default:
+  // nullptr (not recorded). Not owned.
+  runtime::MlMetrics* ml_metrics = nullptr;
+  // Passed to every job (RuntimeOptions::engine_metrics) for checkpoint and
+  // restart outcomes. Default: nullptr. Not owned.
+  runtime::EngineMetrics* engine_metrics = nullptr;
+};
+
+// One job's live numbers, for metrics export and the dashboard.
+struct JobSnapshot {
+  std::string id;
+  std::string name;
+  runtime::RunState state = runtime::RunState::kRunning;
+  std::string error;  // kFailed: why
+  int64_t submit_time_ms = 0;
+  std::vector<runtime::NodeMetrics> operators;  // graph node order
+  std::vector<runtime::TaskTimes> tasks;
 };
 
 struct SavepointInfo {
@@ -86,6 +103,9 @@ class JobManager {
                                         std::string* savepoint_id = nullptr);
   // Takes a savepoint of a running job; the job goes on.
   absl::StatusOr<SavepointInfo> Savepoint(const std::string& id);
+  // Every retained job, by id.
+  std::vector<JobSnapshot> Snapshot();
+  const Clock* clock() const { return options_.clock; }
 
  private:
   struct Job {
