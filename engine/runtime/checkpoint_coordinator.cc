@@ -50,7 +50,19 @@ void CheckpointCoordinator::StartLocked(bool savepoint) {
 }
 
 void CheckpointCoordinator::FinishLocked(CheckpointStats stats) {
-  stats.duration_ms = (o_.clock->MonotonicNanos() - pending_.trigger_ns) / 1'000'000;
+  const int64_t duration_ns = o_.clock->MonotonicNanos() - pending_.trigger_ns;
+  stats.duration_ms = duration_ns / 1'000'000;
+  if (o_.metrics != nullptr) {
+    CheckpointRecord r;
+    r.checkpoint_id = stats.id;
+    r.completed = stats.state == CheckpointState::kCompleted;
+    r.trigger_time_ms = stats.trigger_time_ms;
+    r.duration_ns = duration_ns;
+    r.alignment_ns = stats.alignment_ms * 1'000'000;
+    r.size_bytes = static_cast<int64_t>(stats.size_bytes);
+    r.error = stats.failure;
+    o_.metrics->CheckpointEnded(o_.job_id, r);
+  }
   history_.push_back(std::move(stats));
   while (history_.size() > o_.history) history_.pop_front();
   has_pending_ = false;

@@ -27,6 +27,7 @@
 #include "base/clock.h"
 #include "base/file_system.h"
 #include "engine/runtime/checkpoint_manifest.h"
+#include "engine/runtime/engine_metrics.h"
 
 namespace rtai::engine::runtime {
 
@@ -43,6 +44,9 @@ struct CheckpointOptions {
   size_t history = 32;        // Default: 32 entries kept for GetJob.
   const Clock* clock = nullptr;
   FileSystem* fs = nullptr;   // Default: DefaultFileSystem().
+  // Where every ended checkpoint is reported (Prometheus series, dashboard
+  // history). Default: nullptr = not reported. Not owned.
+  EngineMetrics* metrics = nullptr;
 };
 
 enum class CheckpointState { kInProgress, kCompleted, kAborted };

@@ -151,6 +151,7 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
     CheckpointOptions co = options_.checkpoint;
     co.job_id = options_.job_id;
     co.clock = options_.clock;
+    co.metrics = options_.engine_metrics;
     co.max_parallelism = g.max_parallelism;
     co.num_tasks = 0;
     for (const Chain& c : plan.chains) co.num_tasks += c.parallelism;

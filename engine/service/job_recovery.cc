@@ -136,6 +136,7 @@ void JobManager::MaybeRestart(const std::shared_ptr<Job>& job) {
   job->backoff_ms = std::min(job->backoff_ms * 2, options_.restart_backoff_max_ms);
   ++job->restarts;
   ++job->restarts_in_row;
+  if (options_.engine_metrics != nullptr) options_.engine_metrics->JobRestarted(job->id);
   absl::StatusOr<std::unique_ptr<runtime::JobRunner>> r = StartRunner(job.get(), true);
   if (!r.ok()) {
     job->last_failure = std::string(r.status().message());

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "engine/runtime/checkpoint_coordinator.h"
 #include "engine/runtime/checkpoint_storage.h"
+#include "engine/runtime/engine_metrics.h"
 #include "engine/runtime/input_gate.h"
 #include "engine/runtime/snapshot_codec.h"
 #include "tests/testing/temp_dir.h"
@@ -212,9 +213,12 @@ TaskAck AckOf(int task, int64_t id, const std::string& bytes) {
 struct CoordinatorFixture {
   FakeClock clock;
   testing::TempDir tmp;
+  metrics::Registry registry;
+  EngineMetrics engine_metrics{&registry};
   std::unique_ptr<CheckpointCoordinator> c;
   explicit CoordinatorFixture(int tasks, int retain = 2, int64_t timeout_ms = 5000) {
     CheckpointOptions o;
+    o.metrics = &engine_metrics;
     o.dir = tmp.path();
     o.job_id = "job-1";
     o.interval_ms = 1000;
@@ -284,6 +288,14 @@ TEST(CheckpointCoordinatorTest, TimeoutAbortsCleanlyAndTheNextOneCompletes) {
   auto s = f.c->Await(2, absl::ZeroDuration());
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->state, CheckpointState::kCompleted);
+  // Both outcomes reached the engine metrics (Prometheus series, dashboard).
+  const std::vector<CheckpointRecord> r = f.engine_metrics.RecentCheckpoints("job-1");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_FALSE(r[0].completed);
+  EXPECT_NE(r[0].error.find("timed out"), std::string::npos);
+  EXPECT_TRUE(r[1].completed);
+  EXPECT_EQ(r[1].checkpoint_id, 2);
+  EXPECT_GT(r[1].size_bytes, 0);
 }
 
 TEST(CheckpointCoordinatorTest, DeclineAndFinishedTasksAbortAndManualTriggerWorks) {
