@@ -166,7 +166,11 @@ absl::StatusOr<std::string> ScramServer::ClientFinal(std::string_view message) {
   if (!binding || !nonce) return Malformed("client-final needs c= and r=");
   absl::StatusOr<std::string> header = Base64Decode(*binding);
   if (!header.ok() || *header != gs2_header_) return Malformed("channel binding mismatch");
-  if (*nonce != nonce_) return Malformed("nonce mismatch");
+  // RFC 5802 wants the exact nonce back. librdkafka (2.0.2) sends its own
+  // nonce again in front of it; Kafka's server accepts any nonce that ends
+  // with the server-first nonce, and so do we (the proof still covers the
+  // message as sent).
+  if (!nonce->ends_with(nonce_)) return Malformed("nonce mismatch");
   absl::StatusOr<std::string> proof = Base64Decode(message.substr(proof_at + 3));
   if (!proof.ok()) return Malformed("bad proof encoding");
   const HashAlgorithm h = MechanismHash(mechanism_);

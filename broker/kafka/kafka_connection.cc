@@ -55,7 +55,8 @@ void KafkaConnection::Handshake() {
     if (self->closed_) return;
     if (ec) {
       LogWarning("kafka: TLS handshake failed",
-                 {{"peer", self->peer_ip_}, {"error", ec.message()}});
+                 {{"peer", self->peer_ip_}, {"error", ec.message()},
+                  {"certificate", self->stream_.VerifyError()}});
       return self->CloseNow("TLS handshake failed");
     }
     self->Touch();

@@ -21,6 +21,12 @@ std::string KafkaStream::PeerCommonName() {
   return cn;
 }
 
+std::string KafkaStream::VerifyError() {
+  if (!tls_) return "";
+  const long result = SSL_get_verify_result(tls_->native_handle());
+  return result == X509_V_OK ? std::string() : X509_verify_cert_error_string(result);
+}
+
 std::string KafkaStream::PeerAddress() {
   boost::system::error_code ec;
   auto endpoint = lowest().remote_endpoint(ec);

@@ -52,6 +52,9 @@ class KafkaStream {
 
   // The client certificate's subject CN after a verified handshake, or "".
   std::string PeerCommonName();
+  // Why OpenSSL rejected the peer's certificate ("certificate has
+  // expired", ...), or "" when it did not.
+  std::string VerifyError();
   // The peer's IP address as text ("" when unknown).
   std::string PeerAddress();
   // Shuts down and closes the socket, ignoring errors.

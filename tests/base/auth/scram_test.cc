@@ -103,6 +103,28 @@ TEST(ScramTest, MalformedAndHostileMessagesAreRejected) {
   }
 }
 
+TEST(ScramTest, AcceptsLibrdkafkaDoubledClientNonce) {
+  // librdkafka 2.0.2 answers r=<client nonce><server-first nonce>; the
+  // proof is computed over that message. Kafka accepts it (endsWith).
+  ScramCredential c = Rfc7677Credential();
+  ScramServer server = MakeServer(c);
+  ASSERT_TRUE(server.ClientFirst(kClientFirst).ok());
+  const std::string without_proof =
+      "c=biws,r=rOprNGfwEbeRWgbNEkqOrOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+  const std::string auth_message =
+      std::string("n=user,r=rOprNGfwEbeRWgbNEkqO,") + kServerFirst + "," + without_proof;
+  const std::string salted =
+      *Pbkdf2(HashAlgorithm::kSha256, "pencil", c.salt, c.iterations);
+  const std::string client_key = Hmac(HashAlgorithm::kSha256, salted, "Client Key");
+  const std::string signature = Hmac(HashAlgorithm::kSha256, c.stored_key, auth_message);
+  std::string proof = client_key;
+  for (size_t i = 0; i < proof.size(); ++i) proof[i] ^= signature[i];
+  absl::StatusOr<std::string> final_message =
+      server.ClientFinal(without_proof + ",p=" + Base64Encode(proof));
+  ASSERT_TRUE(final_message.ok()) << final_message.status();
+  EXPECT_EQ(server.authenticated_user(), "user");
+}
+
 TEST(ScramTest, ReplayOfFirstMessageIsRefused) {
   ScramServer server = MakeServer(Rfc7677Credential());
   ASSERT_TRUE(server.ClientFirst(kClientFirst).ok());
