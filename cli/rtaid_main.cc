@@ -27,6 +27,7 @@
 #include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/core/metered_broker.h"
+#include "broker/grpc/admin_service.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
 #include "cli/broker_partition_client.h"
@@ -285,6 +286,9 @@ int main(int argc, char** argv) {
   grpc_options.security.auth_enabled = absl::GetFlag(FLAGS_grpc_auth);
   grpc_options.security.principals = security->principals.get();
   grpc_options.security.audit = security->audit.get();
+  rtai::broker::AdminServiceImpl admin_service(security->principals.get(),
+                                               grpc_options.security.auth_enabled);
+  grpc_options.extra_services.push_back(&admin_service);
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {

@@ -1,9 +1,10 @@
 #pragma once
-// `rtai-cli user ...`: manage the principals file of a data directory
-// (users with SCRAM credentials, bearer tokens, roles). Works on the file
+// `rtai-cli user ...`: manage principals (users with SCRAM credentials,
+// bearer tokens, roles). With --data-dir it edits the principals file
 // directly, with or without rtaid running (rtaid re-reads it when it
-// changes); writes are atomic under an exclusive lock. See
-// docs/SECURITY.md for why this is local-only.
+// changes; writes are atomic under an exclusive lock) — this is how the
+// first admin is made. Without, it calls rtaid's AdminService (admin token
+// over TLS). See docs/SECURITY.md.
 
 #include <string>
 #include <vector>

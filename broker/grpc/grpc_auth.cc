@@ -32,6 +32,10 @@ constexpr MethodAction kMethods[] = {
     {"/rtai.v1.ModelService/RollbackModel", auth::Action::kAdmin},
     {"/rtai.v1.ModelService/ListModels", auth::Action::kViewJobs},
     {"/rtai.v1.ModelService/DescribeModel", auth::Action::kViewJobs},
+    {"/rtai.v1.AdminService/CreateUser", auth::Action::kAdmin},
+    {"/rtai.v1.AdminService/CreateToken", auth::Action::kAdmin},
+    {"/rtai.v1.AdminService/DeleteUser", auth::Action::kAdmin},
+    {"/rtai.v1.AdminService/ListUsers", auth::Action::kAdmin},
 };
 
 std::string_view View(const grpc::string_ref& s) { return {s.data(), s.size()}; }
@@ -58,20 +62,25 @@ class AuthProcessor : public grpc::AuthMetadataProcessor {
     }
     std::shared_ptr<const auth::PrincipalStore> store = principals_->Get();
     const auth::Principal* principal = nullptr;
+    std::string cn;
     if (!token.empty()) {
       principal = store->FindByToken(token);
     } else {
-      for (const grpc::string_ref& cn : context->FindPropertyValues("x509_common_name")) {
-        principal = store->Find(View(cn));
+      for (const grpc::string_ref& name : context->FindPropertyValues("x509_common_name")) {
+        cn = std::string(View(name));
+        principal = store->Find(cn);
       }
     }
     const std::optional<auth::Action> action = ActionForMethod(method);
     if (principal == nullptr) {
-      Audit("", action, method, false, token.empty() ? "no credentials" : "unknown token");
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          token.empty() ? "authentication required: pass a bearer token "
-                                          "(rtai-cli --token / RTAI_TOKEN) or a client certificate"
-                                        : "invalid bearer token");
+      std::string why = !token.empty() ? "invalid bearer token"
+                        : !cn.empty()
+                            ? absl::StrCat("authentication required: client certificate CN '", cn,
+                                           "' is not a known principal")
+                            : "authentication required: pass a bearer token (rtai-cli --token / "
+                              "RTAI_TOKEN) or a client certificate";
+      Audit("", action, method, false, why);
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, why);
     }
     context->AddProperty(kPrincipalProperty, principal->name);
     for (const std::string& role : principal->roles) context->AddProperty(kRoleProperty, role);

@@ -32,8 +32,10 @@ struct HandlerContext {
   int32_t advertised_port = 0;
   int16_t api_version = 0;
   std::string client_id;  // from the request header ("" when null)
-  // The connection's authentication state (SASL handlers); nullptr when the
-  // request does not come from a connection (tests, fuzzer).
+  // The connection's authentication state, for the SASL handlers (which are
+  // non-blocking: the pointer is valid only during the handle() call, on
+  // the connection's strand). nullptr when the request does not come from
+  // a connection (tests, fuzzer).
   ConnectionSession* session = nullptr;
 };
 

@@ -78,9 +78,11 @@ void KafkaConnection::ArmIdleTimer(int64_t delay_ms) {
     const int64_t now_ns = self->clock_->MonotonicNanos();
     const int64_t idle_ms = (now_ns - self->last_activity_ns_) / 1000000;
     int64_t next_ms = self->idle_timeout_ms_ - idle_ms;
-    if (self->session_ == nullptr || !self->session_->authenticated()) {
+    // A failed login closes the connection itself once its delay is over.
+    if ((self->session_ == nullptr || !self->session_->authenticated()) &&
+        !self->login_delay_started_) {
       const int64_t age_ms = (now_ns - self->started_ns_) / 1000000;
-      if (age_ms >= self->security_->preauth_timeout_ms && !self->login_delay_started_) {
+      if (age_ms >= self->security_->preauth_timeout_ms) {
         LogInfo("kafka: closing connection: not authenticated in time",
                 {{"peer", self->peer_ip_}, {"age_ms", age_ms}});
         return self->CloseNow("authentication timeout");

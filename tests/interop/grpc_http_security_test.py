@@ -55,6 +55,25 @@ def make_certs(d):
             "server.csr", "-subj", "/CN=localhost", cwd=d)
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
             "-CAcreateserial", "-out", "server.pem", "-days", "30", "-extfile", "san.ext", cwd=d)
+    for cn in ("jobber", "stranger"):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{cn}.key", "-out",
+                f"{cn}.csr", "-subj", f"/CN={cn}", cwd=d)
+        openssl("x509", "-req", "-in", f"{cn}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", f"{cn}.pem", "-days", "30", cwd=d)
+
+
+def start_rtaid(rtaid, data, log_path, flags):
+    proc = subprocess.Popen(
+        [rtaid, "--data-dir", data, "--grpc-listen", "127.0.0.1:0", "--kafka-listen",
+         "127.0.0.1:0", "--http-listen", "127.0.0.1:0", *flags], stderr=open(log_path, "w"))
+    for _ in range(150):
+        text = open(log_path).read()
+        if 'msg="rtaid listening"' in text:
+            return proc, text
+        if proc.poll() is not None:
+            raise SystemExit("rtaid exited:\n" + text)
+        time.sleep(0.1)
+    raise SystemExit("rtaid did not start")
 
 
 def main():
@@ -137,6 +156,20 @@ def main():
             r = rtai("job", "cancel", job_id, token=tokens["jobber"])
             check("job cancel as jobber", r.returncode == 0, r.stderr)
 
+            r = rtai("user", "create", "carol", "--roles", "consume:orders",
+                     token=tokens["admin-bot"], stdin="carol-pw\n")
+            check("AdminService: admin creates a user", r.returncode == 0, r.stderr)
+            r = rtai("user", "list", token=tokens["admin-bot"])
+            check("AdminService: list shows it",
+                  "carol\tconsume:orders\tSCRAM-SHA-256,SCRAM-SHA-512\t0" in r.stdout, r.stdout)
+            r = rtai("user", "delete", "carol", token=tokens["jobber"])
+            check("AdminService: non-admin refused",
+                  r.returncode != 0 and "may not admin" in r.stderr, r.stderr)
+            r = rtai("user", "delete", "carol", token=tokens["admin-bot"])
+            check("AdminService: admin deletes", r.returncode == 0, r.stderr)
+            check("AdminService: file updated", "carol" not in
+                  open(os.path.join(data, "security", "principals")).read())
+
             audit = [json.loads(line) for line in
                      open(os.path.join(data, "security", "audit.log"))]
             def has(principal, action, decision):
@@ -175,6 +208,37 @@ def main():
             except Exception:
                 plain = False
             check("plain HTTP to the HTTPS port refused", not plain)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+
+        # Mutual TLS: the client certificate's CN names the principal.
+        proc, text = start_rtaid(rtaid, data, os.path.join(d, "mtls.log"),
+                                 ["--grpc-tls-cert", cert, "--grpc-tls-key", key,
+                                  "--grpc-tls-client-ca", ca, "--grpc-auth"])
+        try:
+            server = "localhost:" + re.search(r'grpc=[^ ]*:(\d+)', text).group(1)
+
+            def mtls(cn, *args):
+                cmd = [cli, "--server", server, "--tls-ca", ca]
+                if cn:
+                    cmd += ["--tls-cert", os.path.join(d, f"{cn}.pem"), "--tls-key",
+                            os.path.join(d, f"{cn}.key")]
+                env = dict(os.environ)
+                env.pop("RTAI_TOKEN", None)
+                return subprocess.run(cmd + list(args), capture_output=True, text=True, env=env,
+                                      timeout=60)
+
+            r = mtls("jobber", "job", "list")
+            check("mTLS: CN=jobber lists jobs", r.returncode == 0, r.stderr)
+            r = mtls("jobber", "topic", "create", "x")
+            check("mTLS: CN=jobber may not create topics",
+                  r.returncode != 0 and "may not admin" in r.stderr, r.stderr)
+            r = mtls("stranger", "job", "list")
+            check("mTLS: unknown CN is unauthenticated",
+                  r.returncode != 0 and "authentication required" in r.stderr, r.stderr)
+            r = mtls(None, "job", "list")
+            check("mTLS: no client certificate refused", r.returncode != 0, r.stderr)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)

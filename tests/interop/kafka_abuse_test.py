@@ -85,6 +85,12 @@ def main():
 
             ok, err = served()
             check("kcat SCRAM-SHA-512 on SASL_PLAINTEXT", ok, err)
+            import re
+            grpc_port = re.search(r'grpc=[^ ]*:(\d+)', open(log_path).read()).group(1)
+            r = subprocess.run([cli, "--server", f"127.0.0.1:{grpc_port}", "user", "list"],
+                               capture_output=True, text=True, timeout=30)
+            check("AdminService refuses without --grpc-auth",
+                  r.returncode != 0 and "needs rtaid --grpc-auth" in r.stderr, r.stderr)
             base = rss_kib(proc.pid)
 
             big = socket.create_connection(("127.0.0.1", port))

@@ -197,11 +197,30 @@ AuthzOutcome AuthorizeTopicAdmin(const auth::Principal& principal, ApiKey key,
   return AuthzOutcome::kAnswered;
 }
 
-bool HasProduceRole(const auth::Principal& p) {
+bool HasRole(const auth::Principal& p, std::string_view prefix) {
   for (const std::string& r : p.roles) {
-    if (r == "admin" || r.starts_with("produce:")) return true;
+    if (r == "admin" || r.starts_with(prefix)) return true;
   }
   return false;
+}
+
+// Consumer-group APIs need some consume role; without one the answer is
+// GROUP_AUTHORIZATION_FAILED (30).
+AuthzOutcome AuthorizeGroupApi(const auth::Principal& principal, ApiKey key,
+                               const StructValue& request, Respond* respond) {
+  if (HasRole(principal, "consume:")) return AuthzOutcome::kProceed;
+  StructValue response = NewMessage(*FindApiSchema(static_cast<int16_t>(key))->response);
+  if (key == ApiKey::kDescribeGroups) {
+    for (const Value& g : request.Array("Groups")) {
+      StructValue& r = response.AddStruct("Groups");
+      r.SetStr("GroupId", g.as_string());
+      r.SetInt("ErrorCode", Code(ErrorCode::kGroupAuthorizationFailed));
+    }
+  } else {
+    response.SetInt("ErrorCode", Code(ErrorCode::kGroupAuthorizationFailed));
+  }
+  (*respond)(std::move(response));
+  return AuthzOutcome::kAnswered;
 }
 
 }  // namespace
@@ -218,8 +237,16 @@ AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key,
     case ApiKey::kCreateTopics:
     case ApiKey::kDeleteTopics:
       return AuthorizeTopicAdmin(principal, key, *request, respond, audit);
+    case ApiKey::kFindCoordinator:
+    case ApiKey::kJoinGroup:
+    case ApiKey::kSyncGroup:
+    case ApiKey::kHeartbeat:
+    case ApiKey::kLeaveGroup:
+    case ApiKey::kDescribeGroups:
+    case ApiKey::kListGroups:
+      return AuthorizeGroupApi(principal, key, *request, respond);
     case ApiKey::kInitProducerId: {
-      if (HasProduceRole(principal)) return AuthzOutcome::kProceed;
+      if (HasRole(principal, "produce:")) return AuthzOutcome::kProceed;
       StructValue response = NewMessage(kInitProducerIdResponse);
       response.SetInt("ErrorCode", Code(ErrorCode::kClusterAuthorizationFailed));
       (*respond)(std::move(response));

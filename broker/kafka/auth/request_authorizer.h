@@ -6,7 +6,10 @@
 //   ListOffsets, Metadata        any role naming the topic
 //   CreateTopics, DeleteTopics   admin (each decision audited)
 //   InitProducerId               any produce role
-//   group membership, DescribeConfigs, ApiVersions, SASL: any principal
+//   FindCoordinator, Join/Sync/Heartbeat/LeaveGroup,
+//   Describe/ListGroups          some consume role (else
+//                                GROUP_AUTHORIZATION_FAILED, 30)
+//   DescribeConfigs, ApiVersions, SASL: any principal
 //   every other API              admin only (MayUseApi: the connection closes)
 // Denied topics are taken out of the request before the handler runs and
 // come back in the response with TOPIC_AUTHORIZATION_FAILED (29); a

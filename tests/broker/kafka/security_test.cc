@@ -237,6 +237,48 @@ TEST_F(SecurityTest, PlainLoginThenAuthorizedProduceAndDeniedTopic) {
             std::string::npos);
 }
 
+TEST_F(SecurityTest, GroupApisNeedAConsumeRoleAndInitProducerIdAProduceRole) {
+  ASSERT_TRUE(principals_
+                  ->Update([](auth::PrincipalStore* s) {
+                    return s->SetUser("writer", "writer-pw", {"produce:orders"},
+                                      auth::SecureRandomBytes());
+                  })
+                  .ok());
+  StartServer();
+  TestSocket s;
+  ASSERT_TRUE(s.Connect(server_->port()));
+  LoginPlain(s, "writer", "writer-pw");
+  StructValue fc = NewMessage(kFindCoordinatorRequest);
+  fc.SetStr("Key", "g1");
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kFindCoordinator, 1, 3, fc)));
+  auto r = ParseResponse(ApiKey::kFindCoordinator, 1, *s.ReadFrame());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->body.Int("ErrorCode"), Code(ErrorCode::kGroupAuthorizationFailed));
+  StructValue dg = NewMessage(kDescribeGroupsRequest);
+  dg.MutableArray("Groups")->emplace_back(std::string("g1"));
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kDescribeGroups, 1, 4, dg)));
+  auto d = ParseResponse(ApiKey::kDescribeGroups, 1, *s.ReadFrame());
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->body.Array("Groups").size(), 1u);
+  EXPECT_EQ(d->body.Array("Groups")[0].as_struct().Int("ErrorCode"),
+            Code(ErrorCode::kGroupAuthorizationFailed));
+  StructValue ip = NewMessage(kInitProducerIdRequest);
+  ip.SetNull("TransactionalId");
+  ip.SetInt("TransactionTimeoutMs", 60000);
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kInitProducerId, 1, 5, ip)));
+  auto i = ParseResponse(ApiKey::kInitProducerId, 1, *s.ReadFrame());
+  ASSERT_TRUE(i.ok());
+  EXPECT_EQ(i->body.Int("ErrorCode"), 0);
+  // alice (consume:orders, produce:orders) may use groups.
+  TestSocket a;
+  ASSERT_TRUE(a.Connect(server_->port()));
+  LoginPlain(a, "alice", "alice-pw");
+  ASSERT_TRUE(a.Send(RequestFrame(ApiKey::kFindCoordinator, 1, 3, fc)));
+  r = ParseResponse(ApiKey::kFindCoordinator, 1, *a.ReadFrame());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->body.Int("ErrorCode"), 0);
+}
+
 TEST_F(SecurityTest, ScramSha256And512LoginsVerifyTheServer) {
   StartServer();
   for (auto m : {auth::ScramMechanism::kSha256, auth::ScramMechanism::kSha512}) {
