@@ -14,10 +14,11 @@ void FromEnv(std::string* field, const char* name) {
 }
 
 absl::StatusOr<std::string> Read(const std::string& path, const char* option) {
-  absl::StatusOr<std::string> text = DefaultFileSystem()->ReadFileToString(path);
+  absl::StatusOr<std::string> text =
+      DefaultFileSystem()->ReadFileToString(path);
   if (!text.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": cannot read '", path, "': ", text.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": cannot read '", path, "': ", text.status().message()));
   }
   return text;
 }
@@ -31,12 +32,13 @@ void SecurityFromEnv(ClientSecurity* s) {
   FromEnv(&s->token, "RTAI_TOKEN");
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
-    const ClientSecurity& s) {
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+MakeChannelCredentials(const ClientSecurity& s) {
   if (s.tls_ca_file.empty()) {
     if (!s.token.empty() || !s.tls_cert_file.empty()) {
       return absl::InvalidArgumentError(
-          "--token and --tls-cert need --tls-ca (credentials are only sent over TLS)");
+          "--token and --tls-cert need --tls-ca (credentials are only sent "
+          "over TLS)");
     }
     return grpc::InsecureChannelCredentials();
   }
@@ -54,7 +56,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
   }
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::SslCredentials(ssl);
   if (!s.token.empty()) {
-    creds = grpc::CompositeChannelCredentials(creds, grpc::AccessTokenCredentials(s.token));
+    creds = grpc::CompositeChannelCredentials(
+        creds, grpc::AccessTokenCredentials(s.token));
   }
   return creds;
 }

@@ -24,7 +24,7 @@ struct ClientSecurity {
 void SecurityFromEnv(ClientSecurity* s);
 
 // kInvalidArgument for a token without TLS or an unreadable file.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
-    const ClientSecurity& s);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+MakeChannelCredentials(const ClientSecurity& s);
 
 }  // namespace rtai::cli

@@ -25,6 +25,7 @@ struct DaemonSecurity {
 // Opens both (creating <data_dir>/security, mode 0700). A principals file
 // that does not parse is an error naming the line. `clock` outlives the
 // result.
-absl::StatusOr<DaemonSecurity> OpenDaemonSecurity(const std::string& data_dir, Clock* clock);
+absl::StatusOr<DaemonSecurity> OpenDaemonSecurity(const std::string& data_dir,
+                                                  Clock* clock);
 
 }  // namespace rtai::cli

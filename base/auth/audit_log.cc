@@ -27,10 +27,14 @@ std::string JsonQuote(std::string_view s, size_t max_bytes) {
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, Clock* clock) {
-  if (absl::Status s = DefaultFileSystem()->CreateDirs(DirName(path)); !s.ok()) return s;
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoToStatus(errno, absl::StrCat("open audit log ", path));
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(
+    const std::string& path, Clock* clock) {
+  if (absl::Status s = DefaultFileSystem()->CreateDirs(DirName(path)); !s.ok())
+    return s;
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return ErrnoToStatus(errno, absl::StrCat("open audit log ", path));
   return std::unique_ptr<AuditLog>(new AuditLog(fd, clock));
 }
 
@@ -38,9 +42,11 @@ AuditLog::~AuditLog() { close(fd_); }
 
 void AuditLog::Record(const Entry& e) {
   const std::string line = absl::StrCat(
-      "{\"ts_ms\":", clock_->NowMillis(), ",\"principal\":", JsonQuote(e.principal),
-      ",\"action\":", JsonQuote(e.action), ",\"resource\":", JsonQuote(e.resource),
-      ",\"decision\":\"", e.allowed ? "allow" : "deny", "\",\"source\":", JsonQuote(e.source),
+      "{\"ts_ms\":", clock_->NowMillis(),
+      ",\"principal\":", JsonQuote(e.principal),
+      ",\"action\":", JsonQuote(e.action),
+      ",\"resource\":", JsonQuote(e.resource), ",\"decision\":\"",
+      e.allowed ? "allow" : "deny", "\",\"source\":", JsonQuote(e.source),
       ",\"detail\":", JsonQuote(e.detail), "}\n");
   absl::MutexLock lock(&mu_);
   const ssize_t n = write(fd_, line.data(), line.size());

@@ -22,7 +22,8 @@ namespace rtai::auth {
 class AuditLog {
  public:
   // Opens (creating, mode 0600) `path` for appending.
-  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path, Clock* clock);
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path,
+                                                        Clock* clock);
   ~AuditLog();
 
   struct Entry {

@@ -21,15 +21,18 @@ std::string_view ActionName(Action action) {
 }
 
 bool TopicMatches(std::string_view pattern, std::string_view topic) {
-  if (pattern.ends_with('*')) return topic.starts_with(pattern.substr(0, pattern.size() - 1));
+  if (pattern.ends_with('*'))
+    return topic.starts_with(pattern.substr(0, pattern.size() - 1));
   return pattern == topic;
 }
 
-bool IsAllowed(const Principal* principal, Action action, std::string_view resource) {
+bool IsAllowed(const Principal* principal, Action action,
+               std::string_view resource) {
   if (principal == nullptr) return false;
   for (const std::string& role : principal->roles) {
     if (role == "admin") return true;
-    if (role == "submit-jobs" && (action == Action::kSubmitJob || action == Action::kViewJobs)) {
+    if (role == "submit-jobs" &&
+        (action == Action::kSubmitJob || action == Action::kViewJobs)) {
       return true;
     }
     const bool produce = role.starts_with("produce:");
@@ -38,7 +41,9 @@ bool IsAllowed(const Principal* principal, Action action, std::string_view resou
     const bool action_matches = action == Action::kDescribeTopic ||
                                 (produce && action == Action::kProduce) ||
                                 (consume && action == Action::kConsume);
-    if (action_matches && TopicMatches(std::string_view(role).substr(8), resource)) return true;
+    if (action_matches &&
+        TopicMatches(std::string_view(role).substr(8), resource))
+      return true;
   }
   return false;
 }

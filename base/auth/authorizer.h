@@ -31,6 +31,7 @@ std::string_view ActionName(Action action);
 bool TopicMatches(std::string_view pattern, std::string_view topic);
 
 // `principal` may be nullptr (unauthenticated): always false.
-bool IsAllowed(const Principal* principal, Action action, std::string_view resource = {});
+bool IsAllowed(const Principal* principal, Action action,
+               std::string_view resource = {});
 
 }  // namespace rtai::auth

@@ -19,10 +19,12 @@ enum class HashAlgorithm { kSha256, kSha512 };
 // Digest size in bytes (32 or 64).
 size_t DigestBytes(HashAlgorithm algorithm);
 std::string Hash(HashAlgorithm algorithm, std::string_view data);
-std::string Hmac(HashAlgorithm algorithm, std::string_view key, std::string_view data);
+std::string Hmac(HashAlgorithm algorithm, std::string_view key,
+                 std::string_view data);
 // PBKDF2 with HMAC-`algorithm` (RFC 8018), output of DigestBytes() bytes.
 // kInvalidArgument when iterations < 1.
-absl::StatusOr<std::string> Pbkdf2(HashAlgorithm algorithm, std::string_view password,
+absl::StatusOr<std::string> Pbkdf2(HashAlgorithm algorithm,
+                                   std::string_view password,
                                    std::string_view salt, int iterations);
 
 std::string Base64Encode(std::string_view data);

@@ -9,8 +9,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "base/auth/string_util.h"
 #include "absl/strings/str_join.h"
+#include "base/auth/string_util.h"
 #include "base/file_system.h"
 
 namespace rtai::auth {
@@ -22,20 +22,23 @@ constexpr size_t kMaxRoles = 256;
 constexpr size_t kMaxTokensPerPrincipal = 16;
 
 bool NameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '@' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' || c == '-';
 }
 
-std::string CredentialLine(std::string_view name, ScramMechanism m, const ScramCredential& c) {
-  return absl::StrCat("scram ", AV(name), " ", AV(MechanismName(m)), " ", c.iterations, " ",
-                      Base64Encode(c.salt), " ", Base64Encode(c.stored_key), " ",
+std::string CredentialLine(std::string_view name, ScramMechanism m,
+                           const ScramCredential& c) {
+  return absl::StrCat("scram ", AV(name), " ", AV(MechanismName(m)), " ",
+                      c.iterations, " ", Base64Encode(c.salt), " ",
+                      Base64Encode(c.stored_key), " ",
                       Base64Encode(c.server_key), "\n");
 }
 
-absl::StatusOr<ScramCredential> ParseCredential(ScramMechanism m,
-                                                const std::vector<std::string_view>& f) {
+absl::StatusOr<ScramCredential> ParseCredential(
+    ScramMechanism m, const std::vector<std::string_view>& f) {
   ScramCredential c;
-  if (!absl::SimpleAtoi(AV(f[3]), &c.iterations) || c.iterations < kScramMinIterations ||
+  if (!absl::SimpleAtoi(AV(f[3]), &c.iterations) ||
+      c.iterations < kScramMinIterations ||
       c.iterations > kScramMaxIterations) {
     return absl::InvalidArgumentError("bad iteration count");
   }
@@ -43,8 +46,8 @@ absl::StatusOr<ScramCredential> ParseCredential(ScramMechanism m,
   absl::StatusOr<std::string> stored = Base64Decode(f[5]);
   absl::StatusOr<std::string> server = Base64Decode(f[6]);
   const size_t digest = DigestBytes(MechanismHash(m));
-  if (!salt.ok() || salt->empty() || !stored.ok() || stored->size() != digest || !server.ok() ||
-      server->size() != digest) {
+  if (!salt.ok() || salt->empty() || !stored.ok() || stored->size() != digest ||
+      !server.ok() || server->size() != digest) {
     return absl::InvalidArgumentError("bad salt or key");
   }
   c.salt = *salt;
@@ -53,7 +56,8 @@ absl::StatusOr<ScramCredential> ParseCredential(ScramMechanism m,
   return c;
 }
 
-absl::Status ParseLine(std::string_view line, std::map<std::string, Principal, std::less<>>* out) {
+absl::Status ParseLine(std::string_view line,
+                       std::map<std::string, Principal, std::less<>>* out) {
   std::vector<std::string_view> f = Split(line, ' ');
   if (f[0] == "principal" && f.size() == 3) {
     if (absl::Status s = ValidatePrincipalName(f[1]); !s.ok()) return s;
@@ -62,20 +66,23 @@ absl::Status ParseLine(std::string_view line, std::map<std::string, Principal, s
     if (f[2] != "-") {
       for (std::string_view role : Split(f[2], ',')) {
         if (absl::Status s = ValidateRole(role); !s.ok()) return s;
-        if (p.roles.size() >= kMaxRoles) return absl::InvalidArgumentError("too many roles");
+        if (p.roles.size() >= kMaxRoles)
+          return absl::InvalidArgumentError("too many roles");
         p.roles.emplace_back(role);
       }
     }
     return absl::OkStatus();
   }
   auto it = f.size() >= 2 ? out->find(f[1]) : out->end();
-  if (it == out->end()) return absl::InvalidArgumentError("unknown or missing principal");
+  if (it == out->end())
+    return absl::InvalidArgumentError("unknown or missing principal");
   if (f[0] == "scram" && f.size() == 7) {
     std::optional<ScramMechanism> m = ParseMechanism(f[2]);
     if (!m) return absl::InvalidArgumentError("unknown SCRAM mechanism");
     absl::StatusOr<ScramCredential> c = ParseCredential(*m, f);
     if (!c.ok()) return c.status();
-    (*m == ScramMechanism::kSha256 ? it->second.scram_sha256 : it->second.scram_sha512) = *c;
+    (*m == ScramMechanism::kSha256 ? it->second.scram_sha256
+                                   : it->second.scram_sha512) = *c;
     return absl::OkStatus();
   }
   if (f[0] == "token" && f.size() == 3 && f[2].size() == 64) {
@@ -91,7 +98,8 @@ absl::Status ParseLine(std::string_view line, std::map<std::string, Principal, s
 }  // namespace
 
 absl::Status ValidatePrincipalName(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes || !std::all_of(name.begin(), name.end(), NameChar)) {
+  if (name.empty() || name.size() > kMaxNameBytes ||
+      !std::all_of(name.begin(), name.end(), NameChar)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "invalid principal name '", AV(name.substr(0, kMaxNameBytes)),
         "': use 1-128 characters of A-Z a-z 0-9 . _ @ -"));
@@ -108,7 +116,8 @@ absl::Status ValidateRole(std::string_view role) {
     const bool ok = pattern.size() <= 249 &&
                     std::all_of(pattern.begin(), pattern.end(),
                                 [](char c) { return NameChar(c) && c != '@'; });
-    if (ok && (!pattern.empty() || role.ends_with('*'))) return absl::OkStatus();
+    if (ok && (!pattern.empty() || role.ends_with('*')))
+      return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
       absl::StrCat("invalid role '", AV(role.substr(0, 300)),
@@ -128,8 +137,8 @@ absl::StatusOr<PrincipalStore> PrincipalStore::Parse(std::string_view text) {
     ++line_no;
     if (line_no == 1) {
       if (line != kHeader) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("principals file: expected header '", AV(kHeader), "'"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "principals file: expected header '", AV(kHeader), "'"));
       }
       continue;
     }
@@ -147,26 +156,32 @@ std::string PrincipalStore::Serialize() const {
   for (const auto& [name, p] : principals_) {
     absl::StrAppend(&out, "principal ", name, " ",
                     p.roles.empty() ? "-" : absl::StrJoin(p.roles, ","), "\n");
-    if (p.scram_sha256) out += CredentialLine(name, ScramMechanism::kSha256, *p.scram_sha256);
-    if (p.scram_sha512) out += CredentialLine(name, ScramMechanism::kSha512, *p.scram_sha512);
-    for (const std::string& t : p.token_hashes) absl::StrAppend(&out, "token ", name, " ", t, "\n");
+    if (p.scram_sha256)
+      out += CredentialLine(name, ScramMechanism::kSha256, *p.scram_sha256);
+    if (p.scram_sha512)
+      out += CredentialLine(name, ScramMechanism::kSha512, *p.scram_sha512);
+    for (const std::string& t : p.token_hashes)
+      absl::StrAppend(&out, "token ", name, " ", t, "\n");
   }
   return out;
 }
 
-absl::Status PrincipalStore::SetUser(std::string_view name, std::string_view password,
+absl::Status PrincipalStore::SetUser(std::string_view name,
+                                     std::string_view password,
                                      const std::vector<std::string>& roles,
-                                     const RandomBytes& random, int iterations) {
+                                     const RandomBytes& random,
+                                     int iterations) {
   if (absl::Status s = ValidatePrincipalName(name); !s.ok()) return s;
   for (const std::string& r : roles) {
     if (absl::Status s = ValidateRole(r); !s.ok()) return s;
   }
-  if (password.empty()) return absl::InvalidArgumentError("password must not be empty");
-  absl::StatusOr<ScramCredential> c256 =
-      MakeScramCredential(ScramMechanism::kSha256, password, random(16), iterations);
+  if (password.empty())
+    return absl::InvalidArgumentError("password must not be empty");
+  absl::StatusOr<ScramCredential> c256 = MakeScramCredential(
+      ScramMechanism::kSha256, password, random(16), iterations);
   if (!c256.ok()) return c256.status();
-  absl::StatusOr<ScramCredential> c512 =
-      MakeScramCredential(ScramMechanism::kSha512, password, random(16), iterations);
+  absl::StatusOr<ScramCredential> c512 = MakeScramCredential(
+      ScramMechanism::kSha512, password, random(16), iterations);
   if (!c512.ok()) return c512.status();
   Principal& p = principals_[std::string(name)];
   p.name = std::string(name);
@@ -176,9 +191,9 @@ absl::Status PrincipalStore::SetUser(std::string_view name, std::string_view pas
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> PrincipalStore::AddToken(std::string_view name,
-                                                     const std::vector<std::string>& roles,
-                                                     const RandomBytes& random) {
+absl::StatusOr<std::string> PrincipalStore::AddToken(
+    std::string_view name, const std::vector<std::string>& roles,
+    const RandomBytes& random) {
   if (absl::Status s = ValidatePrincipalName(name); !s.ok()) return s;
   for (const std::string& r : roles) {
     if (absl::Status s = ValidateRole(r); !s.ok()) return s;
@@ -187,7 +202,8 @@ absl::StatusOr<std::string> PrincipalStore::AddToken(std::string_view name,
   p.name = std::string(name);
   if (!roles.empty()) p.roles = roles;
   if (p.token_hashes.size() >= kMaxTokensPerPrincipal) {
-    return absl::ResourceExhaustedError("too many tokens for this principal; delete it first");
+    return absl::ResourceExhaustedError(
+        "too many tokens for this principal; delete it first");
   }
   std::string token = absl::StrCat("rtai_", HexEncode(random(24)));
   p.token_hashes.push_back(HashToken(token));
@@ -227,15 +243,17 @@ std::vector<const Principal*> PrincipalStore::List() const {
 absl::Status PrincipalFile::LoadLocked() {
   struct stat st {};
   if (stat(path_.c_str(), &st) != 0) {
-    if (errno != ENOENT) return ErrnoToStatus(errno, absl::StrCat("stat ", path_));
+    if (errno != ENOENT)
+      return ErrnoToStatus(errno, absl::StrCat("stat ", path_));
     store_ = std::make_shared<PrincipalStore>();
     stamp_.clear();
     return absl::OkStatus();
   }
-  std::string stamp = absl::StrCat(st.st_ino, ":", st.st_size, ":", st.st_mtim.tv_sec, ".",
-                                   st.st_mtim.tv_nsec);
+  std::string stamp = absl::StrCat(st.st_ino, ":", st.st_size, ":",
+                                   st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec);
   if (stamp == stamp_) return absl::OkStatus();
-  absl::StatusOr<std::string> text = DefaultFileSystem()->ReadFileToString(path_);
+  absl::StatusOr<std::string> text =
+      DefaultFileSystem()->ReadFileToString(path_);
   if (!text.ok()) return text.status();
   absl::StatusOr<PrincipalStore> parsed = PrincipalStore::Parse(*text);
   if (!parsed.ok()) return parsed.status();
@@ -254,7 +272,8 @@ std::shared_ptr<const PrincipalStore> PrincipalFile::Get() const {
   return store_;
 }
 
-absl::Status PrincipalFile::Update(const std::function<absl::Status(PrincipalStore*)>& edit) {
+absl::Status PrincipalFile::Update(
+    const std::function<absl::Status(PrincipalStore*)>& edit) {
   absl::MutexLock lock(&mu_);
   const std::string dir = DirName(path_);
   if (absl::Status s = DefaultFileSystem()->CreateDirs(dir); !s.ok()) return s;
@@ -263,11 +282,13 @@ absl::Status PrincipalFile::Update(const std::function<absl::Status(PrincipalSto
   const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoToStatus(errno, absl::StrCat("open ", lock_path));
   absl::Status status;
-  if (flock(fd, LOCK_EX) != 0) status = ErrnoToStatus(errno, absl::StrCat("flock ", lock_path));
+  if (flock(fd, LOCK_EX) != 0)
+    status = ErrnoToStatus(errno, absl::StrCat("flock ", lock_path));
   if (status.ok()) status = LoadLocked();
   PrincipalStore next = *store_;
   if (status.ok()) status = edit(&next);
-  if (status.ok()) status = DefaultFileSystem()->WriteFileAtomically(path_, next.Serialize());
+  if (status.ok())
+    status = DefaultFileSystem()->WriteFileAtomically(path_, next.Serialize());
   if (status.ok()) {
     chmod(path_.c_str(), 0600);
     store_ = std::make_shared<PrincipalStore>(std::move(next));

@@ -50,11 +50,13 @@ class PrincipalStore {
   // Creates or replaces `name`'s password credentials (both SCRAM
   // mechanisms, fresh salts from `random`) and roles.
   absl::Status SetUser(std::string_view name, std::string_view password,
-                       const std::vector<std::string>& roles, const RandomBytes& random,
+                       const std::vector<std::string>& roles,
+                       const RandomBytes& random,
                        int iterations = kScramMinIterations);
   // Adds a new bearer token for `name` (created with `roles` if missing);
   // returns the token, shown once.
-  absl::StatusOr<std::string> AddToken(std::string_view name, const std::vector<std::string>& roles,
+  absl::StatusOr<std::string> AddToken(std::string_view name,
+                                       const std::vector<std::string>& roles,
                                        const RandomBytes& random);
   // kNotFound when absent.
   absl::Status Delete(std::string_view name);

@@ -33,7 +33,7 @@ constexpr int kScramMinIterations = 4096;
 constexpr int kScramMaxIterations = 1 << 20;
 
 struct ScramCredential {
-  std::string salt;        // raw bytes
+  std::string salt;  // raw bytes
   int iterations = 0;
   std::string stored_key;  // raw bytes, DigestBytes() long
   std::string server_key;  // raw bytes, DigestBytes() long
@@ -41,8 +41,10 @@ struct ScramCredential {
 
 // Derives the credential of `password`. kInvalidArgument when iterations
 // are outside [kScramMinIterations, kScramMaxIterations] or salt is empty.
-absl::StatusOr<ScramCredential> MakeScramCredential(ScramMechanism m, std::string_view password,
-                                                    std::string_view salt, int iterations);
+absl::StatusOr<ScramCredential> MakeScramCredential(ScramMechanism m,
+                                                    std::string_view password,
+                                                    std::string_view salt,
+                                                    int iterations);
 
 // True when `password` matches `credential` (used by SASL/PLAIN).
 bool VerifyPassword(ScramMechanism m, const ScramCredential& credential,
@@ -56,10 +58,12 @@ bool VerifyPassword(ScramMechanism m, const ScramCredential& credential,
 // Not thread-safe; one per connection.
 class ScramServer {
  public:
-  using Lookup = std::function<std::optional<ScramCredential>(std::string_view user)>;
+  using Lookup =
+      std::function<std::optional<ScramCredential>(std::string_view user)>;
   // `make_nonce` returns the server's printable nonce part (no ','); tests
   // pass a fixed one.
-  ScramServer(ScramMechanism m, Lookup lookup, std::function<std::string()> make_nonce);
+  ScramServer(ScramMechanism m, Lookup lookup,
+              std::function<std::string()> make_nonce);
 
   absl::StatusOr<std::string> ClientFirst(std::string_view message);
   absl::StatusOr<std::string> ClientFinal(std::string_view message);

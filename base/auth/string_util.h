@@ -10,7 +10,9 @@
 
 namespace rtai::auth {
 
-inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline absl::string_view AV(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 // Splits on every `sep` (empty pieces kept).
 inline std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -18,8 +20,9 @@ inline std::vector<std::string_view> Split(std::string_view s, char sep) {
   size_t start = 0;
   while (true) {
     const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos
-                                                               : at - start));
+    out.push_back(s.substr(start, at == std::string_view::npos
+                                      ? std::string_view::npos
+                                      : at - start));
     if (at == std::string_view::npos) return out;
     start = at + 1;
   }

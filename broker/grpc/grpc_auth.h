@@ -50,14 +50,14 @@ struct GrpcSecurityOptions {
 // Insecure credentials when TLS is off; else TLS credentials (with the
 // auth processor installed when auth_enabled). kInvalidArgument naming an
 // unreadable file.
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeGrpcServerCredentials(
-    const GrpcSecurityOptions& options);
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>>
+MakeGrpcServerCredentials(const GrpcSecurityOptions& options);
 
 // Whether the caller of `ctx` may perform `action` on `topic`. OK when
 // `enforce` is false (authentication off); PERMISSION_DENIED otherwise
 // unless the authenticated principal's roles allow it.
-grpc::Status CheckTopicAccess(const grpc::ServerContextBase* ctx, bool enforce, auth::Action action,
-                              const std::string& topic);
+grpc::Status CheckTopicAccess(const grpc::ServerContextBase* ctx, bool enforce,
+                              auth::Action action, const std::string& topic);
 
 // The action a full method name ("/rtai.job.JobService/SubmitJob") needs;
 // nullopt for BrokerService data calls checked per topic by the service.

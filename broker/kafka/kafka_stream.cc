@@ -13,7 +13,8 @@ std::string KafkaStream::PeerCommonName() {
   X509_NAME* subject = X509_get_subject_name(cert);
   const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
   if (at >= 0) {
-    ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
+    ASN1_STRING* data =
+        X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at));
     cn.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(data)),
               static_cast<size_t>(ASN1_STRING_length(data)));
   }
@@ -24,7 +25,8 @@ std::string KafkaStream::PeerCommonName() {
 std::string KafkaStream::VerifyError() {
   if (!tls_) return "";
   const long result = SSL_get_verify_result(tls_->native_handle());
-  return result == X509_V_OK ? std::string() : X509_verify_cert_error_string(result);
+  return result == X509_V_OK ? std::string()
+                             : X509_verify_cert_error_string(result);
 }
 
 std::string KafkaStream::PeerAddress() {

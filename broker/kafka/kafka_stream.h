@@ -8,14 +8,13 @@
 // Thread safety: like an Asio socket — one outstanding read and one
 // outstanding write, from the connection's strand.
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 
 namespace rtai::kafka {
 
@@ -36,18 +35,21 @@ class KafkaStream {
 
   template <typename Buffers, typename Handler>
   void async_read_some(const Buffers& buffers, Handler&& handler) {
-    if (tls_) return tls_->async_read_some(buffers, std::forward<Handler>(handler));
+    if (tls_)
+      return tls_->async_read_some(buffers, std::forward<Handler>(handler));
     tcp_->async_read_some(buffers, std::forward<Handler>(handler));
   }
   template <typename Buffers, typename Handler>
   void async_write_some(const Buffers& buffers, Handler&& handler) {
-    if (tls_) return tls_->async_write_some(buffers, std::forward<Handler>(handler));
+    if (tls_)
+      return tls_->async_write_some(buffers, std::forward<Handler>(handler));
     tcp_->async_write_some(buffers, std::forward<Handler>(handler));
   }
   // Server side of the TLS handshake (TLS streams only).
   template <typename Handler>
   void async_handshake(Handler&& handler) {
-    tls_->async_handshake(boost::asio::ssl::stream_base::server, std::forward<Handler>(handler));
+    tls_->async_handshake(boost::asio::ssl::stream_base::server,
+                          std::forward<Handler>(handler));
   }
 
   // The client certificate's subject CN after a verified handshake, or "".

@@ -31,13 +31,17 @@ constexpr FieldSpec kSaslAuthenticateResponseFields[] = {
 
 }  // namespace
 
-const MessageSpec kSaslHandshakeRequest{"SaslHandshakeRequest", 17, Between(0, 1), kNoVersions,
+const MessageSpec kSaslHandshakeRequest{"SaslHandshakeRequest", 17,
+                                        Between(0, 1), kNoVersions,
                                         kSaslHandshakeRequestFields};
-const MessageSpec kSaslHandshakeResponse{"SaslHandshakeResponse", 17, Between(0, 1), kNoVersions,
+const MessageSpec kSaslHandshakeResponse{"SaslHandshakeResponse", 17,
+                                         Between(0, 1), kNoVersions,
                                          kSaslHandshakeResponseFields};
-const MessageSpec kSaslAuthenticateRequest{"SaslAuthenticateRequest", 36, Between(0, 2), From(2),
+const MessageSpec kSaslAuthenticateRequest{"SaslAuthenticateRequest", 36,
+                                           Between(0, 2), From(2),
                                            kSaslAuthenticateRequestFields};
-const MessageSpec kSaslAuthenticateResponse{"SaslAuthenticateResponse", 36, Between(0, 2),
-                                            From(2), kSaslAuthenticateResponseFields};
+const MessageSpec kSaslAuthenticateResponse{"SaslAuthenticateResponse", 36,
+                                            Between(0, 2), From(2),
+                                            kSaslAuthenticateResponseFields};
 
 }  // namespace rtai::kafka

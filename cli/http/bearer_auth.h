@@ -17,7 +17,7 @@
 
 namespace rtai::cli {
 
-std::function<std::optional<HttpResponse>(const HttpRequest&)> MakeBearerAuthorizer(
-    auth::PrincipalFile* principals, auth::AuditLog* audit);
+std::function<std::optional<HttpResponse>(const HttpRequest&)>
+MakeBearerAuthorizer(auth::PrincipalFile* principals, auth::AuditLog* audit);
 
 }  // namespace rtai::cli

@@ -28,12 +28,14 @@ constexpr char kGraph[] = R"({
 
 std::string Graph(const std::string& src_extra, const std::string& sink_op,
                   const std::string& sink_extra) {
-  return absl::StrReplaceAll(
-      kGraph, {{"SRC_EXTRA", src_extra}, {"SINK_OP", sink_op}, {"SINK_EXTRA", sink_extra}});
+  return absl::StrReplaceAll(kGraph, {{"SRC_EXTRA", src_extra},
+                                      {"SINK_OP", sink_op},
+                                      {"SINK_EXTRA", sink_extra}});
 }
 
 TEST(JobGraphPathsTest, ControlGraphIsValid) {
-  auto ok = engine::graph::ParseAndValidateJobGraph(Graph("", "broker_sink", ""));
+  auto ok =
+      engine::graph::ParseAndValidateJobGraph(Graph("", "broker_sink", ""));
   ASSERT_TRUE(ok.ok()) << ok.status();
 }
 
@@ -41,23 +43,29 @@ TEST(JobGraphPathsTest, GraphNamingAServerPathIsRejected) {
   struct Case {
     std::string src_extra, sink_op, sink_extra, expect;
   } cases[] = {
-      {R"(, "path": "/etc/passwd")", "broker_sink", "", "unknown config field `path`"},
-      {"", "broker_sink", R"(, "file": "/tmp/out.json")", "unknown config field `file`"},
-      {R"(, "checkpoint_dir": "/var/lib")", "broker_sink", "", "checkpoint_dir"},
+      {R"(, "path": "/etc/passwd")", "broker_sink", "",
+       "unknown config field `path`"},
+      {"", "broker_sink", R"(, "file": "/tmp/out.json")",
+       "unknown config field `file`"},
+      {R"(, "checkpoint_dir": "/var/lib")", "broker_sink", "",
+       "checkpoint_dir"},
       {"", "file_sink", R"(, "path": "/tmp/x")", "file_sink"},
   };
   for (const Case& c : cases) {
-    auto r = engine::graph::ParseAndValidateJobGraph(Graph(c.src_extra, c.sink_op, c.sink_extra));
+    auto r = engine::graph::ParseAndValidateJobGraph(
+        Graph(c.src_extra, c.sink_op, c.sink_extra));
     ASSERT_FALSE(r.ok()) << c.src_extra << c.sink_op << c.sink_extra;
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_NE(std::string(r.status().message()).find(c.expect), std::string::npos)
+    EXPECT_NE(std::string(r.status().message()).find(c.expect),
+              std::string::npos)
         << r.status();
   }
 }
 
 TEST(JobGraphPathsTest, ModelReferencesAreNamesNotPaths) {
-  for (const char* bad : {"/etc/passwd", "../../etc/passwd", "models/blobs/abc", "./m", "m/../x",
-                          "C:\\model", "~/model", "file:///etc/passwd"}) {
+  for (const char* bad :
+       {"/etc/passwd", "../../etc/passwd", "models/blobs/abc", "./m", "m/../x",
+        "C:\\model", "~/model", "file:///etc/passwd"}) {
     EXPECT_FALSE(ml::ParseModelRef(bad).ok()) << bad;
   }
   EXPECT_TRUE(ml::ParseModelRef("fraud@3").ok());

@@ -26,16 +26,21 @@ namespace rtai::kafka {
 class ConnectionSession {
  public:
   // `tls_principal`: the client certificate's CN under mutual TLS, else "".
-  ConnectionSession(const KafkaSecurityOptions* options, LoginThrottle* throttle,
-                    std::string peer_ip, std::string tls_principal, auth::RandomBytes random);
+  ConnectionSession(const KafkaSecurityOptions* options,
+                    LoginThrottle* throttle, std::string peer_ip,
+                    std::string tls_principal, auth::RandomBytes random);
 
   // Whether a request of `api_key` may be processed now: before
   // authentication only ApiVersions, SaslHandshake and SaslAuthenticate.
   bool MayProcess(int16_t api_key) const;
   bool authenticated() const { return principal_.has_value(); }
-  bool authorization_enabled() const { return options_->authentication_enabled(); }
+  bool authorization_enabled() const {
+    return options_->authentication_enabled();
+  }
   // The authenticated principal, or nullptr.
-  const auth::Principal* principal() const { return principal_ ? &*principal_ : nullptr; }
+  const auth::Principal* principal() const {
+    return principal_ ? &*principal_ : nullptr;
+  }
   // Largest request frame accepted at this point of the session.
   int32_t MaxRequestBytes(int32_t authenticated_max) const;
 
@@ -44,7 +49,8 @@ class ConnectionSession {
   // kUnsupportedSaslMechanism or kIllegalSaslState.
   ErrorCode Handshake(std::string_view mechanism, bool raw_tokens);
   std::vector<std::string> mechanisms() const {
-    return options_->sasl_enabled ? options_->sasl_mechanisms : std::vector<std::string>();
+    return options_->sasl_enabled ? options_->sasl_mechanisms
+                                  : std::vector<std::string>();
   }
 
   struct Step {
@@ -55,7 +61,9 @@ class ConnectionSession {
   // One client token (SaslAuthenticate.AuthBytes or a raw v0 frame).
   Step Authenticate(std::string_view token);
   // True after SaslHandshake v0 until the exchange ends.
-  bool expects_raw_token() const { return raw_tokens_ && exchange_ != Exchange::kNone; }
+  bool expects_raw_token() const {
+    return raw_tokens_ && exchange_ != Exchange::kNone;
+  }
 
   // After a failed login: the connection answers after close_delay_ms()
   // and then closes.

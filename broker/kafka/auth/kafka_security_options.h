@@ -28,7 +28,8 @@ struct KafkaSecurityOptions {
   bool sasl_enabled = false;
   // Mechanisms offered, from SCRAM-SHA-256, SCRAM-SHA-512, PLAIN.
   // Default: all three.
-  std::vector<std::string> sasl_mechanisms = {"SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"};
+  std::vector<std::string> sasl_mechanisms = {"SCRAM-SHA-256", "SCRAM-SHA-512",
+                                              "PLAIN"};
   // Users, credentials and roles. Required when authentication is on. Not
   // owned; must outlive the server. Default: nullptr.
   auth::PrincipalFile* principals = nullptr;
@@ -53,7 +54,9 @@ struct KafkaSecurityOptions {
   bool tls_enabled() const { return !tls_cert_file.empty(); }
   // Authentication on: SASL or mutual TLS. Authorization (deny by default,
   // roles from `principals`) is on exactly when authentication is.
-  bool authentication_enabled() const { return sasl_enabled || !tls_client_ca_file.empty(); }
+  bool authentication_enabled() const {
+    return sasl_enabled || !tls_client_ca_file.empty();
+  }
   // kInvalidArgument naming the field.
   absl::Status Validate() const;
 };

@@ -7,7 +7,8 @@ namespace rtai::kafka {
 int64_t LoginThrottle::OnFailure(const std::string& ip) {
   const int64_t now = clock_->NowMillis();
   absl::MutexLock lock(&mu_);
-  if (entries_.size() >= kMaxTracked && !entries_.contains(ip)) entries_.clear();
+  if (entries_.size() >= kMaxTracked && !entries_.contains(ip))
+    entries_.clear();
   Entry& e = entries_[ip];
   if (now - e.last_ms > kForgetAfterMs) e.failures = 0;
   e.failures = std::min(e.failures + 1, 32);

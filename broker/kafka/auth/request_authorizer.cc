@@ -20,7 +20,8 @@ struct TopicLayout {
   const char* topics;
   const char* name;
   const char* partitions;
-  const char* index;  // field of a partition struct; "" when partitions is []int32
+  const char*
+      index;  // field of a partition struct; "" when partitions is []int32
   const char* resp_topics;
   const char* resp_name;
   const char* resp_partitions;
@@ -30,35 +31,57 @@ struct TopicLayout {
 };
 
 const TopicLayout* LayoutFor(ApiKey key) {
-  static const TopicLayout kProduce{"Topics",    "Name",       "Partitions", "PartitionIndex",
-                                    "Responses", "Name",       "Partitions", "PartitionIndex",
-                                    Action::kProduce, &kProduceResponse};
-  static const TopicLayout kFetch{"Topics",    "Name",  "FetchPartitions",    "PartitionIndex",
-                                  "Responses", "Topic", "PartitionResponses", "Partition",
-                                  Action::kConsume, &kFetchResponse};
-  static const TopicLayout kListOffsets{"Topics", "Name", "Partitions", "PartitionIndex",
-                                        "Topics", "Name", "Partitions", "PartitionIndex",
-                                        Action::kDescribeTopic, &kListOffsetsResponse};
-  static const TopicLayout kOffsetCommit{"Topics", "Name", "Partitions", "PartitionIndex",
-                                         "Topics", "Name", "Partitions", "PartitionIndex",
-                                         Action::kConsume, &kOffsetCommitResponse};
-  static const TopicLayout kOffsetFetch{"Topics", "Name", "PartitionIndexes", "",
-                                        "Topics", "Name", "Partitions", "PartitionIndex",
-                                        Action::kConsume, &kOffsetFetchResponse};
+  static const TopicLayout kProduce{
+      "Topics",         "Name",           "Partitions", "PartitionIndex",
+      "Responses",      "Name",           "Partitions", "PartitionIndex",
+      Action::kProduce, &kProduceResponse};
+  static const TopicLayout kFetch{
+      "Topics",         "Name",         "FetchPartitions",    "PartitionIndex",
+      "Responses",      "Topic",        "PartitionResponses", "Partition",
+      Action::kConsume, &kFetchResponse};
+  static const TopicLayout kListOffsets{"Topics",
+                                        "Name",
+                                        "Partitions",
+                                        "PartitionIndex",
+                                        "Topics",
+                                        "Name",
+                                        "Partitions",
+                                        "PartitionIndex",
+                                        Action::kDescribeTopic,
+                                        &kListOffsetsResponse};
+  static const TopicLayout kOffsetCommit{
+      "Topics",         "Name",
+      "Partitions",     "PartitionIndex",
+      "Topics",         "Name",
+      "Partitions",     "PartitionIndex",
+      Action::kConsume, &kOffsetCommitResponse};
+  static const TopicLayout kOffsetFetch{
+      "Topics",           "Name",
+      "PartitionIndexes", "",
+      "Topics",           "Name",
+      "Partitions",       "PartitionIndex",
+      Action::kConsume,   &kOffsetFetchResponse};
   switch (key) {
-    case ApiKey::kProduce: return &kProduce;
-    case ApiKey::kFetch: return &kFetch;
-    case ApiKey::kListOffsets: return &kListOffsets;
-    case ApiKey::kOffsetCommit: return &kOffsetCommit;
-    case ApiKey::kOffsetFetch: return &kOffsetFetch;
-    default: return nullptr;
+    case ApiKey::kProduce:
+      return &kProduce;
+    case ApiKey::kFetch:
+      return &kFetch;
+    case ApiKey::kListOffsets:
+      return &kListOffsets;
+    case ApiKey::kOffsetCommit:
+      return &kOffsetCommit;
+    case ApiKey::kOffsetFetch:
+      return &kOffsetFetch;
+    default:
+      return nullptr;
   }
 }
 
 using Denied = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 
 // Moves the topics `principal` may not touch out of the request.
-Denied TakeDenied(const auth::Principal& principal, const TopicLayout& l, StructValue* request) {
+Denied TakeDenied(const auth::Principal& principal, const TopicLayout& l,
+                  StructValue* request) {
   Denied denied;
   if (request->IsNull(l.topics)) return denied;
   std::vector<Value>* topics = request->MutableArray(l.topics);
@@ -72,7 +95,8 @@ Denied TakeDenied(const auth::Principal& principal, const TopicLayout& l, Struct
     }
     std::vector<int64_t> partitions;
     for (const Value& p : t.Array(l.partitions)) {
-      partitions.push_back(*l.index == '\0' ? p.as_int() : p.as_struct().Int(l.index));
+      partitions.push_back(*l.index == '\0' ? p.as_int()
+                                            : p.as_struct().Int(l.index));
     }
     denied.emplace_back(name, std::move(partitions));
   }
@@ -80,7 +104,8 @@ Denied TakeDenied(const auth::Principal& principal, const TopicLayout& l, Struct
   return denied;
 }
 
-void AddDenied(const TopicLayout& l, const Denied& denied, StructValue* response) {
+void AddDenied(const TopicLayout& l, const Denied& denied,
+               StructValue* response) {
   for (const auto& [name, partitions] : denied) {
     StructValue& t = response->AddStruct(l.resp_topics);
     t.SetStr(l.resp_name, name);
@@ -96,18 +121,21 @@ void AddDenied(const TopicLayout& l, const Denied& denied, StructValue* response
 
 // Response filter for OffsetFetch "all topics" and Metadata: topics the
 // principal may not see are dropped.
-void DropUnauthorized(const auth::Principal& principal, Action action, const char* topics,
-                      const char* name, StructValue* response) {
+void DropUnauthorized(const auth::Principal& principal, Action action,
+                      const char* topics, const char* name,
+                      StructValue* response) {
   std::vector<Value>* all = response->MutableArray(topics);
   std::vector<Value> kept;
   for (Value& v : *all) {
-    if (auth::IsAllowed(&principal, action, v.as_struct().Str(name))) kept.push_back(std::move(v));
+    if (auth::IsAllowed(&principal, action, v.as_struct().Str(name)))
+      kept.push_back(std::move(v));
   }
   *all = std::move(kept);
 }
 
-AuthzOutcome AuthorizeTopics(const auth::Principal& principal, const TopicLayout& l,
-                             StructValue* request, Respond* respond) {
+AuthzOutcome AuthorizeTopics(const auth::Principal& principal,
+                             const TopicLayout& l, StructValue* request,
+                             Respond* respond) {
   const bool all_topics = request->IsNull(l.topics);
   Denied denied = TakeDenied(principal, l, request);
   const bool nothing_left = !all_topics && request->Array(l.topics).empty();
@@ -117,7 +145,8 @@ AuthzOutcome AuthorizeTopics(const auth::Principal& principal, const TopicLayout
   *respond = [l, denied, all_topics, p, inner = std::move(inner)](
                  std::optional<StructValue> response) mutable {
     if (response.has_value()) {
-      if (all_topics) DropUnauthorized(p, l.action, l.resp_topics, l.resp_name, &*response);
+      if (all_topics)
+        DropUnauthorized(p, l.action, l.resp_topics, l.resp_name, &*response);
       AddDenied(l, denied, &*response);
     }
     inner(std::move(response));
@@ -132,8 +161,9 @@ AuthzOutcome AuthorizeTopics(const auth::Principal& principal, const TopicLayout
   return AuthzOutcome::kAnswered;
 }
 
-AuthzOutcome AuthorizeMetadata(const auth::Principal& principal, int16_t version,
-                               StructValue* request, Respond* respond) {
+AuthzOutcome AuthorizeMetadata(const auth::Principal& principal,
+                               int16_t version, StructValue* request,
+                               Respond* respond) {
   std::vector<std::string> denied;
   if (!request->IsNull("Topics")) {
     std::vector<Value>* topics = request->MutableArray("Topics");
@@ -154,7 +184,8 @@ AuthzOutcome AuthorizeMetadata(const auth::Principal& principal, int16_t version
   }
   const auth::Principal p = principal;
   Respond inner = std::move(*respond);
-  *respond = [p, denied, inner = std::move(inner)](std::optional<StructValue> response) mutable {
+  *respond = [p, denied, inner = std::move(inner)](
+                 std::optional<StructValue> response) mutable {
     if (response.has_value()) {
       DropUnauthorized(p, Action::kDescribeTopic, "Topics", "Name", &*response);
       for (const std::string& name : denied) {
@@ -175,19 +206,22 @@ AuthzOutcome AuthorizeTopicAdmin(const auth::Principal& principal, ApiKey key,
   const bool create = key == ApiKey::kCreateTopics;
   std::vector<std::string> names;
   if (create) {
-    for (const Value& t : request.Array("Topics")) names.push_back(t.as_struct().Str("Name"));
+    for (const Value& t : request.Array("Topics"))
+      names.push_back(t.as_struct().Str("Name"));
   } else {
-    for (const Value& t : request.Array("TopicNames")) names.push_back(t.as_string());
+    for (const Value& t : request.Array("TopicNames"))
+      names.push_back(t.as_string());
   }
   const bool allowed = auth::IsAllowed(&principal, Action::kAdmin);
   if (audit != nullptr) {
     for (const std::string& name : names) {
-      audit->Record({principal.name, create ? "create-topic" : "delete-topic", name, allowed,
-                     "kafka", ""});
+      audit->Record({principal.name, create ? "create-topic" : "delete-topic",
+                     name, allowed, "kafka", ""});
     }
   }
   if (allowed) return AuthzOutcome::kProceed;
-  StructValue response = NewMessage(create ? kCreateTopicsResponse : kDeleteTopicsResponse);
+  StructValue response =
+      NewMessage(create ? kCreateTopicsResponse : kDeleteTopicsResponse);
   for (const std::string& name : names) {
     StructValue& r = response.AddStruct(create ? "Topics" : "Responses");
     r.SetStr("Name", name);
@@ -209,7 +243,8 @@ bool HasRole(const auth::Principal& p, std::string_view prefix) {
 AuthzOutcome AuthorizeGroupApi(const auth::Principal& principal, ApiKey key,
                                const StructValue& request, Respond* respond) {
   if (HasRole(principal, "consume:")) return AuthzOutcome::kProceed;
-  StructValue response = NewMessage(*FindApiSchema(static_cast<int16_t>(key))->response);
+  StructValue response =
+      NewMessage(*FindApiSchema(static_cast<int16_t>(key))->response);
   if (key == ApiKey::kDescribeGroups) {
     for (const Value& g : request.Array("Groups")) {
       StructValue& r = response.AddStruct("Groups");
@@ -225,8 +260,9 @@ AuthzOutcome AuthorizeGroupApi(const auth::Principal& principal, ApiKey key,
 
 }  // namespace
 
-AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key, int16_t version,
-                              StructValue* request, Respond* respond, auth::AuditLog* audit) {
+AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key,
+                              int16_t version, StructValue* request,
+                              Respond* respond, auth::AuditLog* audit) {
   const ApiKey key = static_cast<ApiKey>(api_key);
   if (const TopicLayout* layout = LayoutFor(key)) {
     return AuthorizeTopics(principal, *layout, request, respond);
@@ -248,7 +284,8 @@ AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key,
     case ApiKey::kInitProducerId: {
       if (HasRole(principal, "produce:")) return AuthzOutcome::kProceed;
       StructValue response = NewMessage(kInitProducerIdResponse);
-      response.SetInt("ErrorCode", Code(ErrorCode::kClusterAuthorizationFailed));
+      response.SetInt("ErrorCode",
+                      Code(ErrorCode::kClusterAuthorizationFailed));
       (*respond)(std::move(response));
       return AuthzOutcome::kAnswered;
     }

@@ -36,7 +36,8 @@ enum class AuthzOutcome {
 bool MayUseApi(const auth::Principal& principal, int16_t api_key);
 
 // `audit` may be nullptr.
-AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key, int16_t version,
-                              StructValue* request, Respond* respond, auth::AuditLog* audit);
+AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key,
+                              int16_t version, StructValue* request,
+                              Respond* respond, auth::AuditLog* audit);
 
 }  // namespace rtai::kafka

@@ -10,14 +10,16 @@
 namespace rtai::kafka {
 namespace {
 
-void HandleSaslAuthenticate(const HandlerContext& ctx, StructValue request, Respond respond) {
+void HandleSaslAuthenticate(const HandlerContext& ctx, StructValue request,
+                            Respond respond) {
   StructValue response = NewMessage(kSaslAuthenticateResponse);
   if (ctx.session == nullptr) {
     response.SetInt("ErrorCode", Code(ErrorCode::kIllegalSaslState));
     response.SetStr("ErrorMessage", "SASL is not enabled on this listener");
     return respond(std::move(response));
   }
-  ConnectionSession::Step step = ctx.session->Authenticate(request.Str("AuthBytes"));
+  ConnectionSession::Step step =
+      ctx.session->Authenticate(request.Str("AuthBytes"));
   response.SetInt("ErrorCode", Code(step.error));
   if (step.error == ErrorCode::kNone) {
     response.SetNull("ErrorMessage");
@@ -30,7 +32,7 @@ void HandleSaslAuthenticate(const HandlerContext& ctx, StructValue request, Resp
 
 }  // namespace
 
-const HandlerSpec kSaslAuthenticateHandler{ApiKey::kSaslAuthenticate, 0, 2, false,
-                                           &HandleSaslAuthenticate};
+const HandlerSpec kSaslAuthenticateHandler{ApiKey::kSaslAuthenticate, 0, 2,
+                                           false, &HandleSaslAuthenticate};
 
 }  // namespace rtai::kafka

@@ -31,8 +31,12 @@ std::string TempDir() {
 TEST(PrincipalStoreTest, RoundTripsThroughTextWithoutPasswords) {
   PrincipalStore store;
   RandomBytes random = CountingBytes();
-  ASSERT_TRUE(store.SetUser("alice", "s3cret-pw", {"produce:orders", "consume:*"}, random).ok());
-  absl::StatusOr<std::string> token = store.AddToken("ci-bot", {"submit-jobs"}, random);
+  ASSERT_TRUE(store
+                  .SetUser("alice", "s3cret-pw",
+                           {"produce:orders", "consume:*"}, random)
+                  .ok());
+  absl::StatusOr<std::string> token =
+      store.AddToken("ci-bot", {"submit-jobs"}, random);
   ASSERT_TRUE(token.ok());
   const std::string text = store.Serialize();
   EXPECT_EQ(text.find("s3cret-pw"), std::string::npos);
@@ -43,8 +47,10 @@ TEST(PrincipalStoreTest, RoundTripsThroughTextWithoutPasswords) {
   const Principal* alice = back->Find("alice");
   ASSERT_NE(alice, nullptr);
   ASSERT_TRUE(alice->scram_sha512.has_value());
-  EXPECT_TRUE(VerifyPassword(ScramMechanism::kSha256, *alice->scram_sha256, "s3cret-pw"));
-  EXPECT_TRUE(VerifyPassword(ScramMechanism::kSha512, *alice->scram_sha512, "s3cret-pw"));
+  EXPECT_TRUE(VerifyPassword(ScramMechanism::kSha256, *alice->scram_sha256,
+                             "s3cret-pw"));
+  EXPECT_TRUE(VerifyPassword(ScramMechanism::kSha512, *alice->scram_sha512,
+                             "s3cret-pw"));
   EXPECT_NE(alice->scram_sha256->salt, alice->scram_sha512->salt);
   const Principal* bot = back->FindByToken(*token);
   ASSERT_NE(bot, nullptr);
@@ -70,20 +76,25 @@ TEST(PrincipalStoreTest, RejectsBadNamesRolesAndCorruptFiles) {
       "not a header\n",
       "rtai-principals 1\nprincipal bob\n",
       "rtai-principals 1\nscram bob SCRAM-SHA-256 4096 AAAA AAAA AAAA\n",
-      "rtai-principals 1\nprincipal bob -\nscram bob SCRAM-SHA-1 4096 AAAA AAAA AAAA\n",
-      "rtai-principals 1\nprincipal bob -\nscram bob SCRAM-SHA-256 10 AAAA AAAA AAAA\n",
-      "rtai-principals 1\nprincipal bob -\nscram bob SCRAM-SHA-256 4096 AAAA AAAA AAAA\n",
+      "rtai-principals 1\nprincipal bob -\nscram bob SCRAM-SHA-1 4096 AAAA "
+      "AAAA AAAA\n",
+      "rtai-principals 1\nprincipal bob -\nscram bob SCRAM-SHA-256 10 AAAA "
+      "AAAA AAAA\n",
+      "rtai-principals 1\nprincipal bob -\nscram bob SCRAM-SHA-256 4096 AAAA "
+      "AAAA AAAA\n",
       "rtai-principals 1\nprincipal bob -\ntoken bob abc\n",
       "rtai-principals 1\nprincipal bob superuser\n",
   };
   for (const char* text : corrupt) {
-    EXPECT_EQ(PrincipalStore::Parse(text).status().code(), absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(PrincipalStore::Parse(text).status().code(),
+              absl::StatusCode::kInvalidArgument)
         << text;
   }
   EXPECT_TRUE(PrincipalStore::Parse("").ok());
 }
 
-TEST(PrincipalFileTest, UpdateIsSeenByAnotherInstanceAndBadRewriteKeepsOldContents) {
+TEST(PrincipalFileTest,
+     UpdateIsSeenByAnotherInstanceAndBadRewriteKeepsOldContents) {
   const std::string path = JoinPath(TempDir(), "security/principals");
   PrincipalFile writer(path);
   PrincipalFile reader(path);
@@ -98,14 +109,19 @@ TEST(PrincipalFileTest, UpdateIsSeenByAnotherInstanceAndBadRewriteKeepsOldConten
   ASSERT_TRUE(reader.Refresh().ok());
   ASSERT_NE(reader.Get()->Find("alice"), nullptr);
   // A failing edit writes nothing.
-  EXPECT_FALSE(writer.Update([](PrincipalStore* s) { return s->Delete("nobody"); }).ok());
-  ASSERT_TRUE(writer.Update([](PrincipalStore* s) { return s->Delete("alice"); }).ok());
+  EXPECT_FALSE(
+      writer.Update([](PrincipalStore* s) { return s->Delete("nobody"); })
+          .ok());
+  ASSERT_TRUE(
+      writer.Update([](PrincipalStore* s) { return s->Delete("alice"); }).ok());
   ASSERT_TRUE(reader.Refresh().ok());
   EXPECT_EQ(reader.Get()->Find("alice"), nullptr);
   // A corrupt file on disk: Refresh reports it and keeps the last good store.
-  ASSERT_TRUE(writer.Update([&](PrincipalStore* s) {
-                      return s->SetUser("carol", "pw", {}, random);
-                    }).ok());
+  ASSERT_TRUE(writer
+                  .Update([&](PrincipalStore* s) {
+                    return s->SetUser("carol", "pw", {}, random);
+                  })
+                  .ok());
   ASSERT_TRUE(reader.Refresh().ok());
   ASSERT_TRUE(DefaultFileSystem()->WriteFileAtomically(path, "garbage\n").ok());
   EXPECT_FALSE(reader.Refresh().ok());
@@ -142,19 +158,25 @@ TEST(AuditLogTest, AppendsOneEscapedJsonLinePerDecision) {
   const std::string path = JoinPath(TempDir(), "audit/audit.log");
   FakeClock clock(1234);
   {
-    absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(path, &clock);
+    absl::StatusOr<std::unique_ptr<AuditLog>> log =
+        AuditLog::Open(path, &clock);
     ASSERT_TRUE(log.ok()) << log.status();
     (*log)->Record({"alice", "submit-job", "job \"x\"\n", true, "grpc", ""});
   }
   absl::StatusOr<std::unique_ptr<AuditLog>> log = AuditLog::Open(path, &clock);
   ASSERT_TRUE(log.ok());
-  (*log)->Record({"", "admin", std::string(2000, 'r'), false, "http", "no token"});
-  absl::StatusOr<std::string> text = DefaultFileSystem()->ReadFileToString(path);
+  (*log)->Record(
+      {"", "admin", std::string(2000, 'r'), false, "http", "no token"});
+  absl::StatusOr<std::string> text =
+      DefaultFileSystem()->ReadFileToString(path);
   ASSERT_TRUE(text.ok());
   const size_t nl = text->find('\n');
   EXPECT_EQ(text->substr(0, nl),
-            "{\"ts_ms\":1234,\"principal\":\"alice\",\"action\":\"submit-job\",\"resource\":"
-            "\"job \\\"x\\\"\\u000a\",\"decision\":\"allow\",\"source\":\"grpc\",\"detail\":\"\"}");
+            "{\"ts_ms\":1234,\"principal\":\"alice\",\"action\":\"submit-job\","
+            "\"resource\":"
+            "\"job "
+            "\\\"x\\\"\\u000a\",\"decision\":\"allow\",\"source\":\"grpc\","
+            "\"detail\":\"\"}");
   const std::string second = text->substr(nl + 1);
   EXPECT_NE(second.find("\"decision\":\"deny\""), std::string::npos);
   EXPECT_LT(second.size(), 700u);  // resource truncated to 512 bytes

@@ -9,11 +9,13 @@ namespace {
 constexpr char kClientFirst[] = "n,,n=user,r=rOprNGfwEbeRWgbNEkqO";
 constexpr char kServerNonce[] = "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
 constexpr char kServerFirst[] =
-    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s="
+    "W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
 constexpr char kClientFinal[] =
     "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
     "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
-constexpr char kServerFinal[] = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
+constexpr char kServerFinal[] =
+    "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
 
 ScramCredential Rfc7677Credential() {
   absl::StatusOr<std::string> salt = Base64Decode("W22ZaJ0SNY7soEsUEjb6gQ==");
@@ -47,7 +49,8 @@ TEST(ScramTest, Rfc7677ExchangeProducesTheRfcMessages) {
 
 TEST(ScramTest, WrongPasswordIsUnauthenticated) {
   absl::StatusOr<std::string> salt = Base64Decode("W22ZaJ0SNY7soEsUEjb6gQ==");
-  auto other = MakeScramCredential(ScramMechanism::kSha256, "pencil2", *salt, 4096);
+  auto other =
+      MakeScramCredential(ScramMechanism::kSha256, "pencil2", *salt, 4096);
   ScramServer server = MakeServer(*other);
   ASSERT_TRUE(server.ClientFirst(kClientFirst).ok());
   absl::StatusOr<std::string> final_message = server.ClientFinal(kClientFinal);
@@ -62,8 +65,8 @@ TEST(ScramTest, UnknownUserLooksLikeAKnownOneUntilTheProof) {
   EXPECT_TRUE(first->find(",s=") != std::string::npos);
   EXPECT_TRUE(first->find(",i=4096") != std::string::npos);
   const std::string nonce = first->substr(2, first->find(',') - 2);
-  absl::StatusOr<std::string> final_message =
-      server.ClientFinal("c=biws,r=" + nonce + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+  absl::StatusOr<std::string> final_message = server.ClientFinal(
+      "c=biws,r=" + nonce + ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
   EXPECT_EQ(final_message.status().code(), absl::StatusCode::kUnauthenticated);
 }
 
@@ -87,14 +90,24 @@ TEST(ScramTest, MalformedAndHostileMessagesAreRejected) {
   ScramServer big = MakeServer(Rfc7677Credential());
   EXPECT_FALSE(big.ClientFirst("n,,n=user,r=" + std::string(100000, 'a')).ok());
 
-  const std::string bad_final[] = {
-      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",  // no proof
-      "c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
-      "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",  // binding "y,,"
-      "c=biws,r=rOprNGfwEbeRWgbNEkqOWRONG,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=!!!!",
-      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=AAAA",  // short proof
-  };
+  const std::
+      string
+          bad_final
+              [] =
+                  {
+                      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)"
+                      "hNlF$k0",  // no proof
+                      "c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)"
+                      "hNlF$k0,"
+                      "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",  // binding
+                                                                         // "y,,"
+                      "c=biws,r=rOprNGfwEbeRWgbNEkqOWRONG,p=dHzbZapWIk4jUhN+"
+                      "Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+                      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)"
+                      "hNlF$k0,p=!!!!",
+                      "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)"
+                      "hNlF$k0,p=AAAA",  // short proof
+                  };
   for (const std::string& m : bad_final) {
     ScramServer server = MakeServer(Rfc7677Credential());
     ASSERT_TRUE(server.ClientFirst(kClientFirst).ok());
@@ -110,13 +123,17 @@ TEST(ScramTest, AcceptsLibrdkafkaDoubledClientNonce) {
   ScramServer server = MakeServer(c);
   ASSERT_TRUE(server.ClientFirst(kClientFirst).ok());
   const std::string without_proof =
-      "c=biws,r=rOprNGfwEbeRWgbNEkqOrOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+      "c=biws,r=rOprNGfwEbeRWgbNEkqOrOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)"
+      "hNlF$k0";
   const std::string auth_message =
-      std::string("n=user,r=rOprNGfwEbeRWgbNEkqO,") + kServerFirst + "," + without_proof;
+      std::string("n=user,r=rOprNGfwEbeRWgbNEkqO,") + kServerFirst + "," +
+      without_proof;
   const std::string salted =
       *Pbkdf2(HashAlgorithm::kSha256, "pencil", c.salt, c.iterations);
-  const std::string client_key = Hmac(HashAlgorithm::kSha256, salted, "Client Key");
-  const std::string signature = Hmac(HashAlgorithm::kSha256, c.stored_key, auth_message);
+  const std::string client_key =
+      Hmac(HashAlgorithm::kSha256, salted, "Client Key");
+  const std::string signature =
+      Hmac(HashAlgorithm::kSha256, c.stored_key, auth_message);
   std::string proof = client_key;
   for (size_t i = 0; i < proof.size(); ++i) proof[i] ^= signature[i];
   absl::StatusOr<std::string> final_message =
@@ -137,8 +154,10 @@ TEST(ScramTest, VerifyPasswordAndIterationBounds) {
   EXPECT_TRUE(VerifyPassword(ScramMechanism::kSha256, c, "pencil"));
   EXPECT_FALSE(VerifyPassword(ScramMechanism::kSha256, c, "pencil "));
   EXPECT_FALSE(VerifyPassword(ScramMechanism::kSha512, c, "pencil"));
-  EXPECT_FALSE(MakeScramCredential(ScramMechanism::kSha256, "p", "salt", 4095).ok());
-  EXPECT_FALSE(MakeScramCredential(ScramMechanism::kSha256, "p", "", 4096).ok());
+  EXPECT_FALSE(
+      MakeScramCredential(ScramMechanism::kSha256, "p", "salt", 4095).ok());
+  EXPECT_FALSE(
+      MakeScramCredential(ScramMechanism::kSha256, "p", "", 4096).ok());
   auto c512 = MakeScramCredential(ScramMechanism::kSha512, "p", "salt", 4096);
   ASSERT_TRUE(c512.ok());
   EXPECT_EQ(c512->stored_key.size(), 64u);
@@ -146,7 +165,8 @@ TEST(ScramTest, VerifyPasswordAndIterationBounds) {
 }
 
 TEST(CryptoTest, Base64RoundTripAndRejectsGarbage) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff", 2)}) {
+  for (const std::string& s : std::vector<std::string>{
+           "", "a", "ab", "abc", "abcd", std::string("\0\xff", 2)}) {
     absl::StatusOr<std::string> back = Base64Decode(Base64Encode(s));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, s);

@@ -9,10 +9,14 @@ namespace rtai::broker {
 namespace {
 
 TEST(GrpcAuthTest, MethodsMapToActionsAndUnknownMethodsNeedAdmin) {
-  EXPECT_EQ(ActionForMethod("/rtai.job.JobService/SubmitJob"), auth::Action::kSubmitJob);
-  EXPECT_EQ(ActionForMethod("/rtai.job.JobService/ListJobs"), auth::Action::kViewJobs);
-  EXPECT_EQ(ActionForMethod("/rtai.v1.BrokerService/CreateTopic"), auth::Action::kAdmin);
-  EXPECT_EQ(ActionForMethod("/rtai.v1.AdminService/CreateUser"), auth::Action::kAdmin);
+  EXPECT_EQ(ActionForMethod("/rtai.job.JobService/SubmitJob"),
+            auth::Action::kSubmitJob);
+  EXPECT_EQ(ActionForMethod("/rtai.job.JobService/ListJobs"),
+            auth::Action::kViewJobs);
+  EXPECT_EQ(ActionForMethod("/rtai.v1.BrokerService/CreateTopic"),
+            auth::Action::kAdmin);
+  EXPECT_EQ(ActionForMethod("/rtai.v1.AdminService/CreateUser"),
+            auth::Action::kAdmin);
   // Checked per topic by the service.
   EXPECT_EQ(ActionForMethod("/rtai.v1.BrokerService/Produce"), std::nullopt);
   // Anything not in the table, including reflection and health services
@@ -20,11 +24,14 @@ TEST(GrpcAuthTest, MethodsMapToActionsAndUnknownMethodsNeedAdmin) {
   EXPECT_EQ(ActionForMethod("/grpc.reflection.v1alpha.ServerReflection/Info"),
             auth::Action::kAdmin);
   EXPECT_EQ(ActionForMethod(""), auth::Action::kAdmin);
-  EXPECT_EQ(ActionForMethod("/rtai.job.JobService/SubmitJobX"), auth::Action::kAdmin);
+  EXPECT_EQ(ActionForMethod("/rtai.job.JobService/SubmitJobX"),
+            auth::Action::kAdmin);
 }
 
 TEST(GrpcAuthTest, TopicChecksAreOffWithoutAuthentication) {
-  EXPECT_TRUE(CheckTopicAccess(nullptr, /*enforce=*/false, auth::Action::kProduce, "t").ok());
+  EXPECT_TRUE(
+      CheckTopicAccess(nullptr, /*enforce=*/false, auth::Action::kProduce, "t")
+          .ok());
 }
 
 TEST(GrpcAuthTest, OptionsRefuseTokensWithoutTlsAndNameUnreadableFiles) {
@@ -43,8 +50,10 @@ TEST(GrpcAuthTest, OptionsRefuseTokensWithoutTlsAndNameUnreadableFiles) {
   missing.tls_key_file = "/nonexistent/k.pem";
   auto creds = MakeGrpcServerCredentials(missing);
   ASSERT_FALSE(creds.ok());
-  EXPECT_NE(std::string(creds.status().message()).find("/nonexistent/c.pem"), std::string::npos);
-  EXPECT_TRUE(MakeGrpcServerCredentials(GrpcSecurityOptions{}).ok());  // plaintext default
+  EXPECT_NE(std::string(creds.status().message()).find("/nonexistent/c.pem"),
+            std::string::npos);
+  EXPECT_TRUE(MakeGrpcServerCredentials(GrpcSecurityOptions{})
+                  .ok());  // plaintext default
 }
 
 }  // namespace

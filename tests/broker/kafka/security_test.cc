@@ -51,10 +51,13 @@ struct ScramClient {
     server_first = server_first_message;
     const std::string r = server_first.substr(2, server_first.find(',') - 2);
     const size_t s_at = server_first.find(",s=") + 3;
-    const std::string salt_b64 = server_first.substr(s_at, server_first.find(",i=") - s_at);
-    const int iterations = std::stoi(server_first.substr(server_first.find(",i=") + 3));
+    const std::string salt_b64 =
+        server_first.substr(s_at, server_first.find(",i=") - s_at);
+    const int iterations =
+        std::stoi(server_first.substr(server_first.find(",i=") + 3));
     const auth::HashAlgorithm h = auth::MechanismHash(mechanism);
-    salted = *auth::Pbkdf2(h, password, *auth::Base64Decode(salt_b64), iterations);
+    salted =
+        *auth::Pbkdf2(h, password, *auth::Base64Decode(salt_b64), iterations);
     const std::string without_proof = "c=biws,r=" + r;
     auth_message = first_bare + "," + server_first + "," + without_proof;
     const std::string client_key = auth::Hmac(h, salted, "Client Key");
@@ -66,8 +69,8 @@ struct ScramClient {
   }
   std::string ExpectedServerFinal() {
     const auth::HashAlgorithm h = auth::MechanismHash(mechanism);
-    return "v=" + auth::Base64Encode(
-                      auth::Hmac(h, auth::Hmac(h, salted, "Server Key"), auth_message));
+    return "v=" + auth::Base64Encode(auth::Hmac(
+                      h, auth::Hmac(h, salted, "Server Key"), auth_message));
   }
 };
 
@@ -79,7 +82,9 @@ class SourceSocket {
     boost::system::error_code ec;
     socket_.open(ip::tcp::v4(), ec);
     if (!ec) socket_.bind({ip::make_address(source), 0}, ec);
-    if (!ec) socket_.connect({ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
+    if (!ec)
+      socket_.connect(
+          {ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)}, ec);
     return !ec;
   }
   boost::asio::ip::tcp::socket& socket() { return socket_; }
@@ -94,18 +99,20 @@ class SecurityTest : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/rtai_kafka_security_XXXXXX";
     dir_ = mkdtemp(tmpl);
-    principals_ = std::make_unique<auth::PrincipalFile>(JoinPath(dir_, "security/principals"));
+    principals_ = std::make_unique<auth::PrincipalFile>(
+        JoinPath(dir_, "security/principals"));
     ASSERT_TRUE(principals_
                     ->Update([](auth::PrincipalStore* s) {
                       auth::RandomBytes random = auth::SecureRandomBytes();
-                      absl::Status st = s->SetUser("alice", "alice-pw", {"produce:orders",
-                                                                         "consume:orders"},
-                                                   random);
+                      absl::Status st = s->SetUser(
+                          "alice", "alice-pw",
+                          {"produce:orders", "consume:orders"}, random);
                       if (!st.ok()) return st;
                       return s->SetUser("root", "root-pw", {"admin"}, random);
                     })
                     .ok());
-    auto audit = auth::AuditLog::Open(JoinPath(dir_, "audit.log"), SystemClock());
+    auto audit =
+        auth::AuditLog::Open(JoinPath(dir_, "audit.log"), SystemClock());
     ASSERT_TRUE(audit.ok());
     audit_ = *std::move(audit);
     ASSERT_TRUE(broker_.CreateTopic("orders", 1, {}).ok());
@@ -119,12 +126,14 @@ class SecurityTest : public ::testing::Test {
     server_ = std::make_unique<KafkaServer>(&broker_, options);
     ASSERT_TRUE(server_->Start("127.0.0.1:0").ok());
   }
-  static std::string Handshake(int32_t corr, const std::string& mechanism, int16_t v = 1) {
+  static std::string Handshake(int32_t corr, const std::string& mechanism,
+                               int16_t v = 1) {
     StructValue req = NewMessage(kSaslHandshakeRequest);
     req.SetStr("Mechanism", mechanism);
     return RequestFrame(ApiKey::kSaslHandshake, v, corr, req);
   }
-  static std::string Authenticate(int32_t corr, const std::string& bytes, int16_t v = 2) {
+  static std::string Authenticate(int32_t corr, const std::string& bytes,
+                                  int16_t v = 2) {
     StructValue req = NewMessage(kSaslAuthenticateRequest);
     req.SetStr("AuthBytes", bytes);
     return RequestFrame(ApiKey::kSaslAuthenticate, v, corr, req);
@@ -137,15 +146,18 @@ class SecurityTest : public ::testing::Test {
     if (!frame) return NewMessage(kSaslAuthenticateResponse);
     return ParseResponse(ApiKey::kSaslAuthenticate, 2, *frame)->body;
   }
-  void LoginPlain(TestSocket& s, const std::string& user, const std::string& pw) {
+  void LoginPlain(TestSocket& s, const std::string& user,
+                  const std::string& pw) {
     ASSERT_TRUE(s.Send(Handshake(1, "PLAIN")));
     auto hs = ParseResponse(ApiKey::kSaslHandshake, 1, *s.ReadFrame());
     ASSERT_TRUE(hs.ok());
     ASSERT_EQ(hs->body.Int("ErrorCode"), 0);
-    StructValue r = Exchange(s, 2, std::string("\0", 1) + user + std::string("\0", 1) + pw);
+    StructValue r =
+        Exchange(s, 2, std::string("\0", 1) + user + std::string("\0", 1) + pw);
     ASSERT_EQ(r.Int("ErrorCode"), 0) << r.Str("ErrorMessage");
   }
-  static std::string ProduceTo(int32_t corr, const std::vector<std::string>& topics) {
+  static std::string ProduceTo(int32_t corr,
+                               const std::vector<std::string>& topics) {
     StructValue req = NewMessage(kProduceRequest);
     req.SetInt("Acks", 1);
     req.SetInt("TimeoutMs", 1000);
@@ -158,7 +170,9 @@ class SecurityTest : public ::testing::Test {
     }
     return RequestFrame(ApiKey::kProduce, 7, corr, req);
   }
-  std::string AuditText() { return *DefaultFileSystem()->ReadFileToString(JoinPath(dir_, "audit.log")); }
+  std::string AuditText() {
+    return *DefaultFileSystem()->ReadFileToString(JoinPath(dir_, "audit.log"));
+  }
 
   std::string dir_;
   std::unique_ptr<auth::PrincipalFile> principals_;
@@ -171,13 +185,16 @@ TEST_F(SecurityTest, OnlyApiVersionsAndSaslBeforeAuthentication) {
   StartServer();
   TestSocket s;
   ASSERT_TRUE(s.Connect(server_->port()));
-  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kApiVersions, 3, 1, NewMessage(kApiVersionsRequest))));
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kApiVersions, 3, 1,
+                                  NewMessage(kApiVersionsRequest))));
   auto versions = ParseResponse(ApiKey::kApiVersions, 3, *s.ReadFrame());
   ASSERT_TRUE(versions.ok());
   bool has_sasl = false;
-  for (const Value& api : versions->body.Array("ApiKeys")) has_sasl |= api.as_struct().Int("ApiKey") == 36;
+  for (const Value& api : versions->body.Array("ApiKeys"))
+    has_sasl |= api.as_struct().Int("ApiKey") == 36;
   EXPECT_TRUE(has_sasl);
-  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kMetadata, 1, 2, NewMessage(kMetadataRequest))));
+  ASSERT_TRUE(s.Send(
+      RequestFrame(ApiKey::kMetadata, 1, 2, NewMessage(kMetadataRequest))));
   EXPECT_TRUE(s.ClosedByPeer());
 }
 
@@ -191,7 +208,8 @@ TEST_F(SecurityTest, PlainLoginThenAuthorizedProduceAndDeniedTopic) {
   ASSERT_TRUE(r.ok());
   std::map<std::string, int64_t> errors;
   for (const Value& t : r->body.Array("Responses")) {
-    errors[t.as_struct().Str("Name")] = t.as_struct().Array("Partitions")[0].as_struct().Int("ErrorCode");
+    errors[t.as_struct().Str("Name")] =
+        t.as_struct().Array("Partitions")[0].as_struct().Int("ErrorCode");
   }
   EXPECT_EQ(errors["orders"], 0);
   EXPECT_EQ(errors["secret"], Code(ErrorCode::kTopicAuthorizationFailed));
@@ -199,7 +217,11 @@ TEST_F(SecurityTest, PlainLoginThenAuthorizedProduceAndDeniedTopic) {
   ASSERT_TRUE(s.Send(ProduceTo(4, {"secret"})));
   r = ParseResponse(ApiKey::kProduce, 7, *s.ReadFrame());
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->body.Array("Responses")[0].as_struct().Array("Partitions")[0].as_struct().Int("ErrorCode"),
+  EXPECT_EQ(r->body.Array("Responses")[0]
+                .as_struct()
+                .Array("Partitions")[0]
+                .as_struct()
+                .Int("ErrorCode"),
             Code(ErrorCode::kTopicAuthorizationFailed));
   // Fetch of the denied topic.
   StructValue fetch = NewMessage(kFetchRequest);
@@ -211,7 +233,11 @@ TEST_F(SecurityTest, PlainLoginThenAuthorizedProduceAndDeniedTopic) {
   ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kFetch, 11, 5, fetch)));
   auto f = ParseResponse(ApiKey::kFetch, 11, *s.ReadFrame());
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ(f->body.Array("Responses")[0].as_struct().Array("PartitionResponses")[0].as_struct().Int("ErrorCode"),
+  EXPECT_EQ(f->body.Array("Responses")[0]
+                .as_struct()
+                .Array("PartitionResponses")[0]
+                .as_struct()
+                .Int("ErrorCode"),
             Code(ErrorCode::kTopicAuthorizationFailed));
   // Metadata (all topics) shows only what alice may see.
   StructValue md = NewMessage(kMetadataRequest);
@@ -232,9 +258,11 @@ TEST_F(SecurityTest, PlainLoginThenAuthorizedProduceAndDeniedTopic) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->body.Array("Topics")[0].as_struct().Int("ErrorCode"),
             Code(ErrorCode::kTopicAuthorizationFailed));
-  EXPECT_NE(AuditText().find("\"principal\":\"alice\",\"action\":\"create-topic\",\"resource\":"
-                             "\"newtopic\",\"decision\":\"deny\""),
-            std::string::npos);
+  EXPECT_NE(
+      AuditText().find(
+          "\"principal\":\"alice\",\"action\":\"create-topic\",\"resource\":"
+          "\"newtopic\",\"decision\":\"deny\""),
+      std::string::npos);
 }
 
 TEST_F(SecurityTest, GroupApisNeedAConsumeRoleAndInitProducerIdAProduceRole) {
@@ -253,7 +281,8 @@ TEST_F(SecurityTest, GroupApisNeedAConsumeRoleAndInitProducerIdAProduceRole) {
   ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kFindCoordinator, 1, 3, fc)));
   auto r = ParseResponse(ApiKey::kFindCoordinator, 1, *s.ReadFrame());
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->body.Int("ErrorCode"), Code(ErrorCode::kGroupAuthorizationFailed));
+  EXPECT_EQ(r->body.Int("ErrorCode"),
+            Code(ErrorCode::kGroupAuthorizationFailed));
   StructValue dg = NewMessage(kDescribeGroupsRequest);
   dg.MutableArray("Groups")->emplace_back(std::string("g1"));
   ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kDescribeGroups, 1, 4, dg)));
@@ -281,21 +310,27 @@ TEST_F(SecurityTest, GroupApisNeedAConsumeRoleAndInitProducerIdAProduceRole) {
 
 TEST_F(SecurityTest, ScramSha256And512LoginsVerifyTheServer) {
   StartServer();
-  for (auto m : {auth::ScramMechanism::kSha256, auth::ScramMechanism::kSha512}) {
+  for (auto m :
+       {auth::ScramMechanism::kSha256, auth::ScramMechanism::kSha512}) {
     TestSocket s;
     ASSERT_TRUE(s.Connect(server_->port()));
     ASSERT_TRUE(s.Send(Handshake(1, std::string(auth::MechanismName(m)))));
-    ASSERT_EQ(ParseResponse(ApiKey::kSaslHandshake, 1, *s.ReadFrame())->body.Int("ErrorCode"), 0);
+    ASSERT_EQ(ParseResponse(ApiKey::kSaslHandshake, 1, *s.ReadFrame())
+                  ->body.Int("ErrorCode"),
+              0);
     ScramClient client{m, "root", "root-pw"};
     StructValue first = Exchange(s, 2, client.First());
     ASSERT_EQ(first.Int("ErrorCode"), 0);
-    StructValue final_message = Exchange(s, 3, client.Final(first.Str("AuthBytes")));
-    ASSERT_EQ(final_message.Int("ErrorCode"), 0) << final_message.Str("ErrorMessage");
+    StructValue final_message =
+        Exchange(s, 3, client.Final(first.Str("AuthBytes")));
+    ASSERT_EQ(final_message.Int("ErrorCode"), 0)
+        << final_message.Str("ErrorMessage");
     EXPECT_EQ(final_message.Str("AuthBytes"), client.ExpectedServerFinal());
     // Admin may create topics now.
     StructValue create = NewMessage(kCreateTopicsRequest);
     StructValue& ct = create.AddStruct("Topics");
-    ct.SetStr("Name", std::string("admin-") + std::string(auth::MechanismName(m)));
+    ct.SetStr("Name",
+              std::string("admin-") + std::string(auth::MechanismName(m)));
     ct.SetInt("NumPartitions", 1);
     ct.SetInt("ReplicationFactor", 1);
     ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kCreateTopics, 2, 4, create)));
@@ -303,8 +338,9 @@ TEST_F(SecurityTest, ScramSha256And512LoginsVerifyTheServer) {
     ASSERT_TRUE(c.ok());
     EXPECT_EQ(c->body.Array("Topics")[0].as_struct().Int("ErrorCode"), 0);
   }
-  EXPECT_NE(AuditText().find("\"principal\":\"root\",\"action\":\"create-topic\""),
-            std::string::npos);
+  EXPECT_NE(
+      AuditText().find("\"principal\":\"root\",\"action\":\"create-topic\""),
+      std::string::npos);
 }
 
 TEST_F(SecurityTest, WrongPasswordIsAnsweredAfterTheDelayThenClosed) {
@@ -313,7 +349,9 @@ TEST_F(SecurityTest, WrongPasswordIsAnsweredAfterTheDelayThenClosed) {
     TestSocket s;
     ASSERT_TRUE(s.Connect(server_->port()));
     ASSERT_TRUE(s.Send(Handshake(1, mechanism)));
-    ASSERT_EQ(ParseResponse(ApiKey::kSaslHandshake, 1, *s.ReadFrame())->body.Int("ErrorCode"), 0);
+    ASSERT_EQ(ParseResponse(ApiKey::kSaslHandshake, 1, *s.ReadFrame())
+                  ->body.Int("ErrorCode"),
+              0);
     const auto start = std::chrono::steady_clock::now();
     StructValue r;
     if (std::string(mechanism) == "PLAIN") {
@@ -326,7 +364,8 @@ TEST_F(SecurityTest, WrongPasswordIsAnsweredAfterTheDelayThenClosed) {
     }
     const auto waited = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(r.Int("ErrorCode"), Code(ErrorCode::kSaslAuthenticationFailed));
-    EXPECT_NE(r.Str("ErrorMessage").find("invalid user name or password"), std::string::npos);
+    EXPECT_NE(r.Str("ErrorMessage").find("invalid user name or password"),
+              std::string::npos);
     EXPECT_GE(waited, std::chrono::milliseconds(200));
     EXPECT_TRUE(s.ClosedByPeer());
   }
@@ -351,7 +390,12 @@ TEST_F(SecurityTest, HandshakeV0CarriesRawTokens) {
   ASSERT_TRUE(s.Send(ProduceTo(2, {"orders"})));
   auto r = ParseResponse(ApiKey::kProduce, 7, *s.ReadFrame());
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->body.Array("Responses")[0].as_struct().Array("Partitions")[0].as_struct().Int("ErrorCode"), 0);
+  EXPECT_EQ(r->body.Array("Responses")[0]
+                .as_struct()
+                .Array("Partitions")[0]
+                .as_struct()
+                .Int("ErrorCode"),
+            0);
 }
 
 TEST_F(SecurityTest, UnsupportedMechanismAndStateErrors) {
@@ -363,7 +407,8 @@ TEST_F(SecurityTest, UnsupportedMechanismAndStateErrors) {
   ASSERT_TRUE(s.Send(Handshake(1, "PLAIN")));
   auto hs = ParseResponse(ApiKey::kSaslHandshake, 1, *s.ReadFrame());
   ASSERT_TRUE(hs.ok());
-  EXPECT_EQ(hs->body.Int("ErrorCode"), Code(ErrorCode::kUnsupportedSaslMechanism));
+  EXPECT_EQ(hs->body.Int("ErrorCode"),
+            Code(ErrorCode::kUnsupportedSaslMechanism));
   ASSERT_EQ(hs->body.Array("Mechanisms").size(), 1u);
   EXPECT_EQ(hs->body.Array("Mechanisms")[0].as_string(), "SCRAM-SHA-512");
   StructValue r = Exchange(s, 2, "n,,n=alice,r=x");  // no mechanism selected
@@ -371,7 +416,8 @@ TEST_F(SecurityTest, UnsupportedMechanismAndStateErrors) {
   EXPECT_TRUE(s.ClosedByPeer());
 }
 
-TEST_F(SecurityTest, HugeOrLargeFramesBeforeAuthenticationCloseWithoutAllocating) {
+TEST_F(SecurityTest,
+       HugeOrLargeFramesBeforeAuthenticationCloseWithoutAllocating) {
   StartServer();
   const int64_t rss_before = RssKiB();
   for (int32_t size : {int32_t{0x7fffffff}, int32_t{100 << 10}}) {
@@ -395,7 +441,8 @@ TEST_F(SecurityTest, SlowPartialFrameIsClosedAtThePreauthDeadline) {
   StartServer(options);
   TestSocket s;
   ASSERT_TRUE(s.Connect(server_->port()));
-  ASSERT_TRUE(s.Send(std::string("\0\0", 2)));  // half a size prefix, then nothing
+  ASSERT_TRUE(
+      s.Send(std::string("\0\0", 2)));  // half a size prefix, then nothing
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(s.ClosedByPeer());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
@@ -424,10 +471,11 @@ TEST_F(SecurityTest, ThousandIdleConnectionsFromOneAddressLeaveOthersServed) {
   SourceSocket other;
   ASSERT_TRUE(other.Connect("127.0.0.2", server_->port()));
   boost::system::error_code ec;
-  boost::asio::write(other.socket(),
-                     boost::asio::buffer(RequestFrame(ApiKey::kApiVersions, 0, 9,
-                                                      NewMessage(kApiVersionsRequest))),
-                     ec);
+  boost::asio::write(
+      other.socket(),
+      boost::asio::buffer(RequestFrame(ApiKey::kApiVersions, 0, 9,
+                                       NewMessage(kApiVersionsRequest))),
+      ec);
   ASSERT_FALSE(ec);
   char size[4];
   boost::asio::read(other.socket(), boost::asio::buffer(size, 4), ec);

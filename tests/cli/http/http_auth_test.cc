@@ -29,8 +29,10 @@ class HttpAuthTest : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/rtai_http_auth_XXXXXX";
     dir_ = mkdtemp(tmpl);
-    principals_ = std::make_unique<auth::PrincipalFile>(JoinPath(dir_, "principals"));
-    auto audit = auth::AuditLog::Open(JoinPath(dir_, "audit.log"), SystemClock());
+    principals_ =
+        std::make_unique<auth::PrincipalFile>(JoinPath(dir_, "principals"));
+    auto audit =
+        auth::AuditLog::Open(JoinPath(dir_, "audit.log"), SystemClock());
     ASSERT_TRUE(audit.ok());
     audit_ = *std::move(audit);
     ASSERT_TRUE(principals_
@@ -53,7 +55,8 @@ class HttpAuthTest : public ::testing::Test {
     RegisterAdminEndpoints(server_.get(), &registry_, [] { return true; });
     ASSERT_TRUE(server_->Start().ok());
   }
-  absl::StatusOr<std::string> Get(const std::string& path, const std::string& auth) {
+  absl::StatusOr<std::string> Get(const std::string& path,
+                                  const std::string& auth) {
     RawHttpClient c;
     if (absl::Status s = c.Connect(server_->port()); !s.ok()) return s;
     std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\n";
@@ -80,17 +83,20 @@ TEST_F(HttpAuthTest, ProbesAreOpenEverythingElseNeedsAToken) {
   EXPECT_NE(none->find("WWW-Authenticate: Bearer"), std::string::npos) << *none;
   EXPECT_EQ(StatusCode(*Get("/metrics", "Basic dXNlcjpwdw==")), 401);
   EXPECT_EQ(StatusCode(*Get("/metrics", "Bearer rtai_wrong")), 401);
-  EXPECT_EQ(StatusCode(*Get("/nonexistent", "")), 401);  // no path probing without a token
+  EXPECT_EQ(StatusCode(*Get("/nonexistent", "")),
+            401);  // no path probing without a token
   auto forbidden = Get("/metrics", "Bearer " + nobody_token_);
   ASSERT_TRUE(forbidden.ok());
   EXPECT_EQ(StatusCode(*forbidden), 403);
   auto ok = Get("/metrics", "Bearer " + viewer_token_);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(StatusCode(*ok), 200);
-  auto audit = DefaultFileSystem()->ReadFileToString(JoinPath(dir_, "audit.log"));
+  auto audit =
+      DefaultFileSystem()->ReadFileToString(JoinPath(dir_, "audit.log"));
   ASSERT_TRUE(audit.ok());
-  EXPECT_NE(audit->find("\"principal\":\"nobody\",\"action\":\"http-get\",\"resource\":"
-                        "\"/metrics\",\"decision\":\"deny\""),
+  EXPECT_NE(audit->find(
+                "\"principal\":\"nobody\",\"action\":\"http-get\",\"resource\":"
+                "\"/metrics\",\"decision\":\"deny\""),
             std::string::npos)
       << *audit;
 }
@@ -103,7 +109,9 @@ TEST(HttpTlsTest, BadCertificateFilesFailStartWithTheFileName) {
   HttpServer server(options);
   absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(std::string(s.message()).find("/nonexistent/cert.pem"), std::string::npos) << s;
+  EXPECT_NE(std::string(s.message()).find("/nonexistent/cert.pem"),
+            std::string::npos)
+      << s;
   HttpServerOptions half;
   half.tls_cert_file = "x.pem";
   EXPECT_FALSE(half.Validate().ok());
