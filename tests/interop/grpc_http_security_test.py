@@ -139,7 +139,10 @@ def main():
                   r.returncode != 0 and "may not admin" in r.stderr, r.stderr)
             r = rtai("topic", "create", "orders", "--partitions", "1", token=tokens["admin-bot"])
             check("topic create as admin", r.returncode == 0, r.stderr)
-            rtai("topic", "create", "orders-out", "--partitions", "1", token=tokens["admin-bot"])
+            r = subprocess.run([cli, "--server", server, "--tls-ca", ca, "--token",
+                                tokens["admin-bot"], "topic", "create", "orders-out"],
+                               capture_output=True, text=True, timeout=60)
+            check("topic create as admin with --token", r.returncode == 0, r.stderr)
             r = rtai("topic", "list", token=tokens["reader"])
             check("topic list shows only the reader's topics",
                   r.returncode == 0 and r.stdout.split() == ["orders"], r.stdout + r.stderr)
