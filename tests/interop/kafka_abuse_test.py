@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Pre-authentication abuse against a real rtaid (SASL_PLAINTEXT listener).
 
+Also: kafka-python's SASL (PLAIN, SCRAM-SHA-256/512) on the same listener.
+
 rtaid runs with --kafka-sasl, --kafka-max-connections-per-ip 200 and a 2 s
 pre-authentication deadline. While kcat (SCRAM-SHA-512, from 127.0.0.1)
 keeps producing and consuming:
@@ -85,6 +87,24 @@ def main():
 
             ok, err = served()
             check("kcat SCRAM-SHA-512 on SASL_PLAINTEXT", ok, err)
+            # kafka-python 2.0.2 (its own SASL code) with every mechanism.
+            from kafka import KafkaProducer
+            from kafka.errors import NoBrokersAvailable
+            for mech in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"):
+                kp = KafkaProducer(bootstrap_servers=f"127.0.0.1:{port}",
+                                   security_protocol="SASL_PLAINTEXT", sasl_mechanism=mech,
+                                   sasl_plain_username="alice", sasl_plain_password="pw")
+                kp.send("t", mech.encode()).get(timeout=15)
+                kp.close()
+                check(f"kafka-python {mech} on SASL_PLAINTEXT", True)
+            try:
+                KafkaProducer(bootstrap_servers=f"127.0.0.1:{port}",
+                              security_protocol="SASL_PLAINTEXT", sasl_mechanism="SCRAM-SHA-256",
+                              sasl_plain_username="alice", sasl_plain_password="wrong")
+                refused = False
+            except NoBrokersAvailable:
+                refused = True
+            check("kafka-python wrong password refused", refused)
             import re
             grpc_port = re.search(r'grpc=[^ ]*:(\d+)', open(log_path).read()).group(1)
             r = subprocess.run([cli, "--server", f"127.0.0.1:{grpc_port}", "user", "list"],
