@@ -313,6 +313,7 @@ absl::Status TransactionCoordinator::EndTransaction(const std::string& id,
 
 absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
   const bool commit = m.state == TxnState::kPrepareCommit;
+  if (options_.failpoint) options_.failpoint("prepared");
   struct Wait {
     absl::Mutex mu;
     int pending ABSL_GUARDED_BY(mu) = 0;
@@ -325,7 +326,10 @@ absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
   }
   for (const TopicPartition& tp : m.partitions) {
     broker_->WriteMarker(tp, m.producer_id, m.producer_epoch, commit,
-                         [&wait](absl::Status s) {
+                         [this, &wait](absl::Status s) {
+                           if (s.ok() && options_.failpoint) {
+                             options_.failpoint("marker_written");
+                           }
                            absl::MutexLock wl(&wait.mu);
                            // A deleted partition needs no marker.
                            if (!s.ok() && !absl::IsNotFound(s) &&

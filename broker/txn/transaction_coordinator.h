@@ -57,6 +57,11 @@ struct TransactionCoordinatorOptions {
   int32_t max_partitions_per_transaction = 10000;
   // The state log is compacted past this size. Default: 4 MiB (bytes).
   int64_t state_log_compact_bytes = int64_t{4} << 20;
+  // Test failpoint, called at "prepared" (a Prepare* state is durable, no
+  // marker written yet) and "marker_written" (the first marker of a
+  // transaction is durable). Crash tests kill the process there.
+  // Default: none.
+  std::function<void(const char* point)> failpoint;
 
   absl::Status Validate() const;
 };
