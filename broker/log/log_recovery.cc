@@ -91,8 +91,12 @@ absl::Status LogImpl::RecoverProducerState(size_t window) {
           std::optional<int64_t> first = txns_.OnMarker(*h);
           if (!first.has_value() && partial && first_seen) first = window_start;
           if (m.ok() && !m->commit && first.has_value()) {
+            // With a partial window, transactions open across its start may
+            // be unknown here: the entry's stable offset is the window start,
+            // so readers never stop their search at it.
             const int64_t unstable =
-                txns_.FirstUnstableOffset().value_or(INT64_MAX);
+                partial ? window_start
+                        : txns_.FirstUnstableOffset().value_or(INT64_MAX);
             rebuilt[segment_of(h->base_offset)].push_back(
                 {pid, *first, h->base_offset,
                  std::min(unstable, h->base_offset + 1)});
