@@ -101,14 +101,14 @@ absl::Status TransactionCoordinator::UsableLocked() const {
                                failure_.message()));
 }
 
-absl::Status TransactionCoordinator::PersistLocked(const TxnMetadata& m) {
+absl::Status TransactionCoordinator::PersistLocked(const TxnMetadata& m, bool sync) {
   RETURN_IF_ERROR(UsableLocked());
   if (m.state == TxnState::kDead) {
     txns_.erase(m.transactional_id);
   } else {
     txns_[m.transactional_id] = m;
   }
-  absl::Status s = log_->Append(m, txns_);
+  absl::Status s = log_->Append(m, txns_, sync);
   if (!s.ok()) {
     failure_ = s;
     LogError("transaction state log write failed; coordinator unavailable",
@@ -356,7 +356,12 @@ absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
   }
   m.state = commit ? TxnState::kCompleteCommit : TxnState::kCompleteAbort;
   m.last_update_ms = clock_->NowMillis();
-  RETURN_IF_ERROR(PersistLocked(m));
+  // Not fsynced: until a later record is, a crash leaves Prepare*, and
+  // recovery writes the same markers again (a marker for a transaction that
+  // is not open is a no-op). No later transaction of this producer can have
+  // written data meanwhile: that needs AddPartitions, whose record is
+  // fsynced (and this one with it) before any partition is armed.
+  RETURN_IF_ERROR(PersistLocked(m, /*sync=*/false));
   if (listener_) listener_(m.producer_id, commit, m.partitions);
   return absl::OkStatus();
 }

@@ -129,8 +129,10 @@ class TransactionCoordinator {
       : options_(options), clock_(clock), broker_(broker) {}
 
   void RecoverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Stores `m` in the map and the log. Any log failure fails the coordinator.
-  absl::Status PersistLocked(const TxnMetadata& m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `m` in the map and the log (fsynced unless !sync). Any log
+  // failure fails the coordinator.
+  absl::Status PersistLocked(const TxnMetadata& m, bool sync = true)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status UsableLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Looks up the id and checks the producer against it.
   absl::StatusOr<TxnMetadata> FindProducerLocked(const std::string& id,

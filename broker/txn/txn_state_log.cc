@@ -156,10 +156,10 @@ absl::StatusOr<std::unique_ptr<TxnStateLog>> TxnStateLog::Open(
   return log;
 }
 
-absl::Status TxnStateLog::Append(const TxnMetadata& m, const State& live) {
+absl::Status TxnStateLog::Append(const TxnMetadata& m, const State& live, bool sync) {
   const std::string framed = Frame(Encode(m));
   RETURN_IF_ERROR(writer_->Append(framed));
-  RETURN_IF_ERROR(writer_->Sync());
+  if (sync) RETURN_IF_ERROR(writer_->Sync());
   file_bytes_ += static_cast<int64_t>(framed.size());
   if (file_bytes_ > compact_bytes_) {
     int64_t live_bytes = 0;
