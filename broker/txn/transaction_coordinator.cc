@@ -1,9 +1,9 @@
 #include "broker/txn/transaction_coordinator.h"
 
 #include <limits>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
 #include "broker/txn/txn_errors.h"
@@ -314,40 +314,42 @@ absl::Status TransactionCoordinator::EndTransaction(const std::string& id,
 absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
   const bool commit = m.state == TxnState::kPrepareCommit;
   if (options_.failpoint) options_.failpoint("prepared");
+  // Shared with the callbacks: the last one may still be unlocking when the
+  // wait below returns.
   struct Wait {
     absl::Mutex mu;
     int pending ABSL_GUARDED_BY(mu) = 0;
     absl::Status first_error ABSL_GUARDED_BY(mu);
   };
-  Wait wait;
+  auto wait = std::make_shared<Wait>();
   {
-    absl::MutexLock wl(&wait.mu);
-    wait.pending = static_cast<int>(m.partitions.size());
+    absl::MutexLock wl(&wait->mu);
+    wait->pending = static_cast<int>(m.partitions.size());
   }
   for (const TopicPartition& tp : m.partitions) {
     broker_->WriteMarker(tp, m.producer_id, m.producer_epoch, commit,
-                         [this, &wait](absl::Status s) {
+                         [this, wait](absl::Status s) {
                            if (s.ok() && options_.failpoint) {
                              options_.failpoint("marker_written");
                            }
-                           absl::MutexLock wl(&wait.mu);
+                           absl::MutexLock wl(&wait->mu);
                            // A deleted partition needs no marker.
                            if (!s.ok() && !absl::IsNotFound(s) &&
-                               wait.first_error.ok()) {
-                             wait.first_error = s;
+                               wait->first_error.ok()) {
+                             wait->first_error = s;
                            }
-                           --wait.pending;
+                           --wait->pending;
                          });
   }
   absl::Status error;
   {
-    absl::MutexLock wl(&wait.mu);
-    wait.mu.Await(absl::Condition(
+    absl::MutexLock wl(&wait->mu);
+    wait->mu.Await(absl::Condition(
         +[](Wait* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu) {
           return w->pending == 0;
         },
-        &wait));
-    error = wait.first_error;
+        wait.get()));
+    error = wait->first_error;
   }
   if (!error.ok()) {
     return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
