@@ -73,12 +73,14 @@ class RdKafkaTxnTest : public ::testing::Test {
     EXPECT_EQ(c->assign(parts), RdKafka::ERR_NO_ERROR);
     RdKafka::TopicPartition::destroy(parts);
     std::vector<std::string> out;
-    absl::Time idle_until = absl::Now() + absl::Seconds(3);
+    // Until 3 s pass without a record after the first one (at most 60 s).
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    absl::Time idle_until = give_up;
     while (absl::Now() < idle_until) {
       std::unique_ptr<RdKafka::Message> m(c->consume(200));
       if (m->err() != RdKafka::ERR_NO_ERROR) continue;
       out.emplace_back(static_cast<const char*>(m->payload()), m->len());
-      idle_until = absl::Now() + absl::Seconds(3);
+      idle_until = std::min(give_up, absl::Now() + absl::Seconds(3));
     }
     c->close();
     std::sort(out.begin(), out.end());
