@@ -384,11 +384,19 @@ int TransactionCoordinator::Tick() {
   absl::MutexLock l(&mu_);
   if (!UsableLocked().ok()) return 0;
   const int64_t now = clock_->NowMillis();
-  std::vector<TxnMetadata> all;
-  for (const auto& [id, m] : txns_) all.push_back(m);
+  // Copies only the ids that need work (the map may hold many idle ones).
+  std::vector<TxnMetadata> due;
+  for (const auto& [id, m] : txns_) {
+    const bool timed_out =
+        m.state == TxnState::kOngoing && now - m.txn_start_ms > m.timeout_ms;
+    const bool expired =
+        m.state != TxnState::kOngoing && !IsPrepare(m.state) &&
+        now - m.last_update_ms > options_.transactional_id_expiration_ms;
+    if (timed_out || expired || IsPrepare(m.state)) due.push_back(m);
+  }
   int aborted = 0;
-  for (TxnMetadata& m : all) {
-    if (m.state == TxnState::kOngoing && now - m.txn_start_ms > m.timeout_ms) {
+  for (TxnMetadata& m : due) {
+    if (m.state == TxnState::kOngoing) {
       LogInfo("aborting transaction past its timeout",
               {{"transactional_id", m.transactional_id},
                {"producer_id", m.producer_id},
@@ -396,8 +404,7 @@ int TransactionCoordinator::Tick() {
       if (FenceAndAbortLocked(m).ok()) ++aborted;
     } else if (IsPrepare(m.state)) {
       (void)CompleteLocked(m);
-    } else if (m.state != TxnState::kOngoing &&
-               now - m.last_update_ms > options_.transactional_id_expiration_ms) {
+    } else {
       m.state = TxnState::kDead;
       if (PersistLocked(m).ok()) {
         LogInfo("transactional id expired",

@@ -47,7 +47,10 @@ class TxnStateLog {
 
  private:
   TxnStateLog(FileSystem* fs, std::string path, int64_t compact_bytes)
-      : fs_(fs), path_(std::move(path)), compact_bytes_(compact_bytes) {}
+      : fs_(fs),
+        path_(std::move(path)),
+        compact_bytes_(compact_bytes),
+        next_check_bytes_(compact_bytes) {}
   absl::Status Compact(const State& live);
 
   FileSystem* const fs_;
@@ -55,6 +58,9 @@ class TxnStateLog {
   const int64_t compact_bytes_;
   std::unique_ptr<WritableFile> writer_;
   int64_t file_bytes_ = 0;
+  // The size at which the live state is measured again (measuring encodes
+  // every live record, so it is not done on every append).
+  int64_t next_check_bytes_;
 };
 
 }  // namespace rtai::broker::txn
