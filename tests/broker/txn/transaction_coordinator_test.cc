@@ -219,3 +219,23 @@ TEST_F(CoordinatorTest, CompletionListenerHearsEveryOutcome) {
 
 }  // namespace
 }  // namespace rtai::broker::txn
+
+namespace rtai::broker::txn {
+namespace {
+
+TEST_F(CoordinatorTest, AnOngoingTransactionRecoveredAfterACrashTimesOut) {
+  auto p = *c_->InitProducerId("t", 5000);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}, {"a", 1}}).ok());
+  clock_.AdvanceMillis(3000);
+  Reopen();  // the producer never comes back
+  EXPECT_EQ(State("t"), TxnState::kOngoing);
+  EXPECT_EQ(c_->Tick(), 0);
+  clock_.AdvanceMillis(2001);  // 5001 ms after the transaction began
+  EXPECT_EQ(c_->Tick(), 1);
+  const FakeTxnBroker::Marker abort(p.producer_id, p.producer_epoch + 1, false);
+  EXPECT_THAT(Markers("a", 0), ElementsAre(abort));
+  EXPECT_THAT(Markers("a", 1), ElementsAre(abort));
+}
+
+}  // namespace
+}  // namespace rtai::broker::txn
