@@ -24,6 +24,10 @@ const ApiSchema* FindApiSchema(int16_t key) {
       {&kDescribeConfigsRequest, &kDescribeConfigsResponse},
       {&kSaslHandshakeRequest, &kSaslHandshakeResponse},
       {&kSaslAuthenticateRequest, &kSaslAuthenticateResponse},
+      {&kAddPartitionsToTxnRequest, &kAddPartitionsToTxnResponse},
+      {&kAddOffsetsToTxnRequest, &kAddOffsetsToTxnResponse},
+      {&kEndTxnRequest, &kEndTxnResponse},
+      {&kTxnOffsetCommitRequest, &kTxnOffsetCommitResponse},
   };
   for (const ApiSchema& api : kAll) {
     if (api.request->api_key == key) return &api;

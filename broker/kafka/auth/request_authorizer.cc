@@ -61,7 +61,22 @@ const TopicLayout* LayoutFor(ApiKey key) {
       "Topics",           "Name",
       "Partitions",       "PartitionIndex",
       Action::kConsume,   &kOffsetFetchResponse};
+  // Transactions: adding partitions needs produce on each topic (a denied
+  // topic gets TOPIC_AUTHORIZATION_FAILED, which aborts the transaction in
+  // the client); transactional offsets need consume, like OffsetCommit.
+  static const TopicLayout kAddPartitionsToTxn{
+      "Topics",         "Name",    "Partitions", "",
+      "Results",        "Name",    "Results",    "PartitionIndex",
+      Action::kProduce, &kAddPartitionsToTxnResponse};
+  static const TopicLayout kTxnOffsetCommit{
+      "Topics",         "Name",    "Partitions", "PartitionIndex",
+      "Topics",         "Name",    "Partitions", "PartitionIndex",
+      Action::kConsume, &kTxnOffsetCommitResponse};
   switch (key) {
+    case ApiKey::kAddPartitionsToTxn:
+      return &kAddPartitionsToTxn;
+    case ApiKey::kTxnOffsetCommit:
+      return &kTxnOffsetCommit;
     case ApiKey::kProduce:
       return &kProduce;
     case ApiKey::kFetch:
@@ -289,6 +304,19 @@ AuthzOutcome AuthorizeRequest(const auth::Principal& principal, int16_t api_key,
       (*respond)(std::move(response));
       return AuthzOutcome::kAnswered;
     }
+    case ApiKey::kEndTxn:
+    case ApiKey::kAddOffsetsToTxn: {
+      // A transactional producer needs some produce role; offsets in a
+      // transaction need a consume role as well.
+      const bool ok = HasRole(principal, "produce:") &&
+                      (key == ApiKey::kEndTxn || HasRole(principal, "consume:"));
+      if (ok) return AuthzOutcome::kProceed;
+      StructValue response = NewMessage(key == ApiKey::kEndTxn ? kEndTxnResponse
+                                                                : kAddOffsetsToTxnResponse);
+      response.SetInt("ErrorCode", Code(ErrorCode::kTransactionalIdAuthorizationFailed));
+      (*respond)(std::move(response));
+      return AuthzOutcome::kAnswered;
+    }
     default:
       return AuthzOutcome::kProceed;
   }
@@ -316,6 +344,10 @@ bool MayUseApi(const auth::Principal& principal, int16_t api_key) {
     case ApiKey::kDescribeGroups:
     case ApiKey::kListGroups:
     case ApiKey::kDescribeConfigs:
+    case ApiKey::kAddPartitionsToTxn:
+    case ApiKey::kAddOffsetsToTxn:
+    case ApiKey::kEndTxn:
+    case ApiKey::kTxnOffsetCommit:
       return true;
     default:
       return auth::IsAllowed(&principal, Action::kAdmin);

@@ -5,15 +5,15 @@
 namespace rtai::kafka {
 
 std::span<const HandlerSpec* const> AllHandlers() {
-  static const std::array<const HandlerSpec*, 20> kAll = {
-      &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
-      &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
-      &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
-      &kLeaveGroupHandler,   &kSyncGroupHandler,      &kDescribeGroupsHandler,
-      &kListGroupsHandler,   &kApiVersionsHandler,
-      &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kInitProducerIdHandler,
-      &kDescribeConfigsHandler,
-      &kSaslHandshakeHandler, &kSaslAuthenticateHandler,
+  static const std::array<const HandlerSpec*, 24> kAll = {
+      &kProduceHandler,        &kFetchHandler,          &kListOffsetsHandler,
+      &kMetadataHandler,       &kOffsetCommitHandler,   &kOffsetFetchHandler,
+      &kFindCoordinatorHandler, &kJoinGroupHandler,     &kHeartbeatHandler,
+      &kLeaveGroupHandler,     &kSyncGroupHandler,      &kDescribeGroupsHandler,
+      &kListGroupsHandler,     &kSaslHandshakeHandler,  &kApiVersionsHandler,
+      &kCreateTopicsHandler,   &kDeleteTopicsHandler,   &kInitProducerIdHandler,
+      &kAddPartitionsToTxnHandler, &kAddOffsetsToTxnHandler, &kEndTxnHandler,
+      &kTxnOffsetCommitHandler, &kDescribeConfigsHandler, &kSaslAuthenticateHandler,
   };
   return kAll;
 }

@@ -308,6 +308,57 @@ TEST_F(SecurityTest, GroupApisNeedAConsumeRoleAndInitProducerIdAProduceRole) {
   EXPECT_EQ(r->body.Int("ErrorCode"), 0);
 }
 
+TEST_F(SecurityTest, TransactionApisFollowTopicAndRoleAuthorization) {
+  ASSERT_TRUE(principals_
+                  ->Update([](auth::PrincipalStore* s) {
+                    return s->SetUser("writer", "writer-pw", {"produce:orders"},
+                                      auth::SecureRandomBytes());
+                  })
+                  .ok());
+  StartServer();
+  TestSocket s;
+  ASSERT_TRUE(s.Connect(server_->port()));
+  LoginPlain(s, "writer", "writer-pw");
+  // AddPartitionsToTxn: a topic without a produce role is refused per
+  // partition (before any transaction state is looked at).
+  StructValue ap = NewMessage(kAddPartitionsToTxnRequest);
+  ap.SetStr("TransactionalId", "tx");
+  ap.SetInt("ProducerId", 1);
+  ap.SetInt("ProducerEpoch", 0);
+  StructValue& t = ap.AddStruct("Topics");
+  t.SetStr("Name", "secret");
+  t.MutableArray("Partitions")->emplace_back(int64_t{0});
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kAddPartitionsToTxn, 1, 7, ap)));
+  auto a = ParseResponse(ApiKey::kAddPartitionsToTxn, 1, *s.ReadFrame());
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->body.Array("Results").size(), 1u);
+  const StructValue& res = a->body.Array("Results")[0].as_struct();
+  EXPECT_EQ(res.Str("Name"), "secret");
+  EXPECT_EQ(res.Array("Results")[0].as_struct().Int("ErrorCode"),
+            Code(ErrorCode::kTopicAuthorizationFailed));
+  // AddOffsetsToTxn needs a consume role too; writer has none.
+  StructValue ao = NewMessage(kAddOffsetsToTxnRequest);
+  ao.SetStr("TransactionalId", "tx");
+  ao.SetInt("ProducerId", 1);
+  ao.SetInt("ProducerEpoch", 0);
+  ao.SetStr("GroupId", "g1");
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kAddOffsetsToTxn, 1, 8, ao)));
+  auto o = ParseResponse(ApiKey::kAddOffsetsToTxn, 1, *s.ReadFrame());
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->body.Int("ErrorCode"), Code(ErrorCode::kTransactionalIdAuthorizationFailed));
+  // EndTxn passes authorization with a produce role (the coordinator then
+  // answers for the unknown transaction: not an authorization error).
+  StructValue et = NewMessage(kEndTxnRequest);
+  et.SetStr("TransactionalId", "tx");
+  et.SetInt("ProducerId", 1);
+  et.SetInt("ProducerEpoch", 0);
+  et.SetInt("Committed", 1);
+  ASSERT_TRUE(s.Send(RequestFrame(ApiKey::kEndTxn, 1, 9, et)));
+  auto e = ParseResponse(ApiKey::kEndTxn, 1, *s.ReadFrame());
+  ASSERT_TRUE(e.ok());
+  EXPECT_NE(e->body.Int("ErrorCode"), Code(ErrorCode::kTransactionalIdAuthorizationFailed));
+}
+
 TEST_F(SecurityTest, ScramSha256And512LoginsVerifyTheServer) {
   StartServer();
   for (auto m :
