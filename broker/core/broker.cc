@@ -58,18 +58,31 @@ absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
   return result;
 }
 
+void Broker::FetchIsolated(const std::string& topic, PartitionId partition,
+                           Offset offset, int32_t max_bytes,
+                           int64_t max_wait_ms, Isolation isolation,
+                           FetchCallback done) {
+  (void)isolation;
+  Fetch(topic, partition, offset, max_bytes, max_wait_ms,
+        [done = std::move(done)](absl::StatusOr<FetchResult> r) mutable {
+          if (r.ok()) r->last_stable_offset = r->high_watermark;
+          done(std::move(r));
+        });
+}
+
 absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
                                          const std::string& topic,
                                          PartitionId partition, Offset offset,
                                          int32_t max_bytes,
-                                         int64_t max_wait_ms) {
+                                         int64_t max_wait_ms,
+                                         Isolation isolation) {
   absl::Notification done;
   absl::StatusOr<FetchResult> result;
-  broker.Fetch(topic, partition, offset, max_bytes, max_wait_ms,
-               [&](absl::StatusOr<FetchResult> r) {
-                 result = std::move(r);
-                 done.Notify();
-               });
+  broker.FetchIsolated(topic, partition, offset, max_bytes, max_wait_ms,
+                       isolation, [&](absl::StatusOr<FetchResult> r) {
+                         result = std::move(r);
+                         done.Notify();
+                       });
   done.WaitForNotification();
   return result;
 }

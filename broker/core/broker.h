@@ -27,6 +27,11 @@
 #include "base/ids.h"
 #include "broker/core/broker_options.h"
 #include "broker/log/partition_log.h"
+#include "broker/log/txn_index.h"
+
+namespace rtai::broker::txn {
+class TransactionCoordinator;
+}  // namespace rtai::broker::txn
 
 namespace rtai::broker {
 
@@ -39,6 +44,9 @@ struct PartitionDescription {
   Offset log_end_offset;
   int64_t size_bytes = 0;
   int32_t segment_count = 0;
+  // read_committed consumers see offsets below this: min(high watermark,
+  // first offset of the oldest open transaction).
+  Offset last_stable_offset;
 };
 
 struct TopicDescription {
@@ -54,10 +62,18 @@ struct TopicDescription {
 // flush policy (fsync with group commit under kPerWrite).
 enum class Acks { kNone, kLeader, kAll };
 
+// Kafka's isolation levels: read_uncommitted reads up to the high
+// watermark; read_committed up to the last stable offset, with the aborted
+// transactions of the range (docs/TRANSACTIONS.md).
+enum class Isolation { kReadUncommitted, kReadCommitted };
+
 struct FetchResult {
   std::string batches;  // whole Kafka v2 batches, as PartitionLog::Read
   Offset high_watermark;
   Offset log_start_offset;
+  Offset last_stable_offset;
+  // kReadCommitted only: the aborted transactions overlapping the batches.
+  std::vector<AbortedTxn> aborted_transactions;
 };
 
 // What a front end needs to route records to partitions.
@@ -116,6 +132,14 @@ class Broker {
   virtual void Fetch(const std::string& topic, PartitionId partition,
                      Offset offset, int32_t max_bytes, int64_t max_wait_ms,
                      FetchCallback done) = 0;
+  // Fetch at an isolation level: kReadCommitted reads and long-polls up to
+  // the last stable offset and fills aborted_transactions. The default (for
+  // test doubles without transactions) is Fetch with last_stable_offset =
+  // high watermark.
+  virtual void FetchIsolated(const std::string& topic, PartitionId partition,
+                             Offset offset, int32_t max_bytes,
+                             int64_t max_wait_ms, Isolation isolation,
+                             FetchCallback done);
 
   // Offset lookups for ListOffsets: earliest, latest (high watermark), or the
   // first offset whose timestamp >= timestamp_ms.
@@ -133,6 +157,10 @@ class Broker {
   // kUnimplemented.
   virtual absl::StatusOr<int64_t> AllocateProducerId();
 
+  // The transaction coordinator (docs/TRANSACTIONS.md), or nullptr when this
+  // broker has none (the default, for test doubles). Owned by the broker.
+  virtual txn::TransactionCoordinator* transactions() { return nullptr; }
+
   // Stops accepting work (kUnavailable), finishes queued appends and their
   // fsyncs, answers parked fetches with what is available, then syncs and
   // closes every log. Every callback has run when it returns. Idempotent.
@@ -144,10 +172,9 @@ absl::StatusOr<AppendInfo> ProduceAndWait(Broker& broker,
                                           const std::string& topic,
                                           PartitionId partition,
                                           std::string batch, Acks acks);
-absl::StatusOr<FetchResult> FetchAndWait(Broker& broker,
-                                         const std::string& topic,
-                                         PartitionId partition, Offset offset,
-                                         int32_t max_bytes,
-                                         int64_t max_wait_ms);
+absl::StatusOr<FetchResult> FetchAndWait(
+    Broker& broker, const std::string& topic, PartitionId partition,
+    Offset offset, int32_t max_bytes, int64_t max_wait_ms,
+    Isolation isolation = Isolation::kReadUncommitted);
 
 }  // namespace rtai::broker

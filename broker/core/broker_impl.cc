@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
+#include "broker/log/record_batch.h"
 #include "broker/topic/topic_config.h"
 #include "broker/topic/topic_name.h"
 
@@ -56,7 +57,7 @@ absl::Status BrokerImpl::Start() {
                                {"partitions", partitions}});
   }
   ScheduleRetention();
-  return absl::OkStatus();
+  return StartTransactions();
 }
 
 absl::StatusOr<TopicMetadata> BrokerImpl::TakeLeadership(
@@ -201,6 +202,7 @@ PartitionDescription BrokerImpl::Describe(const TopicMetadata& meta,
   d.log_start_offset = stats.log_start_offset;
   d.log_end_offset = stats.log_end_offset;
   d.high_watermark = p.HighWatermark();
+  d.last_stable_offset = p.LastStableOffset();
   d.size_bytes = stats.size_bytes;
   d.segment_count = stats.segment_count;
   return d;
@@ -284,6 +286,12 @@ void BrokerImpl::Produce(const std::string& topic, PartitionId partition,
         "record batch of ", size, " bytes exceeds max.message.bytes=",
         (*p)->max_message_bytes, " of topic \"", topic, "\"")));
   }
+  if (batch.size() > static_cast<size_t>(batch_layout::kAttributes + 1) &&
+      (batch[batch_layout::kAttributes + 1] & batch_layout::kControlBit)) {
+    return done(absl::InvalidArgumentError(
+        "control batches (transaction markers) are written by the "
+        "transaction coordinator only"));
+  }
   const int64_t requests = queued_requests_.fetch_add(1) + 1;
   const int64_t bytes = queued_bytes_.fetch_add(size) + size;
   if (requests > options_.disk_queue_capacity ||
@@ -294,13 +302,20 @@ void BrokerImpl::Produce(const std::string& topic, PartitionId partition,
         " bytes queued; limits ", options_.disk_queue_capacity, " and ",
         options_.disk_queue_bytes_max, "); back off and retry")));
   }
+  QueueAppend(*std::move(p), std::move(batch), acks, /*admitted=*/true,
+              std::move(done));
+}
+
+void BrokerImpl::QueueAppend(std::shared_ptr<PartitionState> p,
+                             std::string batch, Acks acks, bool admitted,
+                             ProduceCallback done) {
   DiskTask task;
   task.kind = DiskTask::Kind::kAppend;
-  task.partition = *p;
+  task.partition = p;
+  task.admitted_bytes = static_cast<int64_t>(batch.size());
   task.batch = std::move(batch);
   task.acks = acks;
-  task.admitted = true;
-  task.admitted_bytes = size;
+  task.admitted = admitted;
   if (acks == Acks::kNone) {
     AppendInfo unknown;
     unknown.base_offset = unknown.last_offset = Offset(-1);
@@ -308,7 +323,7 @@ void BrokerImpl::Produce(const std::string& topic, PartitionId partition,
   } else {
     task.done = std::move(done);
   }
-  workers_[(*p)->shard]->Push(std::move(task));
+  workers_[p->shard]->Push(std::move(task));
 }
 
 void BrokerImpl::ReleaseAdmission(int64_t bytes) {
@@ -357,6 +372,7 @@ void BrokerImpl::Shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
   }
+  StopTransactions();  // its aborts need the disk workers
   stopping_ = true;
   if (timer_) timer_->Shutdown();
   for (auto& w : workers_) w->Stop();

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -21,10 +22,15 @@
 #include "broker/core/partition_state.h"
 #include "broker/core/producer_id_allocator.h"
 #include "broker/topic/topic_table.h"
+#include "broker/txn/transaction_coordinator.h"
+#include "broker/txn/txn_broker.h"
 
 namespace rtai::broker {
 
-class BrokerImpl final : public Broker {
+// Also the coordinator's TxnBroker (broker_txn.cc): markers are appended
+// through the disk workers like any batch, bypassing the Produce check that
+// refuses control batches from clients.
+class BrokerImpl final : public Broker, private txn::TxnBroker {
  public:
   BrokerImpl(BrokerOptions options, FileSystem* fs, Clock* clock,
              std::unique_ptr<TopicTable> table);
@@ -47,6 +53,9 @@ class BrokerImpl final : public Broker {
   void Fetch(const std::string& topic, PartitionId partition, Offset offset,
              int32_t max_bytes, int64_t max_wait_ms,
              FetchCallback done) override;
+  void FetchIsolated(const std::string& topic, PartitionId partition,
+                     Offset offset, int32_t max_bytes, int64_t max_wait_ms,
+                     Isolation isolation, FetchCallback done) override;
   absl::StatusOr<PartitionDescription> DescribePartition(
       const std::string& topic, PartitionId partition) const override;
   absl::StatusOr<Offset> OffsetForTimestamp(
@@ -55,6 +64,9 @@ class BrokerImpl final : public Broker {
   NodeId node_id() const override { return options_.node_id; }
   absl::StatusOr<int64_t> AllocateProducerId() override {
     return producer_ids_->Next();
+  }
+  txn::TransactionCoordinator* transactions() override {
+    return coordinator_.get();
   }
   void Shutdown() override;
 
@@ -79,9 +91,24 @@ class BrokerImpl final : public Broker {
   PartitionDescription Describe(const TopicMetadata& meta,
                                 const PartitionState& p) const;
 
+  // txn::TxnBroker (broker_txn.cc).
+  absl::Status CheckPartition(const txn::TopicPartition& tp) override;
+  absl::Status BeginTransaction(const txn::TopicPartition& tp,
+                                int64_t producer_id, int16_t epoch) override;
+  void WriteMarker(const txn::TopicPartition& tp, int64_t producer_id,
+                   int16_t epoch, bool commit,
+                   absl::AnyInvocable<void(absl::Status)> done) override;
+  // Opens the coordinator (recovery writes pending markers) and starts the
+  // thread that runs its Tick().
+  absl::Status StartTransactions();
+  void StopTransactions();
+  // Queues an append on the partition's disk worker (admitted or not).
+  void QueueAppend(std::shared_ptr<PartitionState> p, std::string batch,
+                   Acks acks, bool admitted, ProduceCallback done);
+
   // Long poll.
   void Park(std::shared_ptr<PartitionState> p, Offset offset, int32_t max_bytes,
-            int64_t max_wait_ms, FetchCallback done);
+            int64_t max_wait_ms, Isolation isolation, FetchCallback done);
   void WakeFetches(const std::shared_ptr<PartitionState>& p);
   void ExpireFetch(const std::shared_ptr<PartitionState>& p,
                    uint64_t waiter_id);
@@ -114,6 +141,10 @@ class BrokerImpl final : public Broker {
   std::unique_ptr<GroupCommitter> committer_;
   std::vector<std::unique_ptr<DiskWorker>> workers_;
   std::unique_ptr<DeadlineTimer> timer_;
+  std::unique_ptr<txn::TransactionCoordinator> coordinator_;
+  absl::Mutex txn_thread_mu_;
+  bool txn_thread_stop_ ABSL_GUARDED_BY(txn_thread_mu_) = false;
+  std::thread txn_thread_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };

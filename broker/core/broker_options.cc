@@ -38,7 +38,9 @@ absl::Status BrokerOptions::Validate() const {
       AtLeast("retention_check_interval_ms", retention_check_interval_ms, 1));
   RETURN_IF_ERROR(AtLeast("max_parked_fetches", max_parked_fetches, 0));
   RETURN_IF_ERROR(AtLeast("max_fetch_wait_ms", max_fetch_wait_ms, 0));
-  return absl::OkStatus();
+  RETURN_IF_ERROR(AtLeast("transaction_check_interval_ms",
+                          transaction_check_interval_ms, 1));
+  return transactions.Validate();
 }
 
 }  // namespace rtai::broker

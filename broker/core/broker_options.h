@@ -9,6 +9,7 @@
 #include "base/ids.h"
 #include "base/metrics/registry.h"
 #include "broker/log/log_config.h"
+#include "broker/txn/transaction_coordinator.h"
 
 namespace rtai::broker {
 
@@ -38,6 +39,13 @@ struct BrokerOptions {
   int32_t max_parked_fetches = 10000;
   // Upper bound on a Fetch's max_wait_ms. Default: 30000 (ms).
   int64_t max_fetch_wait_ms = 30000;
+  // Transaction coordinator limits, timeouts and id expiration
+  // (state in <data_dir>/transactions/).
+  txn::TransactionCoordinatorOptions transactions;
+  // How often open transactions are checked against their timeouts, failed
+  // marker writes retried and idle transactional ids expired.
+  // Default: 1000 (ms).
+  int64_t transaction_check_interval_ms = 1000;
   // Where the broker's internal metrics go (group-commit fsyncs); nullptr:
   // none. Must outlive the Broker. Per-topic traffic is counted by
   // MeteredBroker. Default: nullptr.

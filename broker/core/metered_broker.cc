@@ -162,8 +162,15 @@ void MeteredBroker::Produce(const std::string& topic, PartitionId partition, std
 
 void MeteredBroker::Fetch(const std::string& topic, PartitionId partition, Offset offset,
                           int32_t max_bytes, int64_t max_wait_ms, FetchCallback done) {
+  FetchIsolated(topic, partition, offset, max_bytes, max_wait_ms, Isolation::kReadUncommitted,
+                std::move(done));
+}
+
+void MeteredBroker::FetchIsolated(const std::string& topic, PartitionId partition,
+                                  Offset offset, int32_t max_bytes, int64_t max_wait_ms,
+                                  Isolation isolation, FetchCallback done) {
   const int64_t start = clock_->MonotonicNanos();
-  inner_->Fetch(topic, partition, offset, max_bytes, max_wait_ms,
+  inner_->FetchIsolated(topic, partition, offset, max_bytes, max_wait_ms, isolation,
                 [this, topic, start,
                  done = std::move(done)](absl::StatusOr<FetchResult> result) mutable {
                   fetch_duration_->Observe(clock_->MonotonicNanos() - start);

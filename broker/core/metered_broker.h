@@ -53,6 +53,9 @@ class MeteredBroker final : public Broker {
                ProduceCallback done) override;
   void Fetch(const std::string& topic, PartitionId partition, Offset offset, int32_t max_bytes,
              int64_t max_wait_ms, FetchCallback done) override;
+  void FetchIsolated(const std::string& topic, PartitionId partition, Offset offset,
+                     int32_t max_bytes, int64_t max_wait_ms, Isolation isolation,
+                     FetchCallback done) override;
   absl::StatusOr<PartitionDescription> DescribePartition(const std::string& topic,
                                                          PartitionId partition) const override {
     return inner_->DescribePartition(topic, partition);
@@ -65,6 +68,7 @@ class MeteredBroker final : public Broker {
   absl::StatusOr<int64_t> AllocateProducerId() override {
     return inner_->AllocateProducerId();
   }
+  txn::TransactionCoordinator* transactions() override { return inner_->transactions(); }
   void Shutdown() override { inner_->Shutdown(); }
 
   Broker* inner() const { return inner_.get(); }

@@ -11,18 +11,25 @@ absl::Status PartitionGoneError(const PartitionState& p) {
 }
 
 absl::StatusOr<FetchResult> PartitionState::Read(Offset offset,
-                                                 int32_t max_bytes) const {
+                                                 int32_t max_bytes,
+                                                 Isolation isolation) const {
   absl::ReaderMutexLock l(&life_mu);
   if (closed) return PartitionGoneError(*this);
   const Offset hw = HighWatermark();
+  const Offset lso = LastStableOffset();
+  const Offset limit = isolation == Isolation::kReadCommitted ? lso : hw;
   FetchResult result;
   result.high_watermark = hw;
+  result.last_stable_offset = lso;
   result.log_start_offset = log->log_start_offset();
-  if (offset >= hw) return result;
-  absl::StatusOr<ReadResult> r = log->Read(offset, max_bytes, hw);
+  if (offset >= limit) return result;
+  absl::StatusOr<ReadResult> r = log->Read(offset, max_bytes, limit);
   if (!r.ok()) return r.status();
   result.batches = std::move(r->batches);
   result.log_start_offset = r->log_start_offset;
+  if (isolation == Isolation::kReadCommitted && !result.batches.empty()) {
+    result.aborted_transactions = log->AbortedTransactions(offset, limit);
+  }
   return result;
 }
 

@@ -28,6 +28,7 @@ namespace rtai::broker {
 struct ParkedFetch {
   Offset offset;
   int32_t max_bytes = 0;
+  Isolation isolation = Isolation::kReadUncommitted;
   uint64_t timer_id = 0;
   FetchCallback done;
 };
@@ -51,8 +52,24 @@ struct PartitionState {
                                                   : log->log_end_offset();
   }
 
-  // Reads [offset, high watermark) into a FetchResult. Takes life_mu.
-  absl::StatusOr<FetchResult> Read(Offset offset, int32_t max_bytes) const;
+  // min(high watermark, first offset of the oldest open transaction).
+  // Callers hold life_mu (shared) and have checked !closed.
+  Offset LastStableOffset() const {
+    const Offset hw = HighWatermark();
+    const Offset unstable = log->FirstUnstableOffset();
+    return unstable.value() >= 0 && unstable < hw ? unstable : hw;
+  }
+  // What a fetch at `isolation` may read up to.
+  Offset ReadLimit(Isolation isolation) const {
+    return isolation == Isolation::kReadCommitted ? LastStableOffset()
+                                                  : HighWatermark();
+  }
+
+  // Reads [offset, read limit) into a FetchResult (with the aborted
+  // transactions of what it returns under kReadCommitted). Takes life_mu.
+  absl::StatusOr<FetchResult> Read(
+      Offset offset, int32_t max_bytes,
+      Isolation isolation = Isolation::kReadUncommitted) const;
 
   // Syncs and closes the log; later users see kNotFound. Idempotent.
   absl::Status Close();

@@ -22,6 +22,10 @@ const ApiSchema* FindApiSchema(int16_t key) {
       {&kDeleteTopicsRequest, &kDeleteTopicsResponse},
       {&kInitProducerIdRequest, &kInitProducerIdResponse},
       {&kDescribeConfigsRequest, &kDescribeConfigsResponse},
+      {&kAddPartitionsToTxnRequest, &kAddPartitionsToTxnResponse},
+      {&kAddOffsetsToTxnRequest, &kAddOffsetsToTxnResponse},
+      {&kEndTxnRequest, &kEndTxnResponse},
+      {&kTxnOffsetCommitRequest, &kTxnOffsetCommitResponse},
   };
   for (const ApiSchema& api : kAll) {
     if (api.request->api_key == key) return &api;

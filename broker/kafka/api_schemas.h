@@ -27,6 +27,10 @@ enum class ApiKey : int16_t {
   kCreateTopics = 19,
   kDeleteTopics = 20,
   kInitProducerId = 22,
+  kAddPartitionsToTxn = 24,
+  kAddOffsetsToTxn = 25,
+  kEndTxn = 26,
+  kTxnOffsetCommit = 28,
   kDescribeConfigs = 32,
 };
 
@@ -56,5 +60,9 @@ extern const MessageSpec kSyncGroupRequest, kSyncGroupResponse;
 extern const MessageSpec kDescribeGroupsRequest, kDescribeGroupsResponse;
 extern const MessageSpec kListGroupsRequest, kListGroupsResponse;
 extern const MessageSpec kInitProducerIdRequest, kInitProducerIdResponse;
+extern const MessageSpec kAddPartitionsToTxnRequest, kAddPartitionsToTxnResponse;
+extern const MessageSpec kAddOffsetsToTxnRequest, kAddOffsetsToTxnResponse;
+extern const MessageSpec kEndTxnRequest, kEndTxnResponse;
+extern const MessageSpec kTxnOffsetCommitRequest, kTxnOffsetCommitResponse;
 
 }  // namespace rtai::kafka

@@ -18,7 +18,9 @@ enum class ErrorCode : int16_t {
   kNotLeaderOrFollower = 6,
   kRequestTimedOut = 7,
   kMessageTooLarge = 10,
+  kCoordinatorLoadInProgress = 14,
   kCoordinatorNotAvailable = 15,
+  kNotCoordinator = 16,
   kInvalidTopicException = 17,
   kInvalidRequiredAcks = 21,
   kIllegalGeneration = 22,
@@ -37,10 +39,16 @@ enum class ErrorCode : int16_t {
   kUnsupportedForMessageFormat = 43,
   kOutOfOrderSequenceNumber = 45,
   kInvalidProducerEpoch = 47,
+  kInvalidTxnState = 48,
+  kInvalidProducerIdMapping = 49,
+  kInvalidTransactionTimeout = 50,
+  kConcurrentTransactions = 51,
   kTransactionalIdAuthorizationFailed = 53,
+  kOperationNotAttempted = 55,
   kKafkaStorageError = 56,
   kUnknownProducerId = 59,
   kGroupMaxSizeReached = 81,
+  kProducerFenced = 90,
 };
 
 inline int64_t Code(ErrorCode e) { return static_cast<int16_t>(e); }

@@ -14,6 +14,7 @@
 #include "broker/kafka/api_schemas.h"
 #include "broker/kafka/group/group_coordinator.h"
 #include "broker/kafka/group/offset_store.h"
+#include "broker/kafka/group/txn_offset_buffer.h"
 #include "broker/kafka/kafka_server_options.h"
 #include "broker/kafka/value.h"
 
@@ -25,6 +26,8 @@ struct HandlerContext {
   broker::Broker* broker = nullptr;  // outlives every request
   GroupCoordinator* groups = nullptr;  // outlives every request
   OffsetStore* offset_store = nullptr;  // nullptr: commits stay in memory
+  // Offsets of open transactions (TxnOffsetCommit); nullptr: refused.
+  TxnOffsetBuffer* txn_offsets = nullptr;
   std::shared_ptr<const KafkaServerOptions> options;
   std::string advertised_host;
   int32_t advertised_port = 0;
@@ -69,6 +72,10 @@ extern const HandlerSpec kLeaveGroupHandler;
 extern const HandlerSpec kOffsetCommitHandler;
 extern const HandlerSpec kOffsetFetchHandler;
 extern const HandlerSpec kInitProducerIdHandler;
+extern const HandlerSpec kAddPartitionsToTxnHandler;
+extern const HandlerSpec kAddOffsetsToTxnHandler;
+extern const HandlerSpec kEndTxnHandler;
+extern const HandlerSpec kTxnOffsetCommitHandler;
 
 // Fills an ApiVersionsResponse's ApiKeys from AllHandlers().
 void FillApiKeys(StructValue* response);

@@ -13,6 +13,7 @@
 #include "broker/kafka/kafka_connection.h"
 #include "broker/kafka/kafka_metrics.h"
 #include "broker/kafka/request_processor.h"
+#include "broker/txn/transaction_coordinator.h"
 
 namespace rtai::kafka {
 
@@ -62,6 +63,7 @@ struct KafkaServer::Impl {
   Clock* clock;
   std::shared_ptr<const KafkaServerOptions> options;
   GroupCoordinator groups;
+  TxnOffsetBuffer txn_offsets;  // offsets of open transactions
   std::unique_ptr<OffsetStore> offset_store;  // null: commits in memory only
   asio::thread_pool admin_pool;
   RequestProcessor processor;
@@ -132,7 +134,12 @@ void KafkaServer::Impl::OnClose(KafkaConnection* c) {
 KafkaServer::KafkaServer(broker::Broker* broker, KafkaServerOptions options, Clock* clock)
     : impl_(std::make_unique<Impl>(broker, std::move(options), clock)) {}
 
-KafkaServer::~KafkaServer() { Stop(); }
+KafkaServer::~KafkaServer() {
+  Stop();
+  if (broker::txn::TransactionCoordinator* c = impl_->broker->transactions()) {
+    c->SetCompletionListener(nullptr);
+  }
+}
 
 absl::Status KafkaServer::Start(const std::string& address) {
   if (impl_->started) return absl::FailedPreconditionError("KafkaServer already started");
@@ -140,8 +147,18 @@ absl::Status KafkaServer::Start(const std::string& address) {
   std::string host;
   int port;
   if (absl::Status s = ParseHostPort(address, &host, &port); !s.ok()) return s;
+  impl_->processor.SetTxnOffsets(&impl_->txn_offsets);
+  if (broker::txn::TransactionCoordinator* c = impl_->broker->transactions()) {
+    // Transactional consumer offsets are applied when their transaction
+    // commits (dropped on abort).
+    c->SetCompletionListener([impl = impl_.get()](int64_t producer_id, bool commit,
+                                                  const std::set<broker::txn::TopicPartition>&) {
+      impl->txn_offsets.Complete(producer_id, commit, &impl->groups);
+    });
+  }
   if (impl_->offset_store != nullptr) {
-    absl::StatusOr<int64_t> loaded = impl_->offset_store->Load(&impl_->groups);
+    absl::StatusOr<int64_t> loaded =
+        impl_->offset_store->Load(&impl_->groups, &impl_->txn_offsets);
     if (!loaded.ok()) {
       return absl::Status(loaded.status().code(),
                           absl::StrCat("loading consumer offsets: ", loaded.status().message()));
@@ -200,6 +217,9 @@ int KafkaServer::connection_count() const {
 void KafkaServer::Stop() {
   if (!impl_->started || impl_->stopped) return;
   impl_->stopped = true;
+  if (broker::txn::TransactionCoordinator* c = impl_->broker->transactions()) {
+    c->SetCompletionListener(nullptr);
+  }
   if (impl_->options->metrics != nullptr) UnregisterKafkaCollectors(impl_->options->metrics);
   asio::post(impl_->io, [this] {
     error_code ignored;

@@ -69,7 +69,7 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
       DecodeMessage(*schema->request, version, frame.substr(header->size));
   if (!request.ok()) return done(request.status());
 
-  HandlerContext ctx{broker_,         groups_,         offset_store_,
+  HandlerContext ctx{broker_,         groups_,         offset_store_,    txn_offsets_,
                      options_,         advertised_host_, advertised_port_,
                      version,          header->client_id.value_or("")};
   const int32_t correlation_id = header->correlation_id;

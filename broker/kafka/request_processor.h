@@ -19,6 +19,7 @@
 #include "broker/core/broker.h"
 #include "broker/kafka/group/group_coordinator.h"
 #include "broker/kafka/group/offset_store.h"
+#include "broker/kafka/group/txn_offset_buffer.h"
 #include "broker/kafka/kafka_server_options.h"
 
 namespace rtai::kafka {
@@ -43,6 +44,9 @@ class RequestProcessor {
 
   // Host and port that Metadata advertises.
   void SetAdvertised(std::string host, int32_t port);
+  // Where TxnOffsetCommit buffers offsets (nullptr: refused). Must outlive
+  // every callback. Call before the first Process().
+  void SetTxnOffsets(TxnOffsetBuffer* buffer) { txn_offsets_ = buffer; }
 
   // Handles one frame (the bytes after the size prefix). `done` runs exactly
   // once, on this thread or any other. The frame is not used after return.
@@ -52,6 +56,7 @@ class RequestProcessor {
   broker::Broker* broker_;
   GroupCoordinator* groups_;
   OffsetStore* offset_store_;
+  TxnOffsetBuffer* txn_offsets_ = nullptr;
   std::shared_ptr<const KafkaServerOptions> options_;
   BlockingExecutor run_blocking_;
   std::shared_ptr<const KafkaRequestTimers> timers_;  // null: no metrics

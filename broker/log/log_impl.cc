@@ -6,6 +6,7 @@
 #include "base/check.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
+#include "broker/log/txn_batch.h"
 
 namespace rtai::broker {
 
@@ -92,15 +93,12 @@ absl::StatusOr<AppendInfo> LogImpl::Append(std::string batch,
     absl::ReaderMutexLock l(&mu_);
     RETURN_IF_ERROR(Usable());
   }
-  const bool idempotent = h.producer_id >= 0 && !h.is_control();
-  if (idempotent) {
-    ASSIGN_OR_RETURN(std::optional<ProducerBatch> dup, producers_.Check(h));
-    if (dup.has_value()) {
-      AppendInfo info{Offset(dup->base_offset), Offset(dup->last_offset),
-                      h.records_count, dup->max_timestamp, 0};
-      info.duplicate = true;
-      return info;
-    }
+  ASSIGN_OR_RETURN(std::optional<ProducerBatch> dup, CheckProducer(h, batch));
+  if (dup.has_value()) {
+    AppendInfo info{Offset(dup->base_offset), Offset(dup->last_offset),
+                    h.records_count, dup->max_timestamp, 0};
+    info.duplicate = true;
+    return info;
   }
   // end_offset_ and segments_ change only under append_mu_, held here.
   if (ShouldRoll(h, size, config)) RETURN_IF_ERROR(RollLocked());
@@ -113,14 +111,89 @@ absl::StatusOr<AppendInfo> LogImpl::Append(std::string batch,
   absl::Status s = active.Append(batch, h, config.index_interval_bytes);
   if (!s.ok()) return Fail(s);
   if (roll_base_ms_ < 0) roll_base_ms_ = clock_->NowMillis();
+  // Before the batch is published, so no reader sees an open transaction's
+  // data without the last stable offset held below it.
+  s = RecordProducer(h, batch);
+  if (!s.ok()) return Fail(s);
   {
     absl::MutexLock l(&mu_);
     end_offset_ = Offset(h.last_offset() + 1);
     active_size_ = active.size_bytes();
   }
-  if (idempotent) producers_.Record(h);
   return AppendInfo{base, Offset(h.last_offset()), h.records_count,
                     h.max_timestamp, size};
+}
+
+absl::StatusOr<std::optional<ProducerBatch>> LogImpl::CheckProducer(
+    const BatchHeader& h, absl::string_view batch) {
+  if (h.producer_id < 0) {
+    if (h.is_control() || h.is_transactional()) {
+      return absl::InvalidArgumentError(
+          "transactional or control batch without a producer id");
+    }
+    return std::optional<ProducerBatch>();
+  }
+  if (h.is_control()) {
+    RETURN_IF_ERROR(ParseControlBatch(batch).status());
+    RETURN_IF_ERROR(txns_.CheckMarker(h));
+    return std::optional<ProducerBatch>();
+  }
+  RETURN_IF_ERROR(txns_.CheckData(h));
+  // Written by the broker itself (transactional offset commits): no
+  // sequence, so no idempotence; the transaction guards still apply.
+  if (h.is_transactional() && h.base_sequence < 0) {
+    return std::optional<ProducerBatch>();
+  }
+  return producers_.Check(h);
+}
+
+absl::Status LogImpl::RecordProducer(const BatchHeader& h,
+                                     absl::string_view batch) {
+  if (h.producer_id < 0) return absl::OkStatus();
+  if (!h.is_control()) {
+    if (!h.is_transactional() || h.base_sequence >= 0) producers_.Record(h);
+    txns_.OnData(h);
+    PublishFirstUnstable();
+    return absl::OkStatus();
+  }
+  const absl::StatusOr<TxnMarker> marker = ParseControlBatch(batch);
+  const std::optional<int64_t> first = txns_.OnMarker(h);
+  PublishFirstUnstable();
+  if (!marker.ok() || marker->commit || !first.has_value()) {
+    return absl::OkStatus();
+  }
+  const std::optional<int64_t> unstable = txns_.FirstUnstableOffset();
+  AbortedTxn e{h.producer_id, *first, h.base_offset,
+               std::min(unstable.value_or(INT64_MAX), h.base_offset + 1)};
+  return segments_.back()->txn_index().Append(e);
+}
+
+void LogImpl::PublishFirstUnstable() {
+  first_unstable_.store(txns_.FirstUnstableOffset().value_or(-1),
+                        std::memory_order_release);
+}
+
+absl::Status LogImpl::BeginTransaction(int64_t producer_id, int16_t epoch) {
+  absl::MutexLock a(&append_mu_);
+  {
+    absl::ReaderMutexLock l(&mu_);
+    RETURN_IF_ERROR(Usable());
+  }
+  return txns_.Begin(producer_id, epoch);
+}
+
+std::vector<AbortedTxn> LogImpl::AbortedTransactions(Offset from,
+                                                     Offset upper) const {
+  const View v = Snapshot();
+  std::vector<AbortedTxn> out;
+  auto it = std::upper_bound(
+      v.segments.begin(), v.segments.end(), from,
+      [](Offset o, const SegmentPtr& s) { return o < s->base_offset(); });
+  if (it != v.segments.begin()) --it;
+  for (; it != v.segments.end(); ++it) {
+    if ((*it)->txn_index().Collect(from.value(), upper.value(), &out)) break;
+  }
+  return out;
 }
 
 absl::Status LogImpl::RollLocked() {

@@ -17,6 +17,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "broker/log/partition_log.h"
+#include "broker/log/partition_txn_state.h"
 #include "broker/log/producer_state.h"
 #include "broker/log/segment.h"
 
@@ -33,6 +34,12 @@ class LogImpl final : public PartitionLog {
 
   absl::StatusOr<AppendInfo> Append(std::string batch,
                                     LeaderEpoch leader_epoch) override;
+  absl::Status BeginTransaction(int64_t producer_id, int16_t epoch) override;
+  Offset FirstUnstableOffset() const override {
+    return Offset(first_unstable_.load(std::memory_order_acquire));
+  }
+  std::vector<AbortedTxn> AbortedTransactions(Offset from,
+                                              Offset upper) const override;
   absl::Status Sync() override;
   absl::StatusOr<ReadResult> Read(Offset from, int32_t max_bytes,
                                   Offset limit) const override;
@@ -75,8 +82,22 @@ class LogImpl final : public PartitionLog {
   absl::Status RemoveStrayFiles(const std::vector<std::string>& names,
                                 std::vector<Offset>* bases);
   std::string LogName() const;
-  // Rebuilds producers_ from the batches of the last two segments.
-  void RecoverProducerState() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Rebuilds producers_, txns_ and the `.txnindex` of every segment from
+  // `window` on from the batches of those segments (log_recovery.cc).
+  absl::Status RecoverProducerState(size_t window)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Loads the `.txnindex` of the segments before the last two; returns the
+  // first segment whose index must be rebuilt instead.
+  size_t LoadTxnIndexes();
+  // Checks a batch against the producer and transaction state. Returns the
+  // original offsets for an idempotent duplicate.
+  absl::StatusOr<std::optional<ProducerBatch>> CheckProducer(
+      const BatchHeader& h, absl::string_view batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Applies an appended batch to producers_ and txns_ (and the txnindex).
+  absl::Status RecordProducer(const BatchHeader& h, absl::string_view batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  void PublishFirstUnstable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
 
   const std::string dir_;
   const PartitionLogName name_;
@@ -89,6 +110,8 @@ class LogImpl final : public PartitionLog {
   // Wall-clock time of the active segment's first batch (-1: none yet).
   int64_t roll_base_ms_ ABSL_GUARDED_BY(append_mu_) = -1;
   ProducerStateTable producers_ ABSL_GUARDED_BY(append_mu_);
+  PartitionTxnState txns_ ABSL_GUARDED_BY(append_mu_);
+  std::atomic<int64_t> first_unstable_{-1};
   LogConfig config_ ABSL_GUARDED_BY(mu_);
   std::vector<SegmentPtr> segments_
       ABSL_GUARDED_BY(mu_);  // by base; back() active

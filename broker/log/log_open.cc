@@ -53,7 +53,8 @@ absl::Status LogImpl::RemoveStrayFiles(const std::vector<std::string>& names,
     int64_t base;
     if (ParseSegmentName(n, ".log", &base)) continue;
     const bool index = ParseSegmentName(n, ".index", &base) ||
-                       ParseSegmentName(n, ".timeindex", &base);
+                       ParseSegmentName(n, ".timeindex", &base) ||
+                       ParseSegmentName(n, ".txnindex", &base);
     const bool orphan =
         index && !std::binary_search(logs.begin(), logs.end(), base);
     const bool temp =
@@ -143,54 +144,7 @@ absl::Status LogImpl::Load() {
   }
   durable_end_.store(active->next_offset().value());
   absl::MutexLock a(&append_mu_);
-  RecoverProducerState();
-  return absl::OkStatus();
-}
-
-void LogImpl::RecoverProducerState() {
-  Offset from;
-  Offset end;
-  {
-    absl::ReaderMutexLock l(&mu_);
-    const size_t n = segments_.size();
-    from = segments_[n >= 2 ? n - 2 : 0]->base_offset();
-    end = end_offset_;
-  }
-  constexpr int32_t kChunk = 4 << 20;
-  int64_t batches = 0;
-  while (from < end) {
-    absl::StatusOr<ReadResult> r = Read(from, kChunk, end);
-    if (!r.ok() || r->batches.empty()) {
-      if (!r.ok()) {
-        LogWarning("producer state recovery stopped at an unreadable batch",
-                   {{"topic", name_.topic},
-                    {"partition", name_.partition},
-                    {"offset", from.value()},
-                    {"error", r.status().ToString()}});
-      }
-      break;
-    }
-    const Offset chunk_start = from;
-    absl::string_view rest = r->batches;
-    while (rest.size() >= batch_layout::kHeaderSize) {
-      absl::StatusOr<BatchHeader> h = ParseBatchHeader(rest);
-      if (!h.ok() || h->size_bytes() > static_cast<int64_t>(rest.size())) {
-        break;
-      }
-      if (h->producer_id >= 0 && !h->is_control()) producers_.Record(*h);
-      ++batches;
-      from = Offset(std::max(from.value(), h->last_offset() + 1));
-      rest.remove_prefix(h->size_bytes());
-    }
-    if (!rest.empty() || from == chunk_start) break;  // no progress
-  }
-  if (producers_.producer_count() > 0) {
-    LogInfo("recovered idempotent producer state",
-            {{"topic", name_.topic},
-             {"partition", name_.partition},
-             {"producers", static_cast<int64_t>(producers_.producer_count())},
-             {"batches_scanned", batches}});
-  }
+  return RecoverProducerState(LoadTxnIndexes());
 }
 
 }  // namespace rtai::broker

@@ -29,6 +29,7 @@
 #include "base/file_system.h"
 #include "base/ids.h"
 #include "broker/log/log_config.h"
+#include "broker/log/txn_index.h"
 
 namespace rtai::broker {
 
@@ -95,8 +96,25 @@ class PartitionLog {
   // checks of producer_state.h first (kAborted with a Kafka error payload;
   // a duplicate returns the original offsets with `duplicate` set). That
   // state is rebuilt at Open from the last two segments.
+  // Transactional batches and control batches (markers) follow the rules of
+  // partition_txn_state.h (kAborted with a Kafka error payload); a marker
+  // that aborts adds an entry to the active segment's `.txnindex`.
   virtual absl::StatusOr<AppendInfo> Append(std::string batch,
                                             LeaderEpoch leader_epoch) = 0;
+
+  // The coordinator added this partition to `producer_id`'s transaction at
+  // `epoch` (docs/TRANSACTIONS.md): its transactional batches are accepted
+  // until its marker. Errors: a producer error INVALID_PRODUCER_EPOCH when
+  // fenced here; kResourceExhausted; kFailedPrecondition (log failed).
+  virtual absl::Status BeginTransaction(int64_t producer_id, int16_t epoch) = 0;
+  // The first offset of the oldest transaction still open here (its data is
+  // appended, its marker not yet), or Offset(-1) when none is open. The last
+  // stable offset is min(high watermark, this).
+  virtual Offset FirstUnstableOffset() const = 0;
+  // The aborted transactions that overlap [from, upper), in marker order,
+  // from the `.txnindex` of every segment from the one holding `from` on.
+  virtual std::vector<AbortedTxn> AbortedTransactions(Offset from,
+                                                      Offset upper) const = 0;
 
   // Makes all appended data durable. See the class comment for failures.
   // Blocks for an fsync; never call it on a network thread (use

@@ -9,17 +9,21 @@
 namespace rtai::broker {
 namespace {
 
-absl::Status ProducerError(const char* kafka_name, const std::string& msg) {
-  absl::Status s = absl::AbortedError(absl::StrCat(kafka_name, ": ", msg));
-  s.SetPayload(kProducerErrorPayload, absl::Cord(kafka_name));
-  return s;
-}
-
 int32_t NextSequence(int32_t seq) {
   return seq == std::numeric_limits<int32_t>::max() ? 0 : seq + 1;
 }
 
+absl::Status ProducerError(const char* kafka_name, const std::string& msg) {
+  return MakeProducerError(kafka_name, msg);
+}
+
 }  // namespace
+
+absl::Status MakeProducerError(const char* kafka_name, const std::string& msg) {
+  absl::Status s = absl::AbortedError(absl::StrCat(kafka_name, ": ", msg));
+  s.SetPayload(kProducerErrorPayload, absl::Cord(kafka_name));
+  return s;
+}
 
 std::string ProducerErrorName(const absl::Status& s) {
   absl::optional<absl::Cord> p = s.GetPayload(kProducerErrorPayload);

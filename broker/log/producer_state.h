@@ -35,6 +35,8 @@ inline constexpr char kProducerErrorPayload[] = "rtai.broker/producer-error";
 
 // The Kafka error name carried by a producer-state error, or "" if none.
 std::string ProducerErrorName(const absl::Status& s);
+// A kAborted status carrying `kafka_name` (e.g. "INVALID_TXN_STATE").
+absl::Status MakeProducerError(const char* kafka_name, const std::string& msg);
 
 // One appended batch of a producer.
 struct ProducerBatch {

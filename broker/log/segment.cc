@@ -22,6 +22,7 @@ Segment::Segment(FileSystem* fs, const std::string& dir, Offset base)
       log_path_(JoinPath(dir, SegmentFileName(base, ".log"))),
       index_(fs, JoinPath(dir, SegmentFileName(base, ".index"))),
       time_index_(fs, JoinPath(dir, SegmentFileName(base, ".timeindex"))),
+      txn_index_(fs, JoinPath(dir, SegmentFileName(base, ".txnindex"))),
       next_offset_(base.value()) {}
 
 absl::StatusOr<std::unique_ptr<Segment>> Segment::Create(FileSystem* fs,
@@ -34,6 +35,7 @@ absl::StatusOr<std::unique_ptr<Segment>> Segment::Create(FileSystem* fs,
   RETURN_IF_ERROR(seg->index_.Reset({}, /*writable=*/true, /*rewrite=*/true));
   RETURN_IF_ERROR(
       seg->time_index_.Reset({}, /*writable=*/true, /*rewrite=*/true));
+  RETURN_IF_ERROR(seg->txn_index_.Reset({}));
   return seg;
 }
 
@@ -206,8 +208,10 @@ absl::Status Segment::CloseWriters(bool sync) {
   }
   absl::Status i = index_.CloseWriter(sync);
   absl::Status t = time_index_.CloseWriter(sync);
+  absl::Status x = txn_index_.Close(sync);
   if (s.ok()) s = i;
   if (s.ok()) s = t;
+  if (s.ok()) s = x;
   return s;
 }
 
@@ -218,7 +222,7 @@ absl::Status Segment::DeleteFiles() {
     absl::Status s = fs_->DeleteFile(path);
     if (!s.ok() && !absl::IsNotFound(s)) return s;
   }
-  return absl::OkStatus();
+  return txn_index_.Delete();
 }
 
 absl::StatusOr<int64_t> Segment::FindPosition(int64_t target,

@@ -1,6 +1,8 @@
 #pragma once
 // Segment: one `<base>.log` file of record batches with its sparse `.index`
-// and `.timeindex` (docs/formats/log.md). The active segment takes appends;
+// and `.timeindex` (docs/formats/log.md), and the `.txnindex` of the
+// transactions aborted in it (docs/formats/transaction-state.md; loaded and
+// rebuilt by the log, which knows where transactions began). The active segment takes appends;
 // sealed segments are read-only.
 //
 // Thread safety: writer methods (Append, Seal, SyncLog, CloseWriters,
@@ -22,6 +24,7 @@
 #include "broker/log/index_entries.h"
 #include "broker/log/index_file.h"
 #include "broker/log/record_batch.h"
+#include "broker/log/txn_index.h"
 
 namespace rtai::broker {
 
@@ -70,7 +73,7 @@ class Segment {
   // Syncs (optionally) and closes the writable files; the segment stays
   // readable.
   absl::Status CloseWriters(bool sync);
-  // Removes the three files (the segment stays readable through open fds).
+  // Removes its files (the segment stays readable through open fds).
   absl::Status DeleteFiles();
 
   // --- reader side ---
@@ -82,6 +85,9 @@ class Segment {
   // maxTimestamp of the first batch (kNoTimestamp if empty).
   int64_t first_batch_timestamp_ms() const { return first_timestamp_.load(); }
   const std::string& log_path() const { return log_path_; }
+  // The aborted transactions whose markers lie in this segment.
+  TxnIndex& txn_index() { return txn_index_; }
+  const TxnIndex& txn_index() const { return txn_index_; }
 
   // File position of the first batch whose last offset >= target within
   // [0, size_limit), or size_limit if none. Index lookup, then a scan of
@@ -135,6 +141,7 @@ class Segment {
   std::unique_ptr<WritableFile> writer_;  // null once sealed
   IndexFile<OffsetIndexEntry> index_;
   IndexFile<TimeIndexEntry> time_index_;
+  TxnIndex txn_index_;
   // Writer-side state.
   int64_t bytes_since_index_ = 0;
   // Published to readers.

@@ -12,6 +12,17 @@ absl::StatusOr<TopicSummary> Broker::SummarizeTopic(const std::string& name) con
   return absl::UnimplementedError("Broker::SummarizeTopic is not linked into the fuzzer");
 }
 
+void Broker::FetchIsolated(const std::string& topic, PartitionId partition, Offset offset,
+                           int32_t max_bytes, int64_t max_wait_ms, Isolation isolation,
+                           FetchCallback done) {
+  (void)isolation;  // as broker/core/broker.cc: no transactions in memory
+  Fetch(topic, partition, offset, max_bytes, max_wait_ms,
+        [done = std::move(done)](absl::StatusOr<FetchResult> r) mutable {
+          if (r.ok()) r->last_stable_offset = r->high_watermark;
+          done(std::move(r));
+        });
+}
+
 absl::StatusOr<int64_t> Broker::AllocateProducerId() {
   return absl::UnimplementedError("Broker::AllocateProducerId is not linked into the fuzzer");
 }

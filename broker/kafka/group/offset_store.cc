@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "broker/kafka/wire.h"
 #include "broker/log/record_batch.h"
+#include "broker/log/txn_batch.h"
 
 namespace rtai::kafka {
 namespace {
@@ -78,7 +79,42 @@ bool OffsetStore::Decode(const std::string& key, const std::string& value,
   return v.ReadInt(&committed->offset).ok() && GetString(v, &committed->metadata) && v.empty();
 }
 
-absl::StatusOr<int64_t> OffsetStore::Load(GroupCoordinator* groups) {
+void OffsetStore::LoadBatch(absl::string_view batch, GroupCoordinator* groups,
+                            TxnOffsetBuffer* pending, int64_t* applied, int64_t* skipped) {
+  absl::StatusOr<broker::BatchHeader> h = broker::ParseBatchHeader(batch);
+  if (!h.ok()) return;
+  if (h->is_control()) {
+    absl::StatusOr<broker::TxnMarker> m = broker::ParseControlBatch(batch);
+    if (m.ok() && pending != nullptr) {
+      *applied += static_cast<int64_t>(pending->Complete(h->producer_id, m->commit, groups));
+    }
+    return;
+  }
+  absl::StatusOr<std::vector<broker::Record>> records = broker::DecodeRecordBatches(batch);
+  if (!records.ok()) {
+    ++*skipped;
+    return;
+  }
+  const bool transactional = h->is_transactional() && h->producer_id >= 0;
+  for (const broker::Record& r : *records) {
+    std::string group_id;
+    GroupCoordinator::TopicPartition tp;
+    CommittedOffset committed;
+    if (!r.key.has_value() || !r.value.has_value() ||
+        !Decode(*r.key, *r.value, &group_id, &tp, &committed)) {
+      ++*skipped;
+      continue;
+    }
+    if (transactional) {
+      if (pending != nullptr) pending->Add(h->producer_id, group_id, {{tp, std::move(committed)}});
+      continue;
+    }
+    groups->ApplyCommit(group_id, {{tp, std::move(committed)}});
+    ++*applied;
+  }
+}
+
+absl::StatusOr<int64_t> OffsetStore::Load(GroupCoordinator* groups, TxnOffsetBuffer* pending) {
   absl::Status created = broker_->CreateTopic(kOffsetsTopic, 1, {});
   if (!created.ok() && created.code() != absl::StatusCode::kAlreadyExists) return created;
   ASSIGN_OR_RETURN(broker::PartitionDescription desc,
@@ -88,22 +124,16 @@ absl::StatusOr<int64_t> OffsetStore::Load(GroupCoordinator* groups) {
   while (next < desc.high_watermark.value()) {
     ASSIGN_OR_RETURN(broker::FetchResult fetched, FetchNow(broker_, Offset(next)));
     if (fetched.batches.empty()) break;
-    ASSIGN_OR_RETURN(std::vector<broker::Record> records,
-                     broker::DecodeRecordBatches(fetched.batches));
     const int64_t before = next;
-    for (const broker::Record& r : records) {
-      if (r.offset.value() < next) continue;
-      next = r.offset.value() + 1;
-      std::string group_id;
-      GroupCoordinator::TopicPartition tp;
-      CommittedOffset committed;
-      if (!r.key.has_value() || !r.value.has_value() ||
-          !Decode(*r.key, *r.value, &group_id, &tp, &committed)) {
-        ++skipped;
-        continue;
+    absl::string_view rest = fetched.batches;
+    while (rest.size() >= static_cast<size_t>(broker::batch_layout::kHeaderSize)) {
+      absl::StatusOr<broker::BatchHeader> h = broker::ParseBatchHeader(rest);
+      if (!h.ok() || h->size_bytes() > static_cast<int64_t>(rest.size())) break;
+      if (h->last_offset() >= next) {
+        LoadBatch(rest.substr(0, h->size_bytes()), groups, pending, &applied, &skipped);
+        next = h->last_offset() + 1;
       }
-      groups->ApplyCommit(group_id, {{tp, std::move(committed)}});
-      ++applied;
+      rest.remove_prefix(h->size_bytes());
     }
     if (next == before) break;  // no progress: stop rather than spin
   }
@@ -114,6 +144,18 @@ absl::StatusOr<int64_t> OffsetStore::Load(GroupCoordinator* groups) {
 
 void OffsetStore::Append(const std::string& group_id, const Offsets& offsets,
                          absl::AnyInvocable<void(absl::Status)> done) {
+  AppendBatches(group_id, offsets, -1, -1, std::move(done));
+}
+
+void OffsetStore::AppendTransactional(const std::string& group_id, const Offsets& offsets,
+                                      int64_t producer_id, int16_t producer_epoch,
+                                      absl::AnyInvocable<void(absl::Status)> done) {
+  AppendBatches(group_id, offsets, producer_id, producer_epoch, std::move(done));
+}
+
+void OffsetStore::AppendBatches(const std::string& group_id, const Offsets& offsets,
+                                int64_t producer_id, int16_t producer_epoch,
+                                absl::AnyInvocable<void(absl::Status)> done) {
   struct State {
     absl::Mutex mu;
     int pending ABSL_GUARDED_BY(mu) = 0;
@@ -134,6 +176,9 @@ void OffsetStore::Append(const std::string& group_id, const Offsets& offsets,
       records.push_back(std::move(r));
     }
     batches.push_back(broker::BuildRecordBatch(records));
+    if (producer_id >= 0) {
+      broker::StampProducer(&batches.back(), producer_id, producer_epoch, -1, true);
+    }
   }
   {
     absl::MutexLock lock(&state->mu);

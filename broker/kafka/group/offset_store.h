@@ -22,6 +22,7 @@
 #include "base/clock.h"
 #include "broker/core/broker.h"
 #include "broker/kafka/group/group_coordinator.h"
+#include "broker/kafka/group/txn_offset_buffer.h"
 
 namespace rtai::kafka {
 
@@ -37,13 +38,21 @@ class OffsetStore {
 
   // Creates the topic if missing and replays it into `groups`. Blocks on
   // disk. Returns the number of commit records applied; malformed records
-  // are skipped and logged.
-  absl::StatusOr<int64_t> Load(GroupCoordinator* groups);
+  // are skipped and logged. Transactional records are applied when their
+  // commit marker follows, dropped at an abort marker, and left in
+  // `pending` (when given) when no marker follows yet.
+  absl::StatusOr<int64_t> Load(GroupCoordinator* groups, TxnOffsetBuffer* pending = nullptr);
 
   // Appends `offsets` of `group_id` durably; `done` gets OK once they are
   // on disk, or the Broker's error.
   void Append(const std::string& group_id, const Offsets& offsets,
               absl::AnyInvocable<void(absl::Status)> done);
+  // Append inside `producer_id`'s transaction (TxnOffsetCommit): the
+  // batches are transactional, without sequence numbers; the partition must
+  // be in the producer's transaction (AddOffsetsToTxn).
+  void AppendTransactional(const std::string& group_id, const Offsets& offsets,
+                           int64_t producer_id, int16_t producer_epoch,
+                           absl::AnyInvocable<void(absl::Status)> done);
 
   // The record key and value of one commit (exposed for tests).
   static std::string EncodeKey(const std::string& group_id,
@@ -54,6 +63,12 @@ class OffsetStore {
                      GroupCoordinator::TopicPartition* tp, CommittedOffset* committed);
 
  private:
+  void AppendBatches(const std::string& group_id, const Offsets& offsets, int64_t producer_id,
+                     int16_t producer_epoch, absl::AnyInvocable<void(absl::Status)> done);
+  // Applies (or buffers) the records of one fetched batch.
+  void LoadBatch(absl::string_view batch, GroupCoordinator* groups, TxnOffsetBuffer* pending,
+                 int64_t* applied, int64_t* skipped);
+
   broker::Broker* const broker_;
   Clock* const clock_;
 };

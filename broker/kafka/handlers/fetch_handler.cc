@@ -6,9 +6,10 @@
 // Per-partition MaxBytes goes to the broker; the response-level MaxBytes
 // (v3+) drops later partitions' data once exceeded, except that the first
 // non-empty partition is always served whole (KIP-74). No fetch sessions
-// (SessionId is always 0), no transactions: LastStableOffset = high
-// watermark, no aborted transactions. Batches are served in the v2 format
-// whatever the version (no down-conversion).
+// (SessionId is always 0). IsolationLevel 1 (read_committed, v4+) reads up
+// to the last stable offset and lists the aborted transactions of the data
+// returned (empty for read_uncommitted). Batches are served in the
+// v2 format whatever the version (no down-conversion).
 
 #include <memory>
 #include <optional>
@@ -39,6 +40,8 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
     min_bytes_ = request.Int("MinBytes");
     max_bytes_ = request.Int("MaxBytes");
     max_wait_ms_ = std::min<int64_t>(request.Int("MaxWait"), ctx_.options->fetch_max_wait_ms);
+    isolation_ = request.Int("IsolationLevel") == 1 ? broker::Isolation::kReadCommitted
+                                                     : broker::Isolation::kReadUncommitted;
     for (const Value& t : request.Array("Topics")) {
       const StructValue& topic = t.as_struct();
       StructValue& out_topic = response_.AddStruct("Responses");
@@ -77,11 +80,11 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
         OnResult(pass, i, std::nullopt);
         continue;
       }
-      ctx_.broker->Fetch(p.topic, PartitionId(p.partition), Offset(p.offset),
-                         std::max<int32_t>(p.max_bytes, 1), wait,
-                         [self = shared_from_this(), pass, i](FetchOutcome r) {
-                           self->OnResult(pass, i, std::move(r));
-                         });
+      ctx_.broker->FetchIsolated(p.topic, PartitionId(p.partition), Offset(p.offset),
+                                 std::max<int32_t>(p.max_bytes, 1), wait, isolation_,
+                                 [self = shared_from_this(), pass, i](FetchOutcome r) {
+                                   self->OnResult(pass, i, std::move(r));
+                                 });
     }
     OnResult(pass, parts_.size(), std::nullopt);  // releases the +1
   }
@@ -131,8 +134,13 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
         continue;
       }
       slot->SetInt("HighWatermark", r->high_watermark.value());
-      slot->SetInt("LastStableOffset", r->high_watermark.value());
+      slot->SetInt("LastStableOffset", r->last_stable_offset.value());
       slot->SetInt("LogStartOffset", r->log_start_offset.value());
+      for (const broker::AbortedTxn& a : r->aborted_transactions) {
+        StructValue& entry = slot->AddStruct("AbortedTransactions");
+        entry.SetInt("ProducerId", a.producer_id);
+        entry.SetInt("FirstOffset", a.first_offset);
+      }
       const int64_t size = static_cast<int64_t>(r->batches.size());
       if (total > 0 && total + size > max_bytes_) {
         slot->SetStr("RecordSet", "");
@@ -147,6 +155,7 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
   Respond respond_;
   std::vector<PartitionFetch> parts_;
   int64_t min_bytes_ = 0, max_bytes_ = 0, max_wait_ms_ = 0;
+  broker::Isolation isolation_ = broker::Isolation::kReadUncommitted;
   absl::Mutex mu_;
   StructValue response_ ABSL_GUARDED_BY(mu_);
   std::vector<std::optional<FetchOutcome>> first_ ABSL_GUARDED_BY(mu_);

@@ -5,14 +5,15 @@
 namespace rtai::kafka {
 
 std::span<const HandlerSpec* const> AllHandlers() {
-  static const std::array<const HandlerSpec*, 18> kAll = {
+  static const std::array<const HandlerSpec*, 22> kAll = {
       &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
       &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
       &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
       &kLeaveGroupHandler,   &kSyncGroupHandler,      &kDescribeGroupsHandler,
       &kListGroupsHandler,   &kApiVersionsHandler,
       &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kInitProducerIdHandler,
-      &kDescribeConfigsHandler,
+      &kDescribeConfigsHandler, &kAddPartitionsToTxnHandler, &kAddOffsetsToTxnHandler,
+      &kEndTxnHandler,       &kTxnOffsetCommitHandler,
   };
   return kAll;
 }

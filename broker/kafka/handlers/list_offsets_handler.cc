@@ -1,5 +1,6 @@
 // ListOffsets (key 2), versions 0-6. Timestamp -2 = earliest (log start),
-// -1 = latest (high watermark), otherwise the first offset whose batch
+// -1 = latest (high watermark; the last stable offset with IsolationLevel 1,
+// read_committed), otherwise the first offset whose batch
 // has a timestamp >= the target (Offset -1 when there is none). The
 // Timestamp returned with a by-time lookup is -1: the facade reports the
 // offset only. Blocking (index lookups may read disk).
@@ -15,7 +16,7 @@ constexpr int64_t kLatest = -1;
 constexpr int64_t kEarliest = -2;
 
 void ListOne(const HandlerContext& ctx, const std::string& topic, const StructValue& in,
-             StructValue* out) {
+             bool committed, StructValue* out) {
   const PartitionId partition(static_cast<int32_t>(in.Int("PartitionIndex")));
   const int64_t timestamp = in.Int("Timestamp");
   absl::StatusOr<broker::PartitionDescription> desc =
@@ -28,7 +29,7 @@ void ListOne(const HandlerContext& ctx, const std::string& topic, const StructVa
   if (timestamp == kEarliest) {
     offset = desc->log_start_offset.value();
   } else if (timestamp == kLatest) {
-    offset = desc->high_watermark.value();
+    offset = committed ? desc->last_stable_offset.value() : desc->high_watermark.value();
   } else {
     absl::StatusOr<Offset> found = ctx.broker->OffsetForTimestamp(topic, partition, timestamp);
     if (!found.ok()) {
@@ -51,7 +52,7 @@ void HandleListOffsets(const HandlerContext& ctx, StructValue request, Respond r
     for (const Value& p : topic.Array("Partitions")) {
       StructValue& out = out_topic.AddStruct("Partitions");
       out.SetInt("PartitionIndex", p.as_struct().Int("PartitionIndex"));
-      ListOne(ctx, topic.Str("Name"), p.as_struct(), &out);
+      ListOne(ctx, topic.Str("Name"), p.as_struct(), request.Int("IsolationLevel") == 1, &out);
     }
   }
   respond(std::move(response));

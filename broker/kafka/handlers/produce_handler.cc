@@ -4,7 +4,11 @@
 // Record sets in the pre-v2 formats (magic 0/1) are refused with
 // UNSUPPORTED_FOR_MESSAGE_FORMAT: the log stores v2 batches only. Clients
 // may not write to the internal __consumer_offsets topic
-// (INVALID_TOPIC_EXCEPTION), as in Kafka.
+// (INVALID_TOPIC_EXCEPTION), as in Kafka. Transactional batches are checked
+// by the partition log against the producer's transaction (KIP-890-like:
+// INVALID_TXN_STATE when the partition is not in an ongoing transaction of
+// that epoch, INVALID_PRODUCER_EPOCH when fenced); control batches from
+// clients are refused (CORRUPT_MESSAGE): only the coordinator writes markers.
 
 #include <memory>
 
@@ -45,6 +49,7 @@ ErrorCode AppendError(const HandlerContext& ctx, const std::string& topic, size_
   }
   if (producer_error == "INVALID_PRODUCER_EPOCH") return ErrorCode::kInvalidProducerEpoch;
   if (producer_error == "UNKNOWN_PRODUCER_ID") return ErrorCode::kUnknownProducerId;
+  if (producer_error == "INVALID_TXN_STATE") return ErrorCode::kInvalidTxnState;
   if (s.code() == absl::StatusCode::kResourceExhausted) {
     int64_t limit = ctx.options->log_defaults.max_message_bytes;
     absl::StatusOr<broker::TopicSummary> summary = ctx.broker->SummarizeTopic(topic);

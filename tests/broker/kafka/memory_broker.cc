@@ -75,7 +75,7 @@ absl::StatusOr<broker::TopicDescription> MemoryBroker::DescribeTopic(
     const Partition& p = it->second.partitions[i];
     d.partitions.push_back({PartitionId(static_cast<int32_t>(i)), NodeId(0), LeaderEpoch(0),
                             Offset(0), Offset(p.end), Offset(p.end),
-                            static_cast<int64_t>(p.data.size()), 1});
+                            static_cast<int64_t>(p.data.size()), 1, Offset(p.end)});
   }
   return d;
 }

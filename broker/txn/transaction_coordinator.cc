@@ -1,0 +1,418 @@
+#include "broker/txn/transaction_coordinator.h"
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "base/logging.h"
+#include "base/status_macros.h"
+#include "broker/txn/txn_errors.h"
+
+namespace rtai::broker::txn {
+namespace {
+
+bool IsPrepare(TxnState s) {
+  return s == TxnState::kPrepareCommit || s == TxnState::kPrepareAbort;
+}
+
+absl::Status Fenced(const TxnMetadata& m, ProducerIdAndEpoch p) {
+  return TxnError(absl::StatusCode::kFailedPrecondition, kProducerFenced,
+                  absl::StrCat("transactional id \"", m.transactional_id,
+                               "\": producer epoch ", p.producer_epoch,
+                               " is fenced by epoch ", m.producer_epoch));
+}
+
+absl::Status Concurrent(const TxnMetadata& m) {
+  return TxnError(absl::StatusCode::kUnavailable, kConcurrentTransactions,
+                  absl::StrCat("transactional id \"", m.transactional_id,
+                               "\" is completing a transaction (",
+                               TxnStateName(m.state), "); retry"));
+}
+
+}  // namespace
+
+absl::Status TransactionCoordinatorOptions::Validate() const {
+  if (max_transaction_timeout_ms < 1) {
+    return absl::InvalidArgumentError("max_transaction_timeout_ms must be >= 1");
+  }
+  if (transactional_id_expiration_ms < 1) {
+    return absl::InvalidArgumentError(
+        "transactional_id_expiration_ms must be >= 1");
+  }
+  if (max_transactional_ids < 1 || max_partitions_per_transaction < 1) {
+    return absl::InvalidArgumentError(
+        "max_transactional_ids and max_partitions_per_transaction must be >= 1");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<TransactionCoordinator>>
+TransactionCoordinator::Open(TransactionCoordinatorOptions options,
+                             FileSystem* fs, const std::string& dir,
+                             Clock* clock, TxnBroker* broker) {
+  RETURN_IF_ERROR(options.Validate());
+  std::unique_ptr<TransactionCoordinator> c(
+      new TransactionCoordinator(options, clock, broker));
+  absl::MutexLock l(&c->mu_);
+  ASSIGN_OR_RETURN(c->log_, TxnStateLog::Open(fs, dir, &c->txns_,
+                                              options.state_log_compact_bytes));
+  c->RecoverLocked();
+  return c;
+}
+
+void TransactionCoordinator::RecoverLocked() {
+  std::vector<TxnMetadata> all;
+  for (const auto& [id, m] : txns_) all.push_back(m);
+  int completed = 0, rearmed = 0;
+  for (const TxnMetadata& m : all) {
+    if (IsPrepare(m.state)) {
+      absl::Status s = CompleteLocked(m);
+      if (s.ok()) ++completed;
+      if (!s.ok()) {
+        LogWarning("transaction markers not written at recovery; retried later",
+                   {{"transactional_id", m.transactional_id},
+                    {"error", s.ToString()}});
+      }
+    } else if (m.state == TxnState::kOngoing) {
+      for (const TopicPartition& tp : m.partitions) {
+        absl::Status s =
+            broker_->BeginTransaction(tp, m.producer_id, m.producer_epoch);
+        if (!s.ok() && !absl::IsNotFound(s)) {
+          LogWarning("could not re-arm a partition of an ongoing transaction",
+                     {{"transactional_id", m.transactional_id},
+                      {"topic", tp.first},
+                      {"partition", tp.second},
+                      {"error", s.ToString()}});
+        }
+      }
+      ++rearmed;
+    }
+  }
+  LogInfo("transaction coordinator recovered",
+          {{"transactional_ids", static_cast<int64_t>(txns_.size())},
+           {"completed", completed},
+           {"ongoing", rearmed}});
+}
+
+absl::Status TransactionCoordinator::UsableLocked() const {
+  if (failure_.ok()) return failure_;
+  return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
+                  absl::StrCat("transaction state log failed: ",
+                               failure_.message()));
+}
+
+absl::Status TransactionCoordinator::PersistLocked(const TxnMetadata& m) {
+  RETURN_IF_ERROR(UsableLocked());
+  if (m.state == TxnState::kDead) {
+    txns_.erase(m.transactional_id);
+  } else {
+    txns_[m.transactional_id] = m;
+  }
+  absl::Status s = log_->Append(m, txns_);
+  if (!s.ok()) {
+    failure_ = s;
+    LogError("transaction state log write failed; coordinator unavailable",
+             {{"error", s.ToString()}});
+    return UsableLocked();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TransactionCoordinator::BumpEpochLocked(TxnMetadata* m) {
+  if (m->producer_epoch < std::numeric_limits<int16_t>::max() - 1) {
+    ++m->producer_epoch;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<int64_t> id = broker_->AllocateProducerId();
+  if (!id.ok()) {
+    return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
+                    id.status().message());
+  }
+  m->producer_id = *id;
+  m->producer_epoch = 0;
+  m->last_epoch = -1;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ProducerIdAndEpoch> TransactionCoordinator::InitProducerId(
+    const std::string& id, int32_t timeout_ms, ProducerIdAndEpoch expected) {
+  if (timeout_ms < 1 || timeout_ms > options_.max_transaction_timeout_ms) {
+    return TxnError(absl::StatusCode::kInvalidArgument,
+                    kInvalidTransactionTimeout,
+                    absl::StrCat("transaction timeout ", timeout_ms,
+                                 " ms is outside [1, ",
+                                 options_.max_transaction_timeout_ms, "]"));
+  }
+  absl::MutexLock l(&mu_);
+  RETURN_IF_ERROR(UsableLocked());
+  const int64_t now = clock_->NowMillis();
+  auto it = txns_.find(id);
+  if (it == txns_.end()) {
+    if (txns_.size() >= static_cast<size_t>(options_.max_transactional_ids)) {
+      return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
+                      absl::StrCat("transactional id limit ",
+                                   options_.max_transactional_ids, " reached"));
+    }
+    absl::StatusOr<int64_t> pid = broker_->AllocateProducerId();
+    if (!pid.ok()) {
+      return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
+                      pid.status().message());
+    }
+    TxnMetadata m;
+    m.transactional_id = id;
+    m.producer_id = *pid;
+    m.producer_epoch = 0;
+    m.timeout_ms = timeout_ms;
+    m.last_update_ms = now;
+    RETURN_IF_ERROR(PersistLocked(m));
+    return ProducerIdAndEpoch{m.producer_id, m.producer_epoch};
+  }
+  TxnMetadata m = it->second;
+  if (expected.producer_id >= 0 &&
+      (expected.producer_id != m.producer_id ||
+       (expected.producer_epoch != m.producer_epoch &&
+        expected.producer_epoch != m.last_epoch))) {
+    return Fenced(m, expected);
+  }
+  if (IsPrepare(m.state)) {
+    if (!CompleteLocked(m).ok()) return Concurrent(m);
+    m = txns_[id];
+  }
+  if (m.state == TxnState::kOngoing) {
+    m.timeout_ms = timeout_ms;
+    RETURN_IF_ERROR(FenceAndAbortLocked(m));
+    m = txns_[id];
+    return ProducerIdAndEpoch{m.producer_id, m.producer_epoch};
+  }
+  m.last_epoch = -1;
+  RETURN_IF_ERROR(BumpEpochLocked(&m));
+  m.timeout_ms = timeout_ms;
+  m.last_update_ms = now;
+  RETURN_IF_ERROR(PersistLocked(m));
+  return ProducerIdAndEpoch{m.producer_id, m.producer_epoch};
+}
+
+absl::StatusOr<TxnMetadata> TransactionCoordinator::FindProducerLocked(
+    const std::string& id, ProducerIdAndEpoch producer) {
+  RETURN_IF_ERROR(UsableLocked());
+  auto it = txns_.find(id);
+  if (it == txns_.end() || it->second.producer_id != producer.producer_id) {
+    return TxnError(absl::StatusCode::kFailedPrecondition,
+                    kInvalidProducerIdMapping,
+                    absl::StrCat("transactional id \"", id,
+                                 "\" is not held by producer id ",
+                                 producer.producer_id));
+  }
+  if (it->second.producer_epoch != producer.producer_epoch) {
+    return Fenced(it->second, producer);
+  }
+  return it->second;
+}
+
+absl::Status TransactionCoordinator::AddPartitions(
+    const std::string& id, ProducerIdAndEpoch producer,
+    const std::vector<TopicPartition>& partitions) {
+  absl::MutexLock l(&mu_);
+  ASSIGN_OR_RETURN(TxnMetadata m, FindProducerLocked(id, producer));
+  if (IsPrepare(m.state)) {
+    if (!CompleteLocked(m).ok()) return Concurrent(m);
+    m = txns_[id];
+  }
+  const int64_t now = clock_->NowMillis();
+  if (m.state != TxnState::kOngoing) {
+    m.partitions.clear();
+    m.txn_start_ms = now;
+  }
+  std::vector<TopicPartition> added;
+  for (const TopicPartition& tp : partitions) {
+    if (m.partitions.count(tp) != 0) continue;
+    absl::Status s = broker_->CheckPartition(tp);
+    if (!s.ok()) {
+      return TxnError(absl::StatusCode::kNotFound, kUnknownTopicOrPartition,
+                      s.message());
+    }
+    added.push_back(tp);
+    m.partitions.insert(tp);
+  }
+  if (m.partitions.size() >
+      static_cast<size_t>(options_.max_partitions_per_transaction)) {
+    return TxnError(absl::StatusCode::kInvalidArgument, kInvalidTxnState,
+                    absl::StrCat("a transaction may span at most ",
+                                 options_.max_partitions_per_transaction,
+                                 " partitions"));
+  }
+  if (added.empty() && m.state == TxnState::kOngoing) return absl::OkStatus();
+  m.state = TxnState::kOngoing;
+  m.last_update_ms = now;
+  RETURN_IF_ERROR(PersistLocked(m));
+  for (const TopicPartition& tp : added) {
+    absl::Status s =
+        broker_->BeginTransaction(tp, m.producer_id, m.producer_epoch);
+    if (!s.ok()) {
+      return TxnError(absl::IsNotFound(s) ? absl::StatusCode::kNotFound
+                                          : absl::StatusCode::kFailedPrecondition,
+                      absl::IsNotFound(s) ? kUnknownTopicOrPartition
+                                          : kProducerFenced,
+                      s.message());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TransactionCoordinator::CheckInTransaction(
+    const std::string& id, ProducerIdAndEpoch producer,
+    const TopicPartition& tp) {
+  absl::ReaderMutexLock l(&mu_);
+  ASSIGN_OR_RETURN(TxnMetadata m, FindProducerLocked(id, producer));
+  if (m.state != TxnState::kOngoing ||
+      (tp.second >= 0 && m.partitions.count(tp) == 0)) {
+    return TxnError(absl::StatusCode::kFailedPrecondition, kInvalidTxnState,
+                    absl::StrCat(tp.first, "-", tp.second,
+                                 " is not in an ongoing transaction of \"",
+                                 id, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TransactionCoordinator::EndTransaction(const std::string& id,
+                                                    ProducerIdAndEpoch producer,
+                                                    bool commit) {
+  absl::MutexLock l(&mu_);
+  RETURN_IF_ERROR(UsableLocked());
+  auto it = txns_.find(id);
+  // The old incarnation retrying the abort the coordinator already did.
+  if (it != txns_.end() && !commit &&
+      it->second.producer_id == producer.producer_id &&
+      it->second.last_epoch == producer.producer_epoch &&
+      it->second.state == TxnState::kCompleteAbort) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(TxnMetadata m, FindProducerLocked(id, producer));
+  const TxnState prepare =
+      commit ? TxnState::kPrepareCommit : TxnState::kPrepareAbort;
+  const TxnState complete =
+      commit ? TxnState::kCompleteCommit : TxnState::kCompleteAbort;
+  switch (m.state) {
+    case TxnState::kEmpty:
+      return absl::OkStatus();
+    case TxnState::kOngoing:
+      m.state = prepare;
+      m.last_update_ms = clock_->NowMillis();
+      RETURN_IF_ERROR(PersistLocked(m));
+      return CompleteLocked(m);
+    default:
+      break;
+  }
+  if (m.state == prepare) return CompleteLocked(m);
+  if (m.state == complete) return absl::OkStatus();
+  return TxnError(absl::StatusCode::kFailedPrecondition, kInvalidTxnState,
+                  absl::StrCat("cannot ", commit ? "commit" : "abort",
+                               " transactional id \"", id, "\" in state ",
+                               TxnStateName(m.state)));
+}
+
+absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
+  const bool commit = m.state == TxnState::kPrepareCommit;
+  struct Wait {
+    absl::Mutex mu;
+    int pending ABSL_GUARDED_BY(mu) = 0;
+    absl::Status first_error ABSL_GUARDED_BY(mu);
+  };
+  Wait wait;
+  {
+    absl::MutexLock wl(&wait.mu);
+    wait.pending = static_cast<int>(m.partitions.size());
+  }
+  for (const TopicPartition& tp : m.partitions) {
+    broker_->WriteMarker(tp, m.producer_id, m.producer_epoch, commit,
+                         [&wait](absl::Status s) {
+                           absl::MutexLock wl(&wait.mu);
+                           // A deleted partition needs no marker.
+                           if (!s.ok() && !absl::IsNotFound(s) &&
+                               wait.first_error.ok()) {
+                             wait.first_error = s;
+                           }
+                           --wait.pending;
+                         });
+  }
+  absl::Status error;
+  {
+    absl::MutexLock wl(&wait.mu);
+    wait.mu.Await(absl::Condition(
+        +[](Wait* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu) {
+          return w->pending == 0;
+        },
+        &wait));
+    error = wait.first_error;
+  }
+  if (!error.ok()) {
+    return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
+                    absl::StrCat("writing transaction markers: ",
+                                 error.message()));
+  }
+  m.state = commit ? TxnState::kCompleteCommit : TxnState::kCompleteAbort;
+  m.last_update_ms = clock_->NowMillis();
+  RETURN_IF_ERROR(PersistLocked(m));
+  if (listener_) listener_(m.producer_id, commit, m.partitions);
+  return absl::OkStatus();
+}
+
+absl::Status TransactionCoordinator::FenceAndAbortLocked(TxnMetadata m) {
+  const int16_t old_epoch = m.producer_epoch;
+  if (m.producer_epoch < std::numeric_limits<int16_t>::max() - 1) {
+    ++m.producer_epoch;
+    m.last_epoch = old_epoch;
+  }
+  m.state = TxnState::kPrepareAbort;
+  m.last_update_ms = clock_->NowMillis();
+  RETURN_IF_ERROR(PersistLocked(m));
+  return CompleteLocked(m);
+}
+
+int TransactionCoordinator::Tick() {
+  absl::MutexLock l(&mu_);
+  if (!UsableLocked().ok()) return 0;
+  const int64_t now = clock_->NowMillis();
+  std::vector<TxnMetadata> all;
+  for (const auto& [id, m] : txns_) all.push_back(m);
+  int aborted = 0;
+  for (TxnMetadata& m : all) {
+    if (m.state == TxnState::kOngoing && now - m.txn_start_ms > m.timeout_ms) {
+      LogInfo("aborting transaction past its timeout",
+              {{"transactional_id", m.transactional_id},
+               {"producer_id", m.producer_id},
+               {"timeout_ms", m.timeout_ms}});
+      if (FenceAndAbortLocked(m).ok()) ++aborted;
+    } else if (IsPrepare(m.state)) {
+      (void)CompleteLocked(m);
+    } else if (m.state != TxnState::kOngoing &&
+               now - m.last_update_ms > options_.transactional_id_expiration_ms) {
+      m.state = TxnState::kDead;
+      if (PersistLocked(m).ok()) {
+        LogInfo("transactional id expired",
+                {{"transactional_id", m.transactional_id}});
+      }
+    }
+  }
+  return aborted;
+}
+
+void TransactionCoordinator::SetCompletionListener(CompletionListener listener) {
+  absl::MutexLock l(&mu_);
+  listener_ = std::move(listener);
+}
+
+std::optional<TxnMetadata> TransactionCoordinator::Describe(
+    const std::string& id) const {
+  absl::ReaderMutexLock l(&mu_);
+  auto it = txns_.find(id);
+  if (it == txns_.end()) return std::nullopt;
+  return it->second;
+}
+
+size_t TransactionCoordinator::size() const {
+  absl::ReaderMutexLock l(&mu_);
+  return txns_.size();
+}
+
+}  // namespace rtai::broker::txn
