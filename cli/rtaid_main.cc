@@ -224,6 +224,7 @@ int main(int argc, char** argv) {
   rtai::engine::service::JobManagerOptions job_options;
   job_options.data_dir = options->data_dir;
   job_options.client = &partition_client;
+  job_options.txn_client = &partition_client;  // exactly-once sinks (docs/CHECKPOINTS.md)
   job_options.clock = clock;
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
   if (!jobs.ok()) {
