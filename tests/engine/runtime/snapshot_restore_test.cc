@@ -112,3 +112,68 @@ TEST(SnapshotRestoreTest, WindowOperatorSnapshotRoundTrips) {
 
 }  // namespace
 }  // namespace rtai::engine
+
+namespace rtai::engine {
+namespace {
+
+// One output row of the WindowJob's window: k, window_start, window_end, n.
+std::unique_ptr<runtime::Batch> Row(const Schema* schema, int64_t n) {
+  auto b = std::make_unique<runtime::Batch>(schema);
+  Value row[] = {Value::String("k"), Value::Timestamp(0), Value::Timestamp(10), Value::Int64(n)};
+  b->AppendRowCopy(row, 9);
+  return b;
+}
+
+TEST(TwoPhaseCommitSinkTest, RestoreCommitsTheCheckpointedTransactionAndFencesLaterOnes) {
+  io::MemoryPartitionClient client;
+  ASSERT_TRUE(client.CreateTopic("out", 1).ok());
+  auto g = graph::ParseAndValidateJobGraph(testing_util::WindowJob(
+      R"({"type": "tumbling", "size_ms": 10})", R"([{"name": "n", "fn": "count"}])", 0, 0, true));
+  ASSERT_TRUE(g.ok()) << g.status();
+  const Schema* schema = g->nodes[1].output.get();
+  runtime::OperatorMetrics metrics;
+  runtime::OperatorContext ctx;
+  ctx.uid = "out";
+  ctx.client = &client;
+  ctx.txn_client = &client;
+  ctx.exactly_once = true;
+  ctx.job_id = "job-9";
+  ctx.clock = SystemClock();
+  ctx.metrics = &metrics;
+  auto first = operators::CreateOperator(*g, 2);  // node 2: the sink `out`
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE((*first)->Open(ctx).ok());
+  ASSERT_TRUE((*first)->ProcessBatch(0, Row(schema, 1), nullptr).ok());
+  auto snapshot = (*first)->SnapshotState(1);  // pre-commit of checkpoint 1
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  ASSERT_TRUE((*first)->ProcessBatch(0, Row(schema, 2), nullptr).ok());  // transaction 2, open
+  EXPECT_EQ(client.OpenTransactions(), 2);
+  EXPECT_TRUE(client.ReadAllCommitted("out", 0)->empty());
+  // The "crashed" incarnation is not destroyed (a SIGKILL runs no
+  // destructor): its transactions stay open until the restore.
+  auto second = operators::CreateOperator(*g, 2);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE((*second)->Open(ctx).ok());
+  ASSERT_TRUE((*second)->RestoreState(*snapshot).ok());
+  EXPECT_EQ(client.OpenTransactions(), 0);  // 1 committed, 2 fenced and aborted
+  auto committed = client.ReadAllCommitted("out", 0);
+  ASSERT_EQ(committed->size(), 1u);
+  EXPECT_NE((*committed)[0].value.find("\"n\":1"), std::string::npos) << (*committed)[0].value;
+  // The old incarnation is fenced: its writes fail.
+  EXPECT_EQ((*first)->ProcessBatch(0, Row(schema, 3), nullptr).code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The new one writes under checkpoint 2's id and commits on completion.
+  ASSERT_TRUE((*second)->ProcessBatch(0, Row(schema, 4), nullptr).ok());
+  ASSERT_TRUE((*second)->SnapshotState(2).ok());
+  EXPECT_EQ(client.ReadAllCommitted("out", 0)->size(), 1u);  // not before completion
+  ASSERT_TRUE((*second)->NotifyCheckpointComplete(2).ok());
+  EXPECT_EQ(client.ReadAllCommitted("out", 0)->size(), 2u);
+  // Restoring the same snapshot again is harmless (commit is idempotent).
+  auto third = operators::CreateOperator(*g, 2);
+  ASSERT_TRUE((*third)->Open(ctx).ok());
+  EXPECT_TRUE((*third)->RestoreState(*snapshot).ok());
+  EXPECT_EQ(client.ReadAllCommitted("out", 0)->size(), 2u);
+}
+
+}  // namespace
+}  // namespace rtai::engine
