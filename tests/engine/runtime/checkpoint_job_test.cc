@@ -149,7 +149,7 @@ class ThrottledClient : public io::PartitionClient {
   }
   absl::StatusOr<io::ReadResult> ReadBatch(const std::string& t, int32_t p, int64_t o,
                                            int32_t b, int32_t w) override {
-    absl::SleepFor(read_delay);  // a slow network, not a race
+    absl::SleepFor(t == slow_topic ? slow_topic_delay : read_delay);  // a slow network, not a race
     auto r = inner_->ReadBatch(t, p, o, b, w);
     if (r.ok() && read_limit > 0 && r->records.size() > read_limit) {
       r->records.resize(read_limit);
@@ -166,6 +166,8 @@ class ThrottledClient : public io::PartitionClient {
   absl::Duration delay = absl::ZeroDuration();
   absl::Duration read_delay = absl::ZeroDuration();
   size_t read_limit = 0;  // records per read, 0 = no limit
+  std::string slow_topic;  // reads of this topic take slow_topic_delay instead
+  absl::Duration slow_topic_delay = absl::ZeroDuration();
 
  private:
   io::MemoryPartitionClient* inner_;
@@ -289,6 +291,33 @@ TEST(CheckpointJobTest, BarrierAlignmentUnderASlowSinkCompletes) {
   }
   EXPECT_GE(completed, 2);
   EXPECT_EQ(j.client.ReadAll("out", 0)->size(), 2000u);  // nothing lost or repeated
+}
+
+TEST(CheckpointJobTest, AlignmentTimeIsMeasuredWhenOneInputLags) {
+  CheckpointedJob j;
+  CreateTopics(j.client);
+  Prefill(j.client, 4000);
+  ThrottledClient lagging(&j.client);
+  lagging.read_limit = 20;
+  // Both sides slow enough that no source finishes (which ends
+  // checkpointing) for about a second; the right side four times slower.
+  lagging.read_delay = absl::Milliseconds(10);
+  lagging.slow_topic = "in2";  // the join's right side: its barriers come late
+  lagging.slow_topic_delay = absl::Milliseconds(40);
+  j.data_client = &lagging;
+  j.interval_ms = 100;
+  ASSERT_TRUE(j.Start(JoinJob(), false).ok());
+  ASSERT_EQ(j.runner->Wait(), runtime::RunState::kFinished) << j.runner->status();
+  int64_t max_alignment = 0;
+  int completed = 0;
+  for (const CheckpointStats& s : j.runner->coordinator()->History()) {
+    if (s.state != CheckpointState::kCompleted) continue;
+    ++completed;
+    max_alignment = std::max(max_alignment, s.alignment_ms);
+  }
+  EXPECT_GE(completed, 3);
+  // The left inputs waited (blocked) for the right side's barriers.
+  EXPECT_GE(max_alignment, 5);
 }
 
 TEST(CheckpointJobTest, AnUnfinishableCheckpointTimesOutAndTheJobGoesOn) {
