@@ -331,6 +331,47 @@ TEST(CheckpointJobTest, AlignmentTimeIsMeasuredWhenOneInputLags) {
   EXPECT_GE(max_alignment, 5);
 }
 
+TEST(CheckpointJobTest, ACorruptRocksDbFileMakesRecoveryFallBack) {
+  CheckpointedJob j;
+  CreateTopics(j.client);
+  Prefill(j.client, 4000);
+  ThrottledClient slow(&j.client);
+  slow.read_limit = 20;
+  slow.read_delay = absl::Milliseconds(2);
+  j.data_client = &slow;
+  ASSERT_TRUE(j.Start(KeyedWindowJob(false), false).ok());  // unbounded: keeps checkpointing
+  for (int i = 0; i < 1000 && j.runner->coordinator()->last_completed() < 3; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  j.runner.reset();
+  FileSystem* fs = DefaultFileSystem();
+  auto latest = runtime::FindLatestCheckpoint(fs, j.CheckpointDir());
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  const int64_t newest = (*latest)->manifest.checkpoint_id;
+  std::string sst;
+  for (const runtime::TaskStateEntry& t : (*latest)->manifest.tasks) {
+    for (const runtime::StateFileEntry& f : t.db_files) {
+      if (f.name.find(".sst") != std::string::npos) sst = JoinPath(JoinPath((*latest)->dir, t.db_dir), f.name);
+    }
+  }
+  ASSERT_FALSE(sst.empty());
+  // Same size, one byte different, a new inode (the old one is shared by
+  // hard links with older checkpoints, which stay intact).
+  auto bytes = fs->ReadFileToString(sst);
+  ASSERT_TRUE(bytes.ok());
+  (*bytes)[bytes->size() / 3] ^= 0x10;
+  ASSERT_TRUE(fs->WriteFileAtomically(sst, *bytes).ok());
+  std::vector<std::string> skipped;
+  auto fallback = runtime::FindLatestCheckpoint(fs, j.CheckpointDir(), &skipped);
+  ASSERT_TRUE(fallback.ok() && fallback->has_value());
+  EXPECT_LT((*fallback)->manifest.checkpoint_id, newest);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].find("does not match its checksum"), std::string::npos) << skipped[0];
+  // And the job restores from it and runs.
+  ASSERT_TRUE(j.Start("", true).ok());
+  EXPECT_EQ(j.runner->state(), runtime::RunState::kRunning);
+}
+
 TEST(CheckpointJobTest, AnUnfinishableCheckpointTimesOutAndTheJobGoesOn) {
   CheckpointedJob j;
   CreateTopics(j.client);
