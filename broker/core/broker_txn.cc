@@ -1,6 +1,9 @@
 // BrokerImpl as the transaction coordinator's TxnBroker, and the
 // coordinator's lifecycle (open with recovery, periodic Tick thread).
 
+#include <csignal>
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
@@ -9,11 +12,30 @@
 
 namespace rtai::broker {
 
+namespace {
+
+// Crash tests (tests/interop/kafka_txn_crash_test.py) set
+// RTAI_TXN_FAILPOINT=<point> to SIGKILL rtaid at a coordinator failpoint
+// ("prepared", "marker_written"; see TransactionCoordinatorOptions).
+void InstallFailpointFromEnv(txn::TransactionCoordinatorOptions* o) {
+  const char* want = std::getenv("RTAI_TXN_FAILPOINT");
+  if (want == nullptr || *want == '\0' || o->failpoint) return;
+  LogWarning("transaction failpoint armed: the process kills itself there",
+             {{"point", want}});
+  o->failpoint = [point = std::string(want)](const char* at) {
+    if (point == at) std::raise(SIGKILL);
+  };
+}
+
+}  // namespace
+
 absl::Status BrokerImpl::StartTransactions() {
+  txn::TransactionCoordinatorOptions txn_options = options_.transactions;
+  InstallFailpointFromEnv(&txn_options);
   ASSIGN_OR_RETURN(
       coordinator_,
       txn::TransactionCoordinator::Open(
-          options_.transactions, fs_,
+          txn_options, fs_,
           JoinPath(options_.data_dir, "transactions"), clock_, this));
   txn_thread_ = std::thread([this] {
     const absl::Duration interval =

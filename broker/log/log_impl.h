@@ -86,6 +86,12 @@ class LogImpl final : public PartitionLog {
   // `window` on from the batches of those segments (log_recovery.cc).
   absl::Status RecoverProducerState(size_t window)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // What the replay of the recovery window has learned so far.
+  struct ReplayWindow;
+  // Applies one batch of the window to producers_ and txns_ and collects
+  // the aborted transactions it ends.
+  void ReplayBatch(const BatchHeader& h, absl::string_view batch,
+                   ReplayWindow* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Loads the `.txnindex` of the segments before the last two; returns the
   // first segment whose index must be rebuilt instead.
   size_t LoadTxnIndexes();

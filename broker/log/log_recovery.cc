@@ -38,6 +38,44 @@ size_t LogImpl::LoadTxnIndexes() {
   return window;
 }
 
+struct LogImpl::ReplayWindow {
+  int64_t start = 0;
+  // A transaction whose producer has no earlier batch in the window may
+  // have begun before it: it is taken to begin at the window start
+  // (conservative: the last stable offset stays low, and an aborted range
+  // covers only that producer's batches, all of that transaction). Only
+  // when the window does not start at the log start.
+  bool partial = false;
+  std::unordered_set<int64_t> seen;  // producers with a batch in the window
+  std::vector<AbortedTxn> aborted;   // in marker order
+};
+
+void LogImpl::ReplayBatch(const BatchHeader& h, absl::string_view batch,
+                          ReplayWindow* w) {
+  const int64_t pid = h.producer_id;
+  if (pid < 0) return;
+  const bool first_seen = w->seen.insert(pid).second;
+  if (!h.is_control()) {
+    if (h.is_transactional() && w->partial && first_seen) {
+      txns_.OpenAt(pid, h.producer_epoch, w->start);
+    }
+    txns_.OnData(h);
+    if (!h.is_transactional() || h.base_sequence >= 0) producers_.Record(h);
+    return;
+  }
+  const absl::StatusOr<TxnMarker> m = ParseControlBatch(batch);
+  std::optional<int64_t> first = txns_.OnMarker(h);
+  if (!first.has_value() && w->partial && first_seen) first = w->start;
+  if (!m.ok() || m->commit || !first.has_value()) return;
+  // With a partial window, transactions open across its start may be
+  // unknown here: the entry's stable offset is the window start, so readers
+  // never stop their search at it.
+  const int64_t unstable =
+      w->partial ? w->start : txns_.FirstUnstableOffset().value_or(INT64_MAX);
+  w->aborted.push_back({pid, *first, h.base_offset,
+                        std::min(unstable, h.base_offset + 1)});
+}
+
 absl::Status LogImpl::RecoverProducerState(size_t window) {
   std::vector<SegmentPtr> segs;
   Offset end;
@@ -46,23 +84,12 @@ absl::Status LogImpl::RecoverProducerState(size_t window) {
     segs = segments_;
     end = end_offset_;
   }
-  const int64_t window_start = segs[window]->base_offset().value();
-  // A transaction whose producer has no earlier marker in the window may
-  // have begun before it: it is taken to begin at the window start
-  // (conservative: the last stable offset stays low, and an aborted range
-  // covers only that producer's batches, all of that transaction).
-  const bool partial = window_start > segs.front()->base_offset().value();
-  std::unordered_set<int64_t> seen;
-  std::vector<std::vector<AbortedTxn>> rebuilt(segs.size() - window);
-  auto segment_of = [&](int64_t offset) {
-    auto it = std::upper_bound(
-        segs.begin() + window, segs.end(), Offset(offset),
-        [](Offset o, const SegmentPtr& s) { return o < s->base_offset(); });
-    return static_cast<size_t>(it - segs.begin()) - 1 - window;
-  };
+  ReplayWindow w;
+  w.start = segs[window]->base_offset().value();
+  w.partial = w.start > segs.front()->base_offset().value();
   constexpr int32_t kChunk = 4 << 20;
   int64_t batches = 0;
-  Offset from(window_start);
+  Offset from(w.start);
   while (from < end) {
     absl::StatusOr<ReadResult> r = Read(from, kChunk, end);
     if (!r.ok() || r->batches.empty()) {
@@ -82,30 +109,8 @@ absl::Status LogImpl::RecoverProducerState(size_t window) {
       if (!h.ok() || h->size_bytes() > static_cast<int64_t>(rest.size())) {
         break;
       }
-      const int64_t pid = h->producer_id;
-      if (pid >= 0 && h->last_offset() >= from.value()) {
-        const bool first_seen = seen.insert(pid).second;
-        if (h->is_control()) {
-          absl::StatusOr<TxnMarker> m =
-              ParseControlBatch(rest.substr(0, h->size_bytes()));
-          std::optional<int64_t> first = txns_.OnMarker(*h);
-          if (!first.has_value() && partial && first_seen) first = window_start;
-          if (m.ok() && !m->commit && first.has_value()) {
-            const int64_t unstable =
-                txns_.FirstUnstableOffset().value_or(INT64_MAX);
-            rebuilt[segment_of(h->base_offset)].push_back(
-                {pid, *first, h->base_offset,
-                 std::min(unstable, h->base_offset + 1)});
-          }
-        } else {
-          if (h->is_transactional() && partial && first_seen) {
-            txns_.OpenAt(pid, h->producer_epoch, window_start);
-          }
-          txns_.OnData(*h);
-          if (!h->is_transactional() || h->base_sequence >= 0) {
-            producers_.Record(*h);
-          }
-        }
+      if (h->last_offset() >= from.value()) {
+        ReplayBatch(*h, rest.substr(0, h->size_bytes()), &w);
       }
       ++batches;
       from = Offset(std::max(from.value(), h->last_offset() + 1));
@@ -113,10 +118,18 @@ absl::Status LogImpl::RecoverProducerState(size_t window) {
     }
     if (!rest.empty() || from == chunk_start) break;  // no progress
   }
-  for (size_t k = 0; k < rebuilt.size(); ++k) {
-    TxnIndex& index = segs[window + k]->txn_index();
-    RETURN_IF_ERROR(index.Reset(std::move(rebuilt[k])));
-    RETURN_IF_ERROR(index.Close(/*sync=*/true));
+  // Each entry goes to the index of the segment holding its marker.
+  size_t e = 0;
+  for (size_t k = window; k < segs.size(); ++k) {
+    std::vector<AbortedTxn> entries;
+    const int64_t next = k + 1 < segs.size()
+                             ? segs[k + 1]->base_offset().value()
+                             : INT64_MAX;
+    while (e < w.aborted.size() && w.aborted[e].last_offset < next) {
+      entries.push_back(w.aborted[e++]);
+    }
+    RETURN_IF_ERROR(segs[k]->txn_index().Reset(std::move(entries)));
+    RETURN_IF_ERROR(segs[k]->txn_index().Close(/*sync=*/true));
   }
   PublishFirstUnstable();
   if (producers_.producer_count() > 0 || txns_.open_count() > 0) {

@@ -1,9 +1,9 @@
 #include "broker/txn/transaction_coordinator.h"
 
 #include <limits>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
 #include "broker/txn/txn_errors.h"
@@ -101,14 +101,14 @@ absl::Status TransactionCoordinator::UsableLocked() const {
                                failure_.message()));
 }
 
-absl::Status TransactionCoordinator::PersistLocked(const TxnMetadata& m) {
+absl::Status TransactionCoordinator::PersistLocked(const TxnMetadata& m, bool sync) {
   RETURN_IF_ERROR(UsableLocked());
   if (m.state == TxnState::kDead) {
     txns_.erase(m.transactional_id);
   } else {
     txns_[m.transactional_id] = m;
   }
-  absl::Status s = log_->Append(m, txns_);
+  absl::Status s = log_->Append(m, txns_, sync);
   if (!s.ok()) {
     failure_ = s;
     LogError("transaction state log write failed; coordinator unavailable",
@@ -313,37 +313,43 @@ absl::Status TransactionCoordinator::EndTransaction(const std::string& id,
 
 absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
   const bool commit = m.state == TxnState::kPrepareCommit;
+  if (options_.failpoint) options_.failpoint("prepared");
+  // Shared with the callbacks: the last one may still be unlocking when the
+  // wait below returns.
   struct Wait {
     absl::Mutex mu;
     int pending ABSL_GUARDED_BY(mu) = 0;
     absl::Status first_error ABSL_GUARDED_BY(mu);
   };
-  Wait wait;
+  auto wait = std::make_shared<Wait>();
   {
-    absl::MutexLock wl(&wait.mu);
-    wait.pending = static_cast<int>(m.partitions.size());
+    absl::MutexLock wl(&wait->mu);
+    wait->pending = static_cast<int>(m.partitions.size());
   }
   for (const TopicPartition& tp : m.partitions) {
     broker_->WriteMarker(tp, m.producer_id, m.producer_epoch, commit,
-                         [&wait](absl::Status s) {
-                           absl::MutexLock wl(&wait.mu);
+                         [this, wait](absl::Status s) {
+                           if (s.ok() && options_.failpoint) {
+                             options_.failpoint("marker_written");
+                           }
+                           absl::MutexLock wl(&wait->mu);
                            // A deleted partition needs no marker.
                            if (!s.ok() && !absl::IsNotFound(s) &&
-                               wait.first_error.ok()) {
-                             wait.first_error = s;
+                               wait->first_error.ok()) {
+                             wait->first_error = s;
                            }
-                           --wait.pending;
+                           --wait->pending;
                          });
   }
   absl::Status error;
   {
-    absl::MutexLock wl(&wait.mu);
-    wait.mu.Await(absl::Condition(
+    absl::MutexLock wl(&wait->mu);
+    wait->mu.Await(absl::Condition(
         +[](Wait* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu) {
           return w->pending == 0;
         },
-        &wait));
-    error = wait.first_error;
+        wait.get()));
+    error = wait->first_error;
   }
   if (!error.ok()) {
     return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
@@ -352,7 +358,12 @@ absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
   }
   m.state = commit ? TxnState::kCompleteCommit : TxnState::kCompleteAbort;
   m.last_update_ms = clock_->NowMillis();
-  RETURN_IF_ERROR(PersistLocked(m));
+  // Not fsynced: until a later record is, a crash leaves Prepare*, and
+  // recovery writes the same markers again (a marker for a transaction that
+  // is not open is a no-op). No later transaction of this producer can have
+  // written data meanwhile: that needs AddPartitions, whose record is
+  // fsynced (and this one with it) before any partition is armed.
+  RETURN_IF_ERROR(PersistLocked(m, /*sync=*/false));
   if (listener_) listener_(m.producer_id, commit, m.partitions);
   return absl::OkStatus();
 }
@@ -373,11 +384,19 @@ int TransactionCoordinator::Tick() {
   absl::MutexLock l(&mu_);
   if (!UsableLocked().ok()) return 0;
   const int64_t now = clock_->NowMillis();
-  std::vector<TxnMetadata> all;
-  for (const auto& [id, m] : txns_) all.push_back(m);
+  // Copies only the ids that need work (the map may hold many idle ones).
+  std::vector<TxnMetadata> due;
+  for (const auto& [id, m] : txns_) {
+    const bool timed_out =
+        m.state == TxnState::kOngoing && now - m.txn_start_ms > m.timeout_ms;
+    const bool expired =
+        m.state != TxnState::kOngoing && !IsPrepare(m.state) &&
+        now - m.last_update_ms > options_.transactional_id_expiration_ms;
+    if (timed_out || expired || IsPrepare(m.state)) due.push_back(m);
+  }
   int aborted = 0;
-  for (TxnMetadata& m : all) {
-    if (m.state == TxnState::kOngoing && now - m.txn_start_ms > m.timeout_ms) {
+  for (TxnMetadata& m : due) {
+    if (m.state == TxnState::kOngoing) {
       LogInfo("aborting transaction past its timeout",
               {{"transactional_id", m.transactional_id},
                {"producer_id", m.producer_id},
@@ -385,8 +404,7 @@ int TransactionCoordinator::Tick() {
       if (FenceAndAbortLocked(m).ok()) ++aborted;
     } else if (IsPrepare(m.state)) {
       (void)CompleteLocked(m);
-    } else if (m.state != TxnState::kOngoing &&
-               now - m.last_update_ms > options_.transactional_id_expiration_ms) {
+    } else {
       m.state = TxnState::kDead;
       if (PersistLocked(m).ok()) {
         LogInfo("transactional id expired",

@@ -57,6 +57,11 @@ struct TransactionCoordinatorOptions {
   int32_t max_partitions_per_transaction = 10000;
   // The state log is compacted past this size. Default: 4 MiB (bytes).
   int64_t state_log_compact_bytes = int64_t{4} << 20;
+  // Test failpoint, called at "prepared" (a Prepare* state is durable, no
+  // marker written yet) and "marker_written" (the first marker of a
+  // transaction is durable). Crash tests kill the process there.
+  // Default: none.
+  std::function<void(const char* point)> failpoint;
 
   absl::Status Validate() const;
 };
@@ -124,8 +129,10 @@ class TransactionCoordinator {
       : options_(options), clock_(clock), broker_(broker) {}
 
   void RecoverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Stores `m` in the map and the log. Any log failure fails the coordinator.
-  absl::Status PersistLocked(const TxnMetadata& m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `m` in the map and the log (fsynced unless !sync). Any log
+  // failure fails the coordinator.
+  absl::Status PersistLocked(const TxnMetadata& m, bool sync = true)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status UsableLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Looks up the id and checks the producer against it.
   absl::StatusOr<TxnMetadata> FindProducerLocked(const std::string& id,

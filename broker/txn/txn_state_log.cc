@@ -1,5 +1,7 @@
 #include "broker/txn/txn_state_log.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/byte_order.h"
 #include "base/crc32c.h"
@@ -156,17 +158,18 @@ absl::StatusOr<std::unique_ptr<TxnStateLog>> TxnStateLog::Open(
   return log;
 }
 
-absl::Status TxnStateLog::Append(const TxnMetadata& m, const State& live) {
+absl::Status TxnStateLog::Append(const TxnMetadata& m, const State& live, bool sync) {
   const std::string framed = Frame(Encode(m));
   RETURN_IF_ERROR(writer_->Append(framed));
-  RETURN_IF_ERROR(writer_->Sync());
+  if (sync) RETURN_IF_ERROR(writer_->Sync());
   file_bytes_ += static_cast<int64_t>(framed.size());
-  if (file_bytes_ > compact_bytes_) {
+  if (file_bytes_ > next_check_bytes_) {
     int64_t live_bytes = 0;
     for (const auto& [id, meta] : live) {
       live_bytes += static_cast<int64_t>(kFrameHeader + Encode(meta).size());
     }
-    if (file_bytes_ > 4 * live_bytes) return Compact(live);
+    if (file_bytes_ > 4 * live_bytes) RETURN_IF_ERROR(Compact(live));
+    next_check_bytes_ = std::max(compact_bytes_, file_bytes_ + compact_bytes_);
   }
   return absl::OkStatus();
 }

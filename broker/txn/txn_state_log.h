@@ -1,7 +1,8 @@
 #pragma once
 // TxnStateLog: the transaction coordinator's durable state, an append-only
 // file `<dir>/txn_state.log` of CRC-framed TxnMetadata records (a kDead
-// record is a tombstone). Every Append is fsynced before it returns; Load
+// record is a tombstone). An Append is fsynced before it returns unless the
+// caller says it may wait for the next one (see Append); Load
 // replays the file (the last record of an id wins) and truncates a torn
 // tail; when the file grows past `compact_bytes` and four times the live
 // state it is rewritten with the live records only (atomically).
@@ -32,9 +33,11 @@ class TxnStateLog {
       FileSystem* fs, const std::string& dir, State* state,
       int64_t compact_bytes = int64_t{4} << 20);
 
-  // Appends `m` durably (write + fsync). `live` is the state after it (for
-  // compaction). On error the log must not be used again.
-  absl::Status Append(const TxnMetadata& m, const State& live);
+  // Appends `m`, durably (write + fsync) when `sync`; otherwise it becomes
+  // durable with the next synced append (the file is append-only). `live`
+  // is the state after it (for compaction). On error the log must not be
+  // used again.
+  absl::Status Append(const TxnMetadata& m, const State& live, bool sync = true);
 
   // Record codec (exposed for tests). Decode: false when malformed.
   static std::string Encode(const TxnMetadata& m);
@@ -44,7 +47,10 @@ class TxnStateLog {
 
  private:
   TxnStateLog(FileSystem* fs, std::string path, int64_t compact_bytes)
-      : fs_(fs), path_(std::move(path)), compact_bytes_(compact_bytes) {}
+      : fs_(fs),
+        path_(std::move(path)),
+        compact_bytes_(compact_bytes),
+        next_check_bytes_(compact_bytes) {}
   absl::Status Compact(const State& live);
 
   FileSystem* const fs_;
@@ -52,6 +58,9 @@ class TxnStateLog {
   const int64_t compact_bytes_;
   std::unique_ptr<WritableFile> writer_;
   int64_t file_bytes_ = 0;
+  // The size at which the live state is measured again (measuring encodes
+  // every live record, so it is not done on every append).
+  int64_t next_check_bytes_;
 };
 
 }  // namespace rtai::broker::txn

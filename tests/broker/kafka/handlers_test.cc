@@ -532,3 +532,54 @@ TEST_F(HandlersTest, ListAndDescribeGroupsReportStateAndMembers) {
 
 }  // namespace
 }  // namespace rtai::kafka
+
+namespace rtai::kafka {
+namespace {
+
+// Over a broker without a transaction coordinator (the in-memory test
+// broker) every transaction API answers COORDINATOR_NOT_AVAILABLE, a
+// retriable error, instead of failing the connection.
+TEST_F(HandlersTest, TransactionApisWithoutACoordinatorAreUnavailable) {
+  StructValue find = NewMessage(kFindCoordinatorRequest);
+  find.SetStr("Key", "tx");
+  find.SetInt("KeyType", 1);
+  EXPECT_EQ(Ok(ApiKey::kFindCoordinator, 1, find).Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+  find.SetInt("KeyType", 7);
+  EXPECT_EQ(Ok(ApiKey::kFindCoordinator, 1, find).Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+  StructValue init = NewMessage(kInitProducerIdRequest);
+  init.SetStr("TransactionalId", "tx");
+  init.SetInt("TransactionTimeoutMs", 1000);
+  EXPECT_EQ(Ok(ApiKey::kInitProducerId, 0, init).Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+  StructValue end = NewMessage(kEndTxnRequest);
+  end.SetStr("TransactionalId", "tx");
+  EXPECT_EQ(Ok(ApiKey::kEndTxn, 1, end).Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+  StructValue add = NewMessage(kAddOffsetsToTxnRequest);
+  add.SetStr("TransactionalId", "tx");
+  add.SetStr("GroupId", "g");
+  EXPECT_EQ(Ok(ApiKey::kAddOffsetsToTxn, 0, add).Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+  StructValue parts = NewMessage(kAddPartitionsToTxnRequest);
+  parts.SetStr("TransactionalId", "tx");
+  StructValue& t = parts.AddStruct("Topics");
+  t.SetStr("Name", "x");
+  t.MutableArray("Partitions")->push_back(Value(int64_t{0}));
+  StructValue r = Ok(ApiKey::kAddPartitionsToTxn, 0, parts);
+  EXPECT_EQ(r.Array("Results")[0].as_struct().Array("Results")[0].as_struct().Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+  StructValue commit = NewMessage(kTxnOffsetCommitRequest);
+  commit.SetStr("TransactionalId", "tx");
+  commit.SetStr("GroupId", "g");
+  StructValue& ct = commit.AddStruct("Topics");
+  ct.SetStr("Name", "x");
+  ct.AddStruct("Partitions").SetStr("CommittedMetadata", "");
+  StructValue cr = Ok(ApiKey::kTxnOffsetCommit, 2, commit);
+  EXPECT_EQ(cr.Array("Topics")[0].as_struct().Array("Partitions")[0].as_struct().Int("ErrorCode"),
+            Code(ErrorCode::kCoordinatorNotAvailable));
+}
+
+}  // namespace
+}  // namespace rtai::kafka

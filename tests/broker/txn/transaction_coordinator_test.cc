@@ -1,0 +1,241 @@
+// The transaction coordinator's state machine over a fake broker and a
+// FakeClock: epochs and fencing, markers to every partition, idempotent
+// and conflicting EndTxn, timeouts, failed markers retried, recovery of
+// Prepare*/Ongoing transactions, id expiration, limits.
+
+#include "broker/txn/transaction_coordinator.h"
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "base/clock.h"
+#include "broker/txn/txn_errors.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace rtai::broker::txn {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+class FakeTxnBroker : public TxnBroker {
+ public:
+  using Marker = std::tuple<int64_t, int16_t, bool>;  // pid, epoch, commit
+  absl::StatusOr<int64_t> AllocateProducerId() override { return next_pid_++; }
+  absl::Status CheckPartition(const TopicPartition& tp) override {
+    return tp.second >= 0 && tp.second < 4 ? absl::OkStatus()
+                                           : absl::NotFoundError("no partition");
+  }
+  absl::Status BeginTransaction(const TopicPartition& tp, int64_t pid, int16_t epoch) override {
+    absl::MutexLock l(&mu_);
+    armed[tp] = {pid, epoch};
+    return absl::OkStatus();
+  }
+  void WriteMarker(const TopicPartition& tp, int64_t pid, int16_t epoch, bool commit,
+                   absl::AnyInvocable<void(absl::Status)> done) override {
+    {
+      absl::MutexLock l(&mu_);
+      if (fail_markers) return done(absl::UnavailableError("disk says no"));
+      markers[tp].push_back({pid, epoch, commit});
+      armed.erase(tp);
+    }
+    done(absl::OkStatus());
+  }
+
+  absl::Mutex mu_;
+  bool fail_markers = false;
+  int64_t next_pid_ = 100;
+  std::map<TopicPartition, std::pair<int64_t, int16_t>> armed;
+  std::map<TopicPartition, std::vector<Marker>> markers;
+};
+
+class CoordinatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen(TransactionCoordinatorOptions o = {}) {
+    c_.reset();
+    auto c = TransactionCoordinator::Open(o, DefaultFileSystem(), dir_.path(), &clock_, &broker_);
+    ASSERT_TRUE(c.ok()) << c.status();
+    c_ = *std::move(c);
+  }
+  TxnState State(const std::string& id) { return c_->Describe(id)->state; }
+  std::vector<FakeTxnBroker::Marker> Markers(const std::string& topic, int32_t partition) {
+    return broker_.markers[TopicPartition(topic, partition)];
+  }
+
+  FakeClock clock_;
+  rtai::testing::TempDir dir_;
+  FakeTxnBroker broker_;
+  std::unique_ptr<TransactionCoordinator> c_;
+};
+
+TEST_F(CoordinatorTest, EpochsStartAtZeroAndEveryInitBumps) {
+  auto a = c_->InitProducerId("t", 1000);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->producer_id, 100);
+  EXPECT_EQ(a->producer_epoch, 0);
+  auto b = c_->InitProducerId("t", 1000);
+  EXPECT_EQ(b->producer_id, 100);
+  EXPECT_EQ(b->producer_epoch, 1);
+  EXPECT_EQ(c_->InitProducerId("u", 1000)->producer_id, 101);
+  EXPECT_EQ(TxnErrorName(c_->InitProducerId("t", 0).status()), kInvalidTransactionTimeout);
+  EXPECT_EQ(TxnErrorName(c_->InitProducerId("t", 900001).status()), kInvalidTransactionTimeout);
+  // KIP-360: naming a stale incarnation is fenced.
+  EXPECT_EQ(TxnErrorName(c_->InitProducerId("t", 1000, {100, 0}).status()), kProducerFenced);
+  EXPECT_EQ(c_->InitProducerId("t", 1000, {100, 1})->producer_epoch, 2);
+}
+
+TEST_F(CoordinatorTest, CommitWritesAMarkerToEveryPartitionOnce) {
+  auto p = *c_->InitProducerId("t", 60000);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}, {"b", 1}}).ok());
+  EXPECT_EQ(State("t"), TxnState::kOngoing);
+  EXPECT_EQ(broker_.armed.size(), 2u);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}}).ok());  // already in
+  ASSERT_TRUE(c_->EndTransaction("t", p, true).ok());
+  EXPECT_EQ(State("t"), TxnState::kCompleteCommit);
+  const FakeTxnBroker::Marker commit(p.producer_id, p.producer_epoch, true);
+  EXPECT_THAT(Markers("a", 0), ElementsAre(commit));
+  EXPECT_THAT(Markers("b", 1), ElementsAre(commit));
+  // Retried EndTxn: OK without new markers; the other outcome is refused.
+  EXPECT_TRUE(c_->EndTransaction("t", p, true).ok());
+  EXPECT_EQ(TxnErrorName(c_->EndTransaction("t", p, false)), kInvalidTxnState);
+  EXPECT_EQ(Markers("a", 0).size(), 1u);
+  // The next transaction starts afresh with only its own partitions.
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"c", 2}}).ok());
+  EXPECT_EQ(c_->Describe("t")->partitions, (std::set<TopicPartition>{{"c", 2}}));
+  EXPECT_EQ(TxnErrorName(c_->AddPartitions("t", p, {{"c", 9}})), kUnknownTopicOrPartition);
+}
+
+TEST_F(CoordinatorTest, ReinitFencesTheOldProducerAndAbortsItsTransaction) {
+  auto old = *c_->InitProducerId("t", 60000);
+  ASSERT_TRUE(c_->AddPartitions("t", old, {{"a", 0}}).ok());
+  auto fresh = *c_->InitProducerId("t", 60000);
+  EXPECT_EQ(fresh.producer_epoch, old.producer_epoch + 1);
+  EXPECT_THAT(Markers("a", 0),
+              ElementsAre(FakeTxnBroker::Marker(old.producer_id, fresh.producer_epoch, false)));
+  absl::Status s = c_->AddPartitions("t", old, {{"a", 1}});
+  EXPECT_EQ(TxnErrorName(s), kProducerFenced);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(TxnErrorName(c_->EndTransaction("t", old, true)), kProducerFenced);
+  // The old incarnation's abort already happened.
+  EXPECT_TRUE(c_->EndTransaction("t", old, false).ok());
+  EXPECT_EQ(TxnErrorName(c_->EndTransaction("t", {999, 0}, true)), kInvalidProducerIdMapping);
+  EXPECT_EQ(TxnErrorName(c_->AddPartitions("nope", fresh, {{"a", 0}})),
+            kInvalidProducerIdMapping);
+}
+
+TEST_F(CoordinatorTest, TimeoutAbortsWithABumpedEpochOnlyAfterTheTimeout) {
+  auto p = *c_->InitProducerId("t", 5000);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}}).ok());
+  clock_.AdvanceMillis(5000);
+  EXPECT_EQ(c_->Tick(), 0);
+  EXPECT_EQ(State("t"), TxnState::kOngoing);
+  clock_.AdvanceMillis(1);
+  EXPECT_EQ(c_->Tick(), 1);
+  EXPECT_EQ(State("t"), TxnState::kCompleteAbort);
+  EXPECT_EQ(c_->Describe("t")->producer_epoch, p.producer_epoch + 1);
+  EXPECT_EQ(TxnErrorName(c_->EndTransaction("t", p, true)), kProducerFenced);
+  EXPECT_EQ(c_->Tick(), 0);
+}
+
+TEST_F(CoordinatorTest, FailedMarkersKeepTheDecisionAndAreRetried) {
+  auto p = *c_->InitProducerId("t", 60000);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}}).ok());
+  broker_.fail_markers = true;
+  absl::Status s = c_->EndTransaction("t", p, true);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  EXPECT_EQ(State("t"), TxnState::kPrepareCommit);
+  EXPECT_EQ(TxnErrorName(c_->AddPartitions("t", p, {{"a", 1}})), kConcurrentTransactions);
+  EXPECT_EQ(TxnErrorName(c_->EndTransaction("t", p, false)), kInvalidTxnState);
+  broker_.fail_markers = false;
+  c_->Tick();
+  EXPECT_EQ(State("t"), TxnState::kCompleteCommit);
+  EXPECT_TRUE(c_->EndTransaction("t", p, true).ok());
+}
+
+TEST_F(CoordinatorTest, RecoveryCompletesDecidedTransactionsAndRearmsOngoingOnes) {
+  auto decided = *c_->InitProducerId("decided", 60000);
+  auto open = *c_->InitProducerId("open", 60000);
+  ASSERT_TRUE(c_->AddPartitions("decided", decided, {{"a", 0}}).ok());
+  ASSERT_TRUE(c_->AddPartitions("open", open, {{"a", 1}}).ok());
+  broker_.fail_markers = true;
+  EXPECT_FALSE(c_->EndTransaction("decided", decided, false).ok());
+  broker_.fail_markers = false;
+  broker_.armed.clear();  // a restart forgets what was armed
+  Reopen();
+  EXPECT_EQ(State("decided"), TxnState::kCompleteAbort);
+  EXPECT_THAT(Markers("a", 0),
+              ElementsAre(FakeTxnBroker::Marker(decided.producer_id, decided.producer_epoch,
+                                                false)));
+  EXPECT_EQ(State("open"), TxnState::kOngoing);
+  EXPECT_EQ(broker_.armed[std::make_pair(std::string("a"), 1)],
+            std::make_pair(open.producer_id, open.producer_epoch));
+  // The open transaction continues with the same producer.
+  EXPECT_TRUE(c_->EndTransaction("open", open, true).ok());
+}
+
+TEST_F(CoordinatorTest, IdleIdsExpireDurablyButOpenTransactionsDoNot) {
+  TransactionCoordinatorOptions o;
+  o.transactional_id_expiration_ms = 10000;
+  o.max_transactional_ids = 2;
+  Reopen(o);
+  auto idle = *c_->InitProducerId("idle", 60000);
+  auto busy = *c_->InitProducerId("busy", 600000);
+  (void)idle;
+  ASSERT_TRUE(c_->AddPartitions("busy", busy, {{"a", 0}}).ok());
+  EXPECT_EQ(TxnErrorName(c_->InitProducerId("third", 60000).status()),
+            kCoordinatorNotAvailable);
+  clock_.AdvanceMillis(10001);
+  c_->Tick();
+  EXPECT_FALSE(c_->Describe("idle").has_value());
+  EXPECT_EQ(State("busy"), TxnState::kOngoing);
+  Reopen(o);
+  EXPECT_FALSE(c_->Describe("idle").has_value());
+  EXPECT_EQ(c_->size(), 1u);
+  EXPECT_TRUE(c_->InitProducerId("third", 60000).ok());
+}
+
+TEST_F(CoordinatorTest, CompletionListenerHearsEveryOutcome) {
+  std::vector<std::pair<int64_t, bool>> heard;
+  c_->SetCompletionListener(
+      [&](int64_t pid, bool commit, const std::set<TopicPartition>&) {
+        heard.push_back({pid, commit});
+      });
+  auto p = *c_->InitProducerId("t", 60000);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {}).ok());
+  ASSERT_TRUE(c_->CheckInTransaction("t", p, {"", -1}).ok());
+  EXPECT_EQ(TxnErrorName(c_->CheckInTransaction("t", p, {"a", 0})), kInvalidTxnState);
+  ASSERT_TRUE(c_->EndTransaction("t", p, true).ok());
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}}).ok());
+  ASSERT_TRUE(c_->EndTransaction("t", p, false).ok());
+  EXPECT_THAT(heard, ElementsAre(std::make_pair(p.producer_id, true),
+                                 std::make_pair(p.producer_id, false)));
+  EXPECT_EQ(TxnErrorName(c_->CheckInTransaction("t", p, {"", -1})), kInvalidTxnState);
+}
+
+}  // namespace
+}  // namespace rtai::broker::txn
+
+namespace rtai::broker::txn {
+namespace {
+
+TEST_F(CoordinatorTest, AnOngoingTransactionRecoveredAfterACrashTimesOut) {
+  auto p = *c_->InitProducerId("t", 5000);
+  ASSERT_TRUE(c_->AddPartitions("t", p, {{"a", 0}, {"a", 1}}).ok());
+  clock_.AdvanceMillis(3000);
+  Reopen();  // the producer never comes back
+  EXPECT_EQ(State("t"), TxnState::kOngoing);
+  EXPECT_EQ(c_->Tick(), 0);
+  clock_.AdvanceMillis(2001);  // 5001 ms after the transaction began
+  EXPECT_EQ(c_->Tick(), 1);
+  const FakeTxnBroker::Marker abort(p.producer_id, p.producer_epoch + 1, false);
+  EXPECT_THAT(Markers("a", 0), ElementsAre(abort));
+  EXPECT_THAT(Markers("a", 1), ElementsAre(abort));
+}
+
+}  // namespace
+}  // namespace rtai::broker::txn
