@@ -230,6 +230,7 @@ int main(int argc, char** argv) {
   rtai::engine::service::JobManagerOptions job_options;
   job_options.data_dir = options->data_dir;
   job_options.client = &partition_client;
+  job_options.txn_client = &partition_client;  // exactly-once sinks (docs/CHECKPOINTS.md)
   job_options.clock = clock;
   job_options.ml_metrics = &ml_metrics;
   job_options.engine_metrics = &engine_metrics;

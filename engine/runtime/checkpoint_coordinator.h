@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,10 @@ class CheckpointCoordinator {
 
   CheckpointOptions o_;
   std::function<void()> on_complete_;
+  // CRC-32C of SST files already checksummed, by "task/name/size": SSTs are
+  // immutable and shared by consecutive checkpoints, so each is read once.
+  // Used by Tick's thread only; cleared past a million entries.
+  std::map<std::string, uint32_t> sst_crcs_;
   std::atomic<int64_t> trigger_id_{0};
   std::atomic<int64_t> completed_id_{0};
   absl::Mutex tick_mu_;  // serializes Tick and TriggerNow (the only writers of pending_)

@@ -41,7 +41,7 @@ std::string EncodeManifest(const CheckpointManifest& m) {
   for (const TaskStateEntry& t : m.tasks) {
     std::vector<flatbuffers::Offset<fb::StateFile>> files;
     for (const StateFileEntry& f : t.db_files) {
-      files.push_back(fb::CreateStateFile(b, b.CreateString(f.name), f.size));
+      files.push_back(fb::CreateStateFile(b, b.CreateString(f.name), f.size, f.crc32c));
     }
     tasks.push_back(fb::CreateTaskState(b, b.CreateString(t.name), b.CreateString(t.state_uid),
                                         t.subtask, b.CreateString(t.db_dir),
@@ -97,7 +97,7 @@ absl::StatusOr<CheckpointManifest> DecodeManifest(std::string_view bytes) {
       if (!e.db_dir.empty() && !SafeRelative(e.db_dir)) return Corrupt("bad db_dir " + e.db_dir);
       if (t->db_files() != nullptr) {
         for (const fb::StateFile* f : *t->db_files()) {
-          e.db_files.push_back({f->name()->str(), f->size()});
+          e.db_files.push_back({f->name()->str(), f->size(), f->crc32c()});
           if (!SafeRelative(e.db_files.back().name)) return Corrupt("bad file name");
         }
       }
@@ -129,6 +129,10 @@ absl::StatusOr<CheckpointManifest> ReadAndVerifyManifest(FileSystem* fs, const s
       if (*size != f.size) {
         return Corrupt(absl::StrCat("state file ", path, " has ", *size, " bytes, expected ", f.size));
       }
+      absl::StatusOr<uint32_t> crc = FileCrc32c(fs, path);
+      if (!crc.ok() || *crc != f.crc32c) {
+        return Corrupt(absl::StrCat("state file ", path, " does not match its checksum"));
+      }
     }
   }
   for (const OperatorStateEntry& o : m.operators) {
@@ -140,6 +144,18 @@ absl::StatusOr<CheckpointManifest> ReadAndVerifyManifest(FileSystem* fs, const s
     }
   }
   return m;
+}
+
+absl::StatusOr<uint32_t> FileCrc32c(FileSystem* fs, const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> f, fs->OpenRandomAccess(path));
+  std::string buf(1 << 20, '\0');
+  uint32_t crc = 0;
+  for (uint64_t offset = 0;;) {
+    ASSIGN_OR_RETURN(size_t n, f->Read(offset, buf.size(), buf.data()));
+    if (n == 0) return crc;
+    crc = crc32c::Extend(crc, buf.data(), n);
+    offset += n;
+  }
 }
 
 }  // namespace rtai::engine::runtime

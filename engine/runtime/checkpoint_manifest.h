@@ -22,6 +22,7 @@ inline constexpr char kManifestName[] = "_manifest";
 struct StateFileEntry {
   std::string name;
   uint64_t size = 0;
+  uint32_t crc32c = 0;  // filled by the coordinator (CheckpointCoordinator)
 };
 
 struct TaskStateEntry {
@@ -64,8 +65,11 @@ absl::StatusOr<CheckpointManifest> DecodeManifest(std::string_view bytes);
 // Writes <dir>/_manifest atomically and durably.
 absl::Status WriteManifest(FileSystem* fs, const std::string& dir, const CheckpointManifest& m);
 // Reads and decodes <dir>/_manifest, then checks that every file it names
-// exists with the recorded size and every operator file's CRC matches
-// (kDataLoss naming the file otherwise).
+// exists with the recorded size and CRC-32C (kDataLoss naming the file
+// otherwise). Reads every file once.
 absl::StatusOr<CheckpointManifest> ReadAndVerifyManifest(FileSystem* fs, const std::string& dir);
+
+// CRC-32C of a whole file, read in chunks.
+absl::StatusOr<uint32_t> FileCrc32c(FileSystem* fs, const std::string& path);
 
 }  // namespace rtai::engine::runtime

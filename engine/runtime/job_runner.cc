@@ -210,6 +210,8 @@ void JobRunner::RunTask(Task* task) {
     cancelled_ = true;
     CloseChannels();
   }
+  // A stopped task (finished, failed or cancelled) can ack no checkpoint.
+  if (coordinator_ != nullptr) coordinator_->TaskFinished();
   if (--running_ == 0) {
     absl::MutexLock l(&mu_);
     state_ = !failure_.ok()       ? RunState::kFailed
@@ -258,8 +260,9 @@ void JobRunner::Release() {
 
 void JobRunner::RunTicker() {
   while (!stop_ticker_.WaitForNotificationWithTimeout(absl::Milliseconds(5))) {
-    if (running_.load() == 0) break;
-    coordinator_->Tick();
+    const bool stopped = running_.load() == 0;
+    coordinator_->Tick();  // once more after the job stopped: aborts what was in flight
+    if (stopped) break;
   }
 }
 

@@ -8,7 +8,7 @@
 // checkpoint. With checkpoint.dir set, a CheckpointCoordinator (driven by a
 // timer thread) takes aligned-barrier checkpoints (docs/CHECKPOINTS.md).
 //
-// Memory is bounded by channel_capacity batches per task (each batch at most
+// Memory is bounded by channel_capacity batches per sender of each task (each batch at most
 // source_batch_records rows, or what one operator call emits), so a slow sink
 // blocks its producers and, transitively, the sources (backpressure).
 // Thread-safe: Cancel, state, status and Metrics may be called from any thread.
@@ -37,7 +37,8 @@
 namespace rtai::engine::runtime {
 
 struct RuntimeOptions {
-  // Default: 8 (batches). Capacity of each task's input channel.
+  // Default: 8 (batches). Capacity of each task's input queue per upstream
+  // sender (input_gate.h).
   int channel_capacity = 8;
   // Default: 1024 (records). Source batch size; a watermark follows each batch.
   int source_batch_records = 1024;

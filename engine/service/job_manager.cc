@@ -87,6 +87,10 @@ absl::StatusOr<int> JobManager::Recover() {
         next_id_ = n + 1;
       }
     }
+    if (fs->Exists(JoinPath(JobsDir(), id + ".finished"))) {
+      LogInfo("finished checkpointed job not resubmitted", {{"job", id}});
+      continue;
+    }
     auto json = fs->ReadFileToString(JoinPath(JobsDir(), name));
     absl::StatusOr<job::JobGraph> graph =
         json.ok() ? graph::ParseJobGraphJson(*json) : absl::StatusOr<job::JobGraph>(json.status());
@@ -272,6 +276,7 @@ absl::StatusOr<job::JobStatus> JobManager::Cancel(const std::string& id,
   FileSystem* fs = DefaultFileSystem();
   (void)fs->DeleteFile(JoinPath(JobsDir(), id + ".json"));
   (void)fs->DeleteFile(JoinPath(JobsDir(), id + ".origin"));
+  (void)fs->DeleteFile(JoinPath(JobsDir(), id + ".finished"));
   (void)fs->DeleteDirRecursive(JoinPath(JobsDir(), id + ".state"));
   (void)fs->DeleteDirRecursive(CheckpointDir(id));
   absl::MutexLock l(&mu_);

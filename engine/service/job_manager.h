@@ -116,6 +116,7 @@ class JobManager {
     std::shared_ptr<runtime::JobRunner> runner;
     int64_t submit_time_ms = 0;
     bool cancelling = false;
+    bool finished_marked = false;  // <id>.finished written: not resubmitted on restart
     std::string origin;  // savepoint id the job was submitted from, "" = none
     bool checkpointed = false;
     bool exactly_once = false;

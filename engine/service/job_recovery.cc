@@ -113,6 +113,13 @@ void JobManager::MaybeRestart(const std::shared_ptr<Job>& job) {
     }
     return;
   }
+  if (state == runtime::RunState::kFinished && !job->finished_marked) {
+    // Resubmitting a finished job on restart would replay its input after
+    // the last checkpoint into output that was already committed at the end.
+    job->finished_marked = true;
+    (void)DefaultFileSystem()->WriteFileAtomically(JoinPath(JobsDir(), job->id + ".finished"), "");
+    return;
+  }
   if (state != runtime::RunState::kFailed) return;
   const int64_t now = options_.clock->MonotonicNanos();
   if (job->restart_at_ns == 0) {

@@ -284,3 +284,34 @@ TEST(JobCheckpointTest, DeliverySettingsAreCheckedAtSubmit) {
 
 }  // namespace
 }  // namespace rtai::engine::service
+
+namespace rtai::engine::service {
+namespace {
+
+TEST(JobCheckpointTest, AFinishedCheckpointedJobIsNotReplayedAfterRestart) {
+  Fixture f;
+  f.Produce(100);
+  std::string bounded = Job("EXACTLY_ONCE");
+  absl::StrReplaceAll({{R"("schema": "e"})", R"("schema": "e", "bounded": true})"}}, &bounded);
+  {
+    auto m = JobManager::Create(f.Options());
+    ASSERT_TRUE(m.ok());
+    auto id = (*m)->Submit(Graph(bounded));
+    ASSERT_TRUE(id.ok()) << id.status();
+    f.ExpectExactlyOnce();
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline &&
+           !DefaultFileSystem()->Exists(JoinPath(f.dir.path(), "jobs/" + *id + ".finished"))) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_EQ((*m)->Get(*id)->status().state(), job::FINISHED);
+  }
+  auto m = JobManager::Create(f.Options());
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(*(*m)->Recover(), 0);
+  absl::SleepFor(absl::Milliseconds(300));
+  f.ExpectExactlyOnce();  // still exactly the 100 values: nothing replayed
+}
+
+}  // namespace
+}  // namespace rtai::engine::service
