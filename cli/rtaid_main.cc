@@ -221,10 +221,21 @@ int main(int argc, char** argv) {
 
   // The engine reaches the broker only through the PartitionClient adapter.
   rtai::cli::BrokerPartitionClient partition_client(broker->get());
+  // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService
+  // and used by jobs' ML operators to resolve models.
+  rtai::ml::ModelRegistryOptions registry_options;
+  registry_options.dir = rtai::JoinPath(options->data_dir, "models");
+  auto registry = rtai::ml::ModelRegistry::Open(
+      registry_options, rtai::DefaultFileSystem(), clock);
+  if (!registry.ok()) {
+    (*broker)->Shutdown();
+    return Die(registry.status());
+  }
   rtai::engine::service::JobManagerOptions job_options;
   job_options.data_dir = options->data_dir;
   job_options.client = &partition_client;
   job_options.clock = clock;
+  job_options.model_resolver = registry->get();
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
   if (!jobs.ok()) {
     (*broker)->Shutdown();
@@ -234,16 +245,6 @@ int main(int argc, char** argv) {
 
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
-  // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService.
-  rtai::ml::ModelRegistryOptions registry_options;
-  registry_options.dir = rtai::JoinPath(options->data_dir, "models");
-  auto registry = rtai::ml::ModelRegistry::Open(
-      registry_options, rtai::DefaultFileSystem(), clock);
-  if (!registry.ok()) {
-    jobs->reset();
-    (*broker)->Shutdown();
-    return Die(registry.status());
-  }
   rtai::ml::ModelServiceImpl model_service(registry->get());
   grpc_options.extra_services.push_back(&model_service);
   grpc_options.extra_services.push_back(&job_service);

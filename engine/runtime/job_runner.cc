@@ -87,6 +87,7 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
     ctx.state = setup.state.get();
     ctx.client = options_.client;
     ctx.clock = options_.clock;
+    ctx.model_resolver = options_.model_resolver;
     ctx.metrics = metrics_[n][subtask].get();
     setup.contexts.push_back(ctx);
     setup.metrics.push_back(ctx.metrics);

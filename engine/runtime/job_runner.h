@@ -39,6 +39,8 @@ struct RuntimeOptions {
   const Clock* clock = nullptr;
   // Required for broker sources and sinks. Not owned; outlives the runner.
   io::PartitionClient* client = nullptr;
+  // Optional; passed to operators (OperatorContext::model_resolver). Not owned.
+  ml::ModelResolver* model_resolver = nullptr;
   absl::Status Validate() const;
 };
 

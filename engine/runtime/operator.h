@@ -16,6 +16,10 @@
 #include "engine/runtime/stream_element.h"
 #include "state/keyed_state_backend.h"
 
+namespace rtai::ml {
+class ModelResolver;
+}  // namespace rtai::ml
+
 namespace rtai::engine::runtime {
 
 // Where an operator sends its results.
@@ -53,6 +57,9 @@ struct OperatorContext {
   io::TransactionalClient* txn_client = nullptr;  // may be null (no 2PC sinks)
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
+  // The model registry (ML operators re-resolve a checkpointed model
+  // version on restore); may be null. Not owned.
+  ml::ModelResolver* model_resolver = nullptr;
 };
 
 class Operator {

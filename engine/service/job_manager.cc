@@ -91,7 +91,9 @@ absl::StatusOr<std::string> JobManager::Submit(const job::JobGraph& graph) {
 absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::string id,
                                               bool persist) {
   if (!ValidId(id)) return absl::InvalidArgumentError(absl::StrCat("bad job id `", id, "`"));
-  ASSIGN_OR_RETURN(graph::ValidatedGraph validated, graph::ValidateJobGraph(graph));
+  graph::SubmitServices services;
+  services.models = options_.model_resolver;
+  ASSIGN_OR_RETURN(graph::ValidatedGraph validated, graph::ValidateJobGraph(graph, {}, services));
   auto job = std::make_shared<Job>();
   job->id = id;
   job->graph = std::make_shared<const graph::ValidatedGraph>(std::move(validated));
@@ -122,6 +124,7 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
   o.clock = options_.clock;
   o.state_dir = JoinPath(JobsDir(), id + ".state");
   o.source_batch_records = options_.source_batch_records;
+  o.model_resolver = options_.model_resolver;
   ASSIGN_OR_RETURN(job->runner, runtime::JobRunner::Start(job->graph, o, operators::CreateOperator));
   LogInfo("job started", {{"job", id}, {"name", job->graph->name}});
   jobs_[id] = std::move(job);

@@ -19,6 +19,10 @@
 #include "engine/runtime/job_runner.h"
 #include "proto/job_service.pb.h"
 
+namespace rtai::ml {
+class ModelResolver;
+}  // namespace rtai::ml
+
 namespace rtai::engine::service {
 
 struct JobManagerOptions {
@@ -35,6 +39,9 @@ struct JobManagerOptions {
   int max_retained_jobs = 256;
   // Default: 1024 records per source batch.
   int source_batch_records = 1024;
+  // Default: null (jobs naming registry models fail validation). The model
+  // registry the ML operators resolve models through. Not owned.
+  ml::ModelResolver* model_resolver = nullptr;
 };
 
 class JobManager {

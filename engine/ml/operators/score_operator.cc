@@ -1,0 +1,72 @@
+#include "engine/ml/operators/score_operator.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "engine/ml/state_codec.h"
+
+namespace rtai::ml::ops {
+namespace {
+constexpr StateTag kIdentityTag = static_cast<StateTag>(102);
+constexpr uint16_t kVersion = 1;
+}  // namespace
+
+std::string EncodeModelIdentity(const ModelSpec& spec) {
+  StateWriter w(kIdentityTag, kVersion);
+  w.String(spec.resolved);
+  w.String(spec.sha256);
+  return w.Finish();
+}
+
+absl::Status CheckModelIdentity(std::string_view bytes, const ModelSpec& spec) {
+  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(absl::string_view(bytes.data(), bytes.size()),
+                                                    kIdentityTag, kVersion));
+  std::string resolved, sha;
+  RETURN_IF_ERROR(r.String(&resolved, 256));
+  RETURN_IF_ERROR(r.String(&sha, 256));
+  RETURN_IF_ERROR(r.Done());
+  if (sha != spec.sha256) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the checkpoint was taken scoring with model ", resolved, " (sha256 ", sha,
+        ") but the job now resolves `", spec.ref, "` to ", spec.resolved, " (sha256 ", spec.sha256,
+        "); submit the job with `", resolved, "` to resume it"));
+  }
+  return absl::OkStatus();
+}
+
+ScoreOperator::ScoreOperator(const ScoreConfig& config, const engine::Schema* input,
+                             const engine::Schema* output)
+    : config_(config), input_(input), output_(output), scorer_(config.model) {}
+
+absl::Status ScoreOperator::ProcessBatch(int, std::unique_ptr<engine::runtime::Batch> batch,
+                                         engine::runtime::Output* out) {
+  auto result = std::make_unique<engine::runtime::Batch>(output_);
+  const size_t width = input_->num_fields();
+  const size_t k = scorer_.num_outputs();
+  for (size_t start = 0; start < batch->size(); start += config_.batch_rows) {
+    const size_t end = std::min(batch->size(), start + static_cast<size_t>(config_.batch_rows));
+    chunk_.clear();
+    for (size_t i = start; i < end; ++i) chunk_.push_back(batch->rows.row(i));
+    scorer_.ScoreRows(chunk_, &scores_);
+    for (size_t i = start; i < end; ++i) {
+      const engine::Value* in = batch->rows.row(i);
+      engine::Value* row = result->rows.AddRow();
+      for (size_t c = 0; c < width; ++c) row[c] = result->rows.CopyValue(in[c]);
+      for (size_t j = 0; j < k; ++j) row[width + j] = engine::Value::Double(scores_[(i - start) * k + j]);
+      result->timestamps.push_back(batch->timestamps[i]);
+    }
+  }
+  if (result->size() == 0) return absl::OkStatus();
+  return out->Emit(std::move(result));
+}
+
+absl::StatusOr<std::string> ScoreOperator::SnapshotState(int64_t) {
+  return EncodeModelIdentity(config_.model);
+}
+
+absl::Status ScoreOperator::RestoreState(std::string_view bytes) {
+  return CheckModelIdentity(bytes, config_.model);
+}
+
+}  // namespace rtai::ml::ops

@@ -1,0 +1,178 @@
+// The fraud-detection job (docs/examples/fraud_job.json) run in process on
+// generated transactions with concept drift: an XGBoost champion trained by
+// engine/ml/python/train_fraud_champion.py with /usr/bin/python3 on the
+// pre-drift part, registered; the job's features, scores, online challenger,
+// drift detection and audit checked on the output topics.
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "engine/io/memory_partition_client.h"
+#include "engine/ml/fraud/transaction_generator.h"
+#include "engine/runtime/job_runner.h"
+#include "gtest/gtest.h"
+#include "tests/engine/ml/ml_operator_test_util.h"
+#include "tests/engine/ml/ml_test_util.h"
+
+namespace rtai::ml {
+namespace {
+
+// The raw text of `key`'s value in a flat JSON object (test helper).
+std::string Field(const std::string& json, const std::string& key) {
+  const std::string needle = absl::StrCat("\"", key, "\":");
+  size_t p = json.find(needle);
+  if (p == std::string::npos) return "";
+  p += needle.size();
+  if (json[p] == '"') return json.substr(p + 1, json.find('"', p + 1) - p - 1);
+  size_t end = json.find_first_of(",}", p);
+  return json.substr(p, end - p);
+}
+
+double Num(const std::string& json, const std::string& key) {
+  double d = 0;
+  EXPECT_TRUE(absl::SimpleAtod(Field(json, key), &d)) << key << " in " << json;
+  return d;
+}
+
+constexpr int kEvents = 30000;
+constexpr int kDriftAfter = 15000;
+
+class FraudJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("rtai_fraud_job_");
+    FraudGeneratorOptions o;
+    o.drift_after_events = kDriftAfter;
+    TransactionGenerator gen(o);
+    std::ofstream tx(dir_ + "/tx.jsonl"), labels(dir_ + "/labels.jsonl");
+    for (const char* t : {"fraud-transactions", "fraud-labels", "fraud-scores", "fraud-alerts",
+                          "fraud-audit", "fraud-drift"}) {
+      ASSERT_TRUE(client_.CreateTopic(t, 1).ok());
+    }
+    int produced = 0;
+    auto add_label = [&](const LabelEvent& l) {
+      labels << l.ToJson() << "\n";
+      truth_[l.event_id] = l.is_fraud;
+      engine::io::ClientRecord r;
+      r.value = l.ToJson();
+      ASSERT_TRUE(client_.AppendTo("fraud-labels", 0, std::move(r)).ok());
+    };
+    while (produced < kEvents) {
+      GeneratedEvent e = gen.Next();
+      if (e.is_label) {
+        add_label(e.label);
+        continue;
+      }
+      tx << e.transaction.ToJson() << "\n";
+      engine::io::ClientRecord r;
+      r.value = e.transaction.ToJson();
+      ASSERT_TRUE(client_.AppendTo("fraud-transactions", 0, std::move(r)).ok());
+      ++produced;
+    }
+    for (const LabelEvent& l : gen.DrainLabels()) add_label(l);
+    tx.close();
+    labels.close();
+    const std::string champion = dir_ + "/champion.json";
+    ASSERT_EQ(testing::RunPython("train_fraud_champion.py",
+                                 absl::StrCat(dir_, "/tx.jsonl ", dir_, "/labels.jsonl ", champion,
+                                              " --pre-drift-events ", kDriftAfter, " > ", dir_,
+                                              "/train.log")),
+              0);
+    f_.Register("fraud", ModelFormat::kXgboostJson, testing::ReadFileOrDie(champion), true);
+  }
+  void TearDown() override { testing::RemoveDir(dir_); }
+
+  std::vector<std::string> Values(const std::string& topic) {
+    std::vector<std::string> out;
+    auto records = client_.ReadAll(topic, 0);
+    EXPECT_TRUE(records.ok());
+    for (const auto& r : *records) out.push_back(r.value);
+    return out;
+  }
+  static int64_t Index(const std::string& event_id) {  // "tx-000000000042"
+    int64_t i = -1;
+    EXPECT_TRUE(absl::SimpleAtoi(event_id.substr(3), &i)) << event_id;
+    return i;
+  }
+
+  std::string dir_;
+  engine::io::MemoryPartitionClient client_;
+  testing::MlOperatorFixture f_;
+  std::map<std::string, bool> truth_;
+};
+
+TEST_F(FraudJobTest, ScoresLearnsDetectsDriftAndPromotes) {
+  std::string json = testing::ReadFileOrDie(testing::SourceDir() + "/docs/examples/fraud_job.json");
+  // Bounded sources: the job ends after the generated stream.
+  json = absl::StrReplaceAll(json, {{R"("event_time": "event_time_ms"})",
+                                     R"("event_time": "event_time_ms", "bounded": true})"},
+                                    {R"("event_time": "label_time_ms"})",
+                                     R"("event_time": "label_time_ms", "bounded": true})"}});
+  auto g = f_.Validate(json);
+  ASSERT_TRUE(g.ok()) << g.status();
+  ::rtai::testing::TempDir state;
+  engine::runtime::RuntimeOptions o;
+  o.client = &client_;
+  o.clock = f_.clock();
+  o.state_dir = state.path();
+  o.model_resolver = f_.registry();
+  auto runner = engine::runtime::JobRunner::Start(*g, o, engine::operators::CreateOperator);
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  ASSERT_EQ((*runner)->Wait(), engine::runtime::RunState::kFinished) << (*runner)->status();
+
+  // Every transaction scored once, by the champion until a promotion.
+  const auto scores = Values("fraud-scores");
+  ASSERT_EQ(scores.size(), static_cast<size_t>(kEvents));
+  std::set<std::string> alerts;
+  for (const std::string& a : Values("fraud-alerts")) alerts.insert(Field(a, "event_id"));
+  int tp[2] = {0, 0}, fraud[2] = {0, 0}, flagged[2] = {0, 0};
+  for (const std::string& s : scores) {
+    const std::string id = Field(s, "event_id");
+    const int after = Index(id) >= kDriftAfter;
+    const bool alert = alerts.count(id) > 0;
+    EXPECT_EQ(alert, Num(s, "score") >= 0.5);
+    fraud[after] += truth_[id];
+    flagged[after] += alert;
+    tp[after] += alert && truth_[id];
+  }
+  ASSERT_GT(fraud[0], 100);
+  ASSERT_GT(fraud[1], 100);
+  // Before the drift the champion catches nearly all fraud, precisely.
+  EXPECT_GT(tp[0], 0.9 * fraud[0]);
+  EXPECT_GT(tp[0], 0.9 * flagged[0]);
+
+  // The champion fails after the drift; the online challenger is promoted.
+  const auto audit = Values("fraud-audit");
+  int64_t promoted_at = -1;
+  for (const std::string& a : audit) {
+    if (Field(a, "decision") == "promoted" && promoted_at < 0) promoted_at = Num(a, "event_time");
+  }
+  ASSERT_GE(promoted_at, 0) << "no promotion; audit: " << audit.size() << " rows";
+  int late_tp = 0, late_fraud = 0;
+  for (const std::string& s : scores) {
+    if (Field(s, "model").rfind("online-", 0) != 0) continue;
+    const std::string id = Field(s, "event_id");
+    late_fraud += truth_[id];
+    late_tp += truth_[id] && alerts.count(id);
+  }
+  ASSERT_GT(late_fraud, 50);
+  EXPECT_GT(late_tp, 0.5 * late_fraud) << "recall of the promoted online model";
+
+  // Drift detected on the error stream after the drift, not before.
+  const auto drift = Values("fraud-drift");
+  int error_detections_after = 0;
+  for (const std::string& d : drift) {
+    const std::string det = Field(d, "detector");
+    if (det == "adwin" || det == "ddm" || det == "page_hinkley") {
+      error_detections_after += Num(d, "observations") > kDriftAfter - 2000;
+    }
+  }
+  EXPECT_GT(error_detections_after, 0) << drift.size() << " drift events";
+}
+
+}  // namespace
+}  // namespace rtai::ml
