@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/ml/registry/model_registry.h"
 #include "engine/ml/state_codec.h"
 
 namespace rtai::ml::ops {
@@ -66,7 +67,33 @@ absl::StatusOr<std::string> ScoreOperator::SnapshotState(int64_t) {
 }
 
 absl::Status ScoreOperator::RestoreState(std::string_view bytes) {
-  return CheckModelIdentity(bytes, config_.model);
+  absl::Status same = CheckModelIdentity(bytes, config_.model);
+  if (same.code() != absl::StatusCode::kFailedPrecondition || ctx_.model_resolver == nullptr) {
+    return same;
+  }
+  // The job's reference moved on (e.g. a new champion) since the checkpoint:
+  // score with the version the checkpoint recorded, if the registry still
+  // has it and it reads the same features.
+  ASSIGN_OR_RETURN(StateReader r, StateReader::Open(absl::string_view(bytes.data(), bytes.size()),
+                                                    kIdentityTag, kVersion));
+  std::string resolved, sha;
+  RETURN_IF_ERROR(r.String(&resolved, 256));
+  RETURN_IF_ERROR(r.String(&sha, 256));
+  auto model = ctx_.model_resolver->Resolve(resolved);
+  if (!model.ok() || model->info.version.sha256 != sha) return same;
+  auto loaded = LoadModelBytes(model->info.version.format, model->bytes);
+  if (!loaded.ok()) return same;
+  const auto* now = std::get_if<TreeEnsemble>(&config_.model.model->model);
+  const auto* then = std::get_if<TreeEnsemble>(&loaded->model);
+  if (now == nullptr || then == nullptr || now->num_features() != then->num_features() ||
+      now->feature_names() != then->feature_names() || now->num_outputs() != then->num_outputs()) {
+    return same;  // different inputs or outputs: cannot be swapped in
+  }
+  config_.model.resolved = resolved;
+  config_.model.sha256 = sha;
+  config_.model.model = std::make_shared<const LoadedModel>(*std::move(loaded));
+  scorer_ = ModelScorer(config_.model);
+  return absl::OkStatus();
 }
 
 }  // namespace rtai::ml::ops

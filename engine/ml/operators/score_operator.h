@@ -4,8 +4,11 @@
 // and compiled at submission (ScoreConfig::model); rows are scored in chunks
 // of batch_rows through the flat tree evaluator. Stateless except for the
 // identity of its model, which SnapshotState records (NAME@VERSION and
-// SHA-256): RestoreState refuses a snapshot taken with another model
-// (FAILED_PRECONDITION) instead of silently scoring differently.
+// SHA-256). When the job's reference now resolves to another model (a new
+// champion), RestoreState re-resolves the recorded version through
+// OperatorContext::model_resolver and scores with it, so a replay scores as
+// before; if that version is gone or reads other features it refuses the
+// snapshot (FAILED_PRECONDITION) instead of silently scoring differently.
 
 #include <memory>
 #include <string>

@@ -23,17 +23,18 @@ using testing::Collector;
 using testing::MlOperatorFixture;
 
 // One tree: a < 0.5 (missing -> left) ? -1 : (b < 2 (missing -> right) ? 0.5 : 1.5).
-std::string TreeModel(const std::string& fa = "a", const std::string& fb = "b") {
+std::string TreeModel(const std::string& fa = "a", const std::string& fb = "b",
+                      const std::string& leaf = "1.5") {
   return absl::StrCat(
       R"({"learner":{"attributes":{},"feature_names":[")", fa, R"(",")", fb,
       R"("],"feature_types":["float","float"],)"
       R"("gradient_booster":{"model":{"gbtree_model_param":{"num_parallel_tree":"1",)"
       R"("num_trees":"1","size_leaf_vector":"0"},"tree_info":[0],"trees":[{)"
-      R"("base_weights":[0,-1,0,0.5,1.5],"categories":[],"categories_nodes":[],)"
+      R"("base_weights":[0,-1,0,0.5,)", leaf, R"(],"categories":[],"categories_nodes":[],)"
       R"("categories_segments":[],"categories_sizes":[],"default_left":[1,0,0,0,0],"id":0,)"
       R"("left_children":[1,-1,3,-1,-1],"loss_changes":[1,0,1,0,0],)"
       R"("parents":[2147483647,0,0,2,2],"right_children":[2,-1,4,-1,-1],)"
-      R"("split_conditions":[0.5,-1,2,0.5,1.5],"split_indices":[0,0,1,0,0],)"
+      R"("split_conditions":[0.5,-1,2,0.5,)", leaf, R"(],"split_indices":[0,0,1,0,0],)"
       R"("split_type":[0,0,0,0,0],"sum_hessian":[4,1,3,1,2],"tree_param":{"num_deleted":"0",)"
       R"("num_feature":"2","num_nodes":"5","size_leaf_vector":"0"}}]},"name":"gbtree"},)"
       R"("learner_model_param":{"base_score":"5E-1","boost_from_average":"0",)"
@@ -271,6 +272,35 @@ TEST(MlOperatorsTest, RestoreRejectsCorruptOrForeignState) {
   absl::Status s = score2->RestoreState(score_state);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_NE(s.message().find("m@1"), std::string::npos) << s;
+}
+
+TEST(MlOperatorsTest, ScoreRestoreKeepsTheCheckpointedModelVersion) {
+  MlOperatorFixture f;
+  f.Register("m", ModelFormat::kXgboostJson, TreeModel(), true);
+  const std::string job = ChainJob(kAb, {R"("operator": "score", "config": {"model": "m"})"});
+  auto g1 = f.Validate(job);
+  ASSERT_TRUE(g1.ok());
+  auto before = f.Make(**g1, "n0");
+  const std::string state = *before->SnapshotState(1);
+  // A new champion with the same features arrives; the job is resubmitted.
+  f.Register("m", ModelFormat::kXgboostJson, TreeModel("a", "b", "2.5"), true);
+  auto g2 = f.Validate(job);
+  ASSERT_TRUE(g2.ok());
+  auto fresh = f.Make(**g2, "n0");
+  auto restored = f.Make(**g2, "n0");
+  ASSERT_TRUE(restored->RestoreState(state).ok());
+  Random r1(4), r2(4), r3(4);
+  Collector a, b, c;
+  ASSERT_TRUE(before->ProcessBatch(0, AbBatch(**g1, r1, 200, 0, 0), &a).ok());
+  ASSERT_TRUE(restored->ProcessBatch(0, AbBatch(**g2, r2, 200, 0, 0), &b).ok());
+  ASSERT_TRUE(fresh->ProcessBatch(0, AbBatch(**g2, r3, 200, 0, 0), &c).ok());
+  int differs = 0;
+  for (size_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(a.Rows()[i][4].dbl(), b.Rows()[i][4].dbl());  // m@1's scores
+    differs += a.Rows()[i][4].dbl() != c.Rows()[i][4].dbl();
+  }
+  EXPECT_GT(differs, 0);  // m@2 does score differently
+  EXPECT_EQ(*restored->SnapshotState(2), state);
 }
 
 }  // namespace
