@@ -177,10 +177,16 @@ absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
   absl::StrAppend(&out, "    online model serving ", after_promoted.Line(), "\n");
   absl::StrAppend(&out, "  drift detections       ", detections.empty() ? "none" : "", "\n");
   for (const auto& [det, d] : detections) {
-    absl::StrAppend(&out, absl::StrFormat("    %-22s %d event(s); first after the drift at tx #%d (%d after it)\n",
-                                          det, d.first, d.second, d.second ? d.second - drift_after : 0));
+    if (d.second > 0) {
+      absl::StrAppend(&out, absl::StrFormat("    %-22s %d event(s); first after the drift at tx #%d (%d after it)\n",
+                                            det, d.first, d.second, d.second - drift_after));
+    } else {
+      absl::StrAppend(&out, absl::StrFormat("    %-22s %d event(s), none after the drift\n", det, d.first));
+    }
   }
-  if (false_alarms > 0) absl::StrAppend(&out, absl::StrFormat("    (%d detection(s) before the drift)\n", false_alarms));
+  if (false_alarms > 0) {
+    absl::StrAppend(&out, absl::StrFormat("    (%d detection(s) before the drift: feature distributions also move with the time of day)\n", false_alarms));
+  }
   absl::StrAppend(&out, "  model decisions        ", decisions.empty() ? "none" : "", "\n");
   for (const std::string& d : decisions) absl::StrAppend(&out, "    ", d, "\n");
   *env.out << out;
