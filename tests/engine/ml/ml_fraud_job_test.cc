@@ -174,5 +174,65 @@ TEST_F(FraudJobTest, ScoresLearnsDetectsDriftAndPromotes) {
   EXPECT_GT(error_detections_after, 0) << drift.size() << " drift events";
 }
 
+// `learn` fed by the feedback topic joined to the transactions by event id
+// in event time with interval_join (label within 10 min after the
+// transaction): every label joins, and the online model learns the fraud.
+TEST_F(FraudJobTest, LearnFromFeedbackJoinedInEventTime) {
+  const std::string json = R"json({"version": 1, "name": "learn-feedback",
+    "schemas": [
+      {"name": "tx", "fields": [{"name": "event_id", "type": "string"},
+        {"name": "event_time_ms", "type": "int64"}, {"name": "card_id", "type": "string"},
+        {"name": "merchant_category", "type": "string"}, {"name": "amount", "type": "double"},
+        {"name": "channel", "type": "string"}]},
+      {"name": "label", "fields": [{"name": "event_id", "type": "string"},
+        {"name": "label_time_ms", "type": "int64"}, {"name": "is_fraud", "type": "bool"}]}],
+    "nodes": [
+      {"uid": "tx", "operator": "broker_source", "config": {"topic": "fraud-transactions",
+        "schema": "tx", "event_time": "event_time_ms", "bounded": true}},
+      {"uid": "labels", "operator": "broker_source", "config": {"topic": "fraud-labels",
+        "schema": "label", "event_time": "label_time_ms", "bounded": true}},
+      {"uid": "features", "operator": "map", "config": {"fields": [
+        {"name": "event_id", "expr": "event_id"}, {"name": "amount", "expr": "amount"},
+        {"name": "merchant_category", "expr": "merchant_category"},
+        {"name": "is_online", "expr": "if(channel = 'online', 1.0, 0.0)"},
+        {"name": "is_swipe", "expr": "if(channel = 'swipe', 1.0, 0.0)"},
+        {"name": "hour_of_day", "expr": "(event_time_ms / 3600000) % 24"}]}},
+      {"uid": "join", "operator": "interval_join", "config": {"left_key": ["event_id"],
+        "right_key": ["event_id"], "lower_bound_ms": 0, "upper_bound_ms": 600000,
+        "right_prefix": "fb_"}},
+      {"uid": "learn", "operator": "learn", "config": {"label": "fb_is_fraud",
+        "learner": {"type": "ftrl", "features": ["amount", "is_online", "is_swipe", "hour_of_day"],
+                    "hashed_features": ["merchant_category"], "hash_buckets": 64}}},
+      {"uid": "out", "operator": "broker_sink", "config": {"topic": "fraud-scores"}}],
+    "edges": [{"from": "tx", "to": "features"}, {"from": "features", "to": "join"},
+              {"from": "labels", "to": "join"}, {"from": "join", "to": "learn"},
+              {"from": "learn", "to": "out"}]})json";
+  auto g = f_.Validate(json);
+  ASSERT_TRUE(g.ok()) << g.status();
+  ::rtai::testing::TempDir state;
+  engine::runtime::RuntimeOptions o;
+  o.client = &client_;
+  o.clock = f_.clock();
+  o.state_dir = state.path();
+  auto runner = engine::runtime::JobRunner::Start(*g, o, engine::operators::CreateOperator);
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  ASSERT_EQ((*runner)->Wait(), engine::runtime::RunState::kFinished) << (*runner)->status();
+  const auto rows = Values("fraud-scores");
+  ASSERT_EQ(rows.size(), static_cast<size_t>(kEvents));  // every label joined its transaction
+  // Prequential quality on the second half (after the drift too): the
+  // learner ranks fraud far above legitimate transactions.
+  double fraud_p = 0, legit_p = 0;
+  int fraud = 0, legit = 0;
+  for (const std::string& r : rows) {
+    if (Index(Field(r, "event_id")) < kEvents / 2) continue;
+    EXPECT_EQ(Field(r, "event_id"), Field(r, "fb_event_id"));
+    const bool y = Field(r, "fb_is_fraud") == "true";
+    (y ? fraud_p : legit_p) += Num(r, "prediction");
+    ++(y ? fraud : legit);
+  }
+  ASSERT_GT(fraud, 50);
+  EXPECT_GT(fraud_p / fraud, 5 * legit_p / legit);
+}
+
 }  // namespace
 }  // namespace rtai::ml
