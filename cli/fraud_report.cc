@@ -88,6 +88,11 @@ std::string Percentiles(std::vector<double> v) {
 
 struct Counts {
   int64_t fraud = 0, alerts = 0, hits = 0;
+  void Add(bool is_fraud, bool alert) {
+    fraud += is_fraud;
+    alerts += alert;
+    hits += is_fraud && alert;
+  }
   std::string Line() const {
     return absl::StrFormat("precision %.3f  recall %.3f  (fraud %d, alerts %d, caught %d)",
                            alerts ? static_cast<double>(hits) / alerts : 0.0,
@@ -125,14 +130,8 @@ absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
   for (const Scored& s : scored) {
     const bool fraud = truth.contains(s.index) && truth[s.index];
     const bool alert = alerts.count(s.index) > 0;
-    Counts& c = s.index < drift_after ? before : after;
-    for (Counts* k : {&c, s.index >= drift_after && s.model.rfind("online-", 0) == 0
-                              ? &after_promoted : static_cast<Counts*>(nullptr)}) {
-      if (k == nullptr) continue;
-      k->fraud += fraud;
-      k->alerts += alert;
-      k->hits += fraud && alert;
-    }
+    (s.index < drift_after ? before : after).Add(fraud, alert);
+    if (s.index >= drift_after && s.model.rfind("online-", 0) == 0) after_promoted.Add(fraud, alert);
     if (std::isfinite(s.ingest) && std::isfinite(s.processed) && s.processed > 0) {
       score_latency.push_back(s.processed - s.ingest);
       if (alert) alert_latency.push_back(s.processed - s.ingest);
@@ -160,9 +159,11 @@ absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
   RETURN_IF_ERROR(ReadTopic(env, a.Get("audit-topic", "fraud-audit"), [&](const ml::JsonValue& v) {
     const std::string d = Str(v, "decision");
     if (d == "retrained" || d == "retrain_skipped") return;
-    decisions.push_back(absl::StrFormat("%s: %s serves (was %s) at tx #%d; %s", d, Str(v, "champion"),
-                                        Str(v, "previous_champion"), index_at(Num(v, "event_time")),
-                                        Str(v, "reason")));
+    const std::string champion = Str(v, "champion"), previous = Str(v, "previous_champion");
+    decisions.push_back(absl::StrFormat(
+        "%s: %s serves%s at tx #%d; %s", d, champion,
+        previous.empty() || previous == champion ? "" : " (was " + previous + ")",
+        index_at(Num(v, "event_time")), Str(v, "reason")));
   }));
   std::string out = "\nfraud-detection report\n";
   absl::StrAppend(&out, absl::StrFormat("  transactions scored    %d (drift after tx #%d)\n", scored.size(), drift_after));

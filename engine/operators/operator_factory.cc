@@ -1,8 +1,8 @@
 #include "engine/operators/operator_factory.h"
 
 #include "base/status_macros.h"
-#include "engine/operators/basic_operators.h"
 #include "engine/ml/operators/ml_operator_factory.h"
+#include "engine/operators/basic_operators.h"
 #include "engine/operators/broker_sink.h"
 #include "engine/operators/broker_source.h"
 #include "engine/operators/interval_join_operator.h"

@@ -79,7 +79,7 @@ absl::Status ChampionChallengerOperator::ProcessBatch(int input, std::unique_ptr
     if (input == 0) {
       OwnedRow owned(row, events_schema_->num_fields());
       if (ts <= watermark_) {
-        RETURN_IF_ERROR(ProcessEvent(owned, ts, &p));
+        RETURN_IF_ERROR(ProcessEvent(std::move(owned), ts, &p));
       } else {
         events_.emplace(Seq{ts, seq_++}, std::move(owned));
       }
@@ -122,8 +122,10 @@ absl::Status ChampionChallengerOperator::Drain(int64_t upto, engine::runtime::Ou
     const bool has_l = l != labels_.end() && l->first.first <= upto;
     if (!has_e && !has_l) break;
     if (has_e && (!has_l || e->first.first <= l->first.first)) {
-      RETURN_IF_ERROR(ProcessEvent(e->second, e->first.first, &p));
+      const int64_t ts = e->first.first;
+      OwnedRow row = std::move(e->second);
       events_.erase(e);
+      RETURN_IF_ERROR(ProcessEvent(std::move(row), ts, &p));
     } else {
       ProcessLabel(l->second, l->first.first, &p);
       labels_.erase(l);
@@ -141,7 +143,7 @@ absl::Status ChampionChallengerOperator::Drain(int64_t upto, engine::runtime::Ou
   return Flush(&p, out);
 }
 
-absl::Status ChampionChallengerOperator::ProcessEvent(const OwnedRow& event, int64_t ts,
+absl::Status ChampionChallengerOperator::ProcessEvent(OwnedRow event, int64_t ts,
                                                       Pending* p) {
   const Value* row = event.values();
   Awaiting a;
@@ -168,7 +170,7 @@ absl::Status ChampionChallengerOperator::ProcessEvent(const OwnedRow& event, int
   p->main->timestamps.push_back(ts);
   const std::string id = IdOf(row[config_.id_column]);
   if (id.empty()) return absl::OkStatus();  // a null id can never be labelled
-  a.row = OwnedRow(row, width);
+  a.row = std::move(event);  // `row` is not used after this
   expiry_.emplace_back(ts, id);
   awaiting_.insert_or_assign(id, std::move(a));
   return absl::OkStatus();

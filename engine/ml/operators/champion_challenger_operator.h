@@ -77,7 +77,7 @@ class ChampionChallengerOperator : public engine::runtime::Operator {
   std::string IdOf(const engine::Value& v) const;
   std::string LearnerId() const;
   absl::Status CheckBounds() const;
-  absl::Status ProcessEvent(const OwnedRow& row, int64_t ts, Pending* p);
+  absl::Status ProcessEvent(OwnedRow row, int64_t ts, Pending* p);
   void ProcessLabel(const Label& label, int64_t ts, Pending* p);
   void MaybeRetrain(int64_t ts, Pending* p);
   void Audit(Pending* p, const std::string& decision, int64_t ts, const std::string& reason,

@@ -67,9 +67,9 @@ void ModelScorer::ScoreRows(const std::vector<const Value*>& rows, std::vector<d
 }
 
 double ModelScorer::ScoreOne(const Value* row) {
-  std::vector<double> out;
-  ScoreRows({row}, &out);
-  return out[0];
+  one_row_.assign(1, row);
+  ScoreRows(one_row_, &one_out_);
+  return one_out_[0];
 }
 
 }  // namespace rtai::ml::ops

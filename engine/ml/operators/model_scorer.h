@@ -39,6 +39,8 @@ class ModelScorer {
   size_t num_outputs_ = 1;
   std::vector<float> matrix_;
   std::vector<float> preds_;
+  std::vector<const engine::Value*> one_row_;
+  std::vector<double> one_out_;
 };
 
 }  // namespace rtai::ml::ops
