@@ -100,35 +100,31 @@ struct Counts {
   }
 };
 
-}  // namespace
+struct Scored {
+  int64_t index;
+  double score;
+  std::string model;
+  double ingest, processed, event_time;
+};
 
-absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
-  ASSIGN_OR_RETURN(const int64_t drift_after, a.GetInt("drift-after", 100000));
-  struct Scored {
-    int64_t index;
-    double score;
-    std::string model;
-    double ingest, processed, event_time;
-  };
-  std::vector<Scored> scored;
-  RETURN_IF_ERROR(ReadTopic(env, a.Get("scores-topic", "fraud-scores"), [&](const ml::JsonValue& v) {
-    scored.push_back({IndexOf(Str(v, "event_id")), Num(v, "score"), Str(v, "model"),
-                      Num(v, "ingest_ms"), Num(v, "processed_at_ms"), Num(v, "event_time_ms")});
-  }));
-  absl::flat_hash_map<int64_t, bool> truth;
-  RETURN_IF_ERROR(ReadTopic(env, a.Get("labels-topic", "fraud-labels"), [&](const ml::JsonValue& v) {
-    truth[IndexOf(Str(v, "event_id"))] = Bool(v, "is_fraud");
-  }));
-  std::set<int64_t> alerts;
-  RETURN_IF_ERROR(ReadTopic(env, a.Get("alerts-topic", "fraud-alerts"), [&](const ml::JsonValue& v) {
-    alerts.insert(IndexOf(Str(v, "event_id")));
-  }));
-  std::sort(scored.begin(), scored.end(), [](const Scored& x, const Scored& y) { return x.index < y.index; });
+// The first scored transaction at or after event time `t` (scores sorted by
+// index, which follows event time).
+int64_t IndexAt(const std::vector<Scored>& scored, double t) {
+  auto it = std::lower_bound(scored.begin(), scored.end(), t,
+                             [](const Scored& s, double x) { return s.event_time < x; });
+  if (it == scored.end()) return scored.empty() ? -1 : scored.back().index;
+  return it->index;
+}
+
+// Throughput, latency and alert quality lines.
+void AppendQuality(const std::vector<Scored>& scored, const absl::flat_hash_map<int64_t, bool>& truth,
+                   const std::set<int64_t>& alerts, int64_t drift_after, std::string* out) {
   std::vector<double> score_latency, alert_latency;
   double first_ingest = INFINITY, last_processed = -INFINITY;
   Counts before, after, after_promoted;
   for (const Scored& s : scored) {
-    const bool fraud = truth.contains(s.index) && truth[s.index];
+    auto t = truth.find(s.index);
+    const bool fraud = t != truth.end() && t->second;
     const bool alert = alerts.count(s.index) > 0;
     (s.index < drift_after ? before : after).Add(fraud, alert);
     if (s.index >= drift_after && s.model.rfind("online-", 0) == 0) after_promoted.Add(fraud, alert);
@@ -139,22 +135,55 @@ absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
       last_processed = std::max(last_processed, s.processed);
     }
   }
-  // Event time -> transaction index, for decisions and detections.
-  auto index_at = [&](double t) -> int64_t {
-    for (const Scored& s : scored) {
-      if (s.event_time >= t) return s.index;
-    }
-    return scored.empty() ? -1 : scored.back().index;
-  };
-  std::map<std::string, std::pair<int64_t, int64_t>> detections;  // detector -> (count, first after drift)
-  int64_t false_alarms = 0;
+  absl::StrAppend(out, absl::StrFormat("  transactions scored    %d (drift after tx #%d)\n",
+                                       scored.size(), drift_after));
+  if (std::isfinite(first_ingest) && last_processed > first_ingest) {
+    absl::StrAppend(out, absl::StrFormat(
+        "  throughput             %.0f events/s (first ingest -> last score, end to end)\n",
+        scored.size() * 1000.0 / (last_processed - first_ingest)));
+  }
+  absl::StrAppend(out, "  event-to-score latency ", Percentiles(score_latency), "\n");
+  absl::StrAppend(out, "  event-to-alert latency ", Percentiles(alert_latency), "\n");
+  absl::StrAppend(out, "  before the drift       ", before.Line(), "\n");
+  absl::StrAppend(out, "  after the drift        ", after.Line(), "\n");
+  absl::StrAppend(out, "    online model serving ", after_promoted.Line(), "\n");
+}
+
+// Drift detections per detector: count, first one after the drift.
+absl::Status AppendDetections(CliEnv& env, const ParsedArgs& a, const std::vector<Scored>& scored,
+                              int64_t drift_after, std::string* out) {
+  std::map<std::string, std::pair<int64_t, int64_t>> detections;
+  int64_t before_drift = 0;
   RETURN_IF_ERROR(ReadTopic(env, a.Get("drift-topic", "fraud-drift"), [&](const ml::JsonValue& v) {
-    auto& d = detections[Str(v, "detector") + (Str(v, "feature").empty() ? "" : "(" + Str(v, "feature") + ")")];
-    const int64_t idx = index_at(Num(v, "event_time"));
+    const std::string feature = Str(v, "feature");
+    auto& d = detections[Str(v, "detector") + (feature.empty() ? "" : "(" + feature + ")")];
+    const int64_t idx = IndexAt(scored, Num(v, "event_time"));
     ++d.first;
     if (idx >= drift_after && d.second == 0) d.second = idx;
-    false_alarms += idx < drift_after;
+    before_drift += idx < drift_after;
   }));
+  absl::StrAppend(out, "  drift detections       ", detections.empty() ? "none" : "", "\n");
+  for (const auto& [det, d] : detections) {
+    if (d.second > 0) {
+      absl::StrAppend(out, absl::StrFormat(
+          "    %-22s %d event(s); first after the drift at tx #%d (%d after it)\n", det, d.first,
+          d.second, d.second - drift_after));
+    } else {
+      absl::StrAppend(out, absl::StrFormat("    %-22s %d event(s), none after the drift\n", det,
+                                           d.first));
+    }
+  }
+  if (before_drift > 0) {
+    absl::StrAppend(out, absl::StrFormat("    (%d detection(s) before the drift: feature "
+                                         "distributions also move with the time of day)\n",
+                                         before_drift));
+  }
+  return absl::OkStatus();
+}
+
+// Champion-challenger decisions (retrains left out).
+absl::Status AppendDecisions(CliEnv& env, const ParsedArgs& a, const std::vector<Scored>& scored,
+                             std::string* out) {
   std::vector<std::string> decisions;
   RETURN_IF_ERROR(ReadTopic(env, a.Get("audit-topic", "fraud-audit"), [&](const ml::JsonValue& v) {
     const std::string d = Str(v, "decision");
@@ -163,33 +192,36 @@ absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
     decisions.push_back(absl::StrFormat(
         "%s: %s serves%s at tx #%d; %s", d, champion,
         previous.empty() || previous == champion ? "" : " (was " + previous + ")",
-        index_at(Num(v, "event_time")), Str(v, "reason")));
+        IndexAt(scored, Num(v, "event_time")), Str(v, "reason")));
+  }));
+  absl::StrAppend(out, "  model decisions        ", decisions.empty() ? "none" : "", "\n");
+  for (const std::string& d : decisions) absl::StrAppend(out, "    ", d, "\n");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunFraudReport(CliEnv& env, const ParsedArgs& a) {
+  ASSIGN_OR_RETURN(const int64_t drift_after, a.GetInt("drift-after", 100000));
+  std::vector<Scored> scored;
+  RETURN_IF_ERROR(ReadTopic(env, a.Get("scores-topic", "fraud-scores"), [&](const ml::JsonValue& v) {
+    scored.push_back({IndexOf(Str(v, "event_id")), Num(v, "score"), Str(v, "model"),
+                      Num(v, "ingest_ms"), Num(v, "processed_at_ms"), Num(v, "event_time_ms")});
+  }));
+  std::sort(scored.begin(), scored.end(),
+            [](const Scored& x, const Scored& y) { return x.index < y.index; });
+  absl::flat_hash_map<int64_t, bool> truth;
+  RETURN_IF_ERROR(ReadTopic(env, a.Get("labels-topic", "fraud-labels"), [&](const ml::JsonValue& v) {
+    truth[IndexOf(Str(v, "event_id"))] = Bool(v, "is_fraud");
+  }));
+  std::set<int64_t> alerts;
+  RETURN_IF_ERROR(ReadTopic(env, a.Get("alerts-topic", "fraud-alerts"), [&](const ml::JsonValue& v) {
+    alerts.insert(IndexOf(Str(v, "event_id")));
   }));
   std::string out = "\nfraud-detection report\n";
-  absl::StrAppend(&out, absl::StrFormat("  transactions scored    %d (drift after tx #%d)\n", scored.size(), drift_after));
-  if (std::isfinite(first_ingest) && last_processed > first_ingest) {
-    absl::StrAppend(&out, absl::StrFormat("  throughput             %.0f events/s (first ingest -> last score, end to end)\n",
-                                          scored.size() * 1000.0 / (last_processed - first_ingest)));
-  }
-  absl::StrAppend(&out, "  event-to-score latency ", Percentiles(score_latency), "\n");
-  absl::StrAppend(&out, "  event-to-alert latency ", Percentiles(alert_latency), "\n");
-  absl::StrAppend(&out, "  before the drift       ", before.Line(), "\n");
-  absl::StrAppend(&out, "  after the drift        ", after.Line(), "\n");
-  absl::StrAppend(&out, "    online model serving ", after_promoted.Line(), "\n");
-  absl::StrAppend(&out, "  drift detections       ", detections.empty() ? "none" : "", "\n");
-  for (const auto& [det, d] : detections) {
-    if (d.second > 0) {
-      absl::StrAppend(&out, absl::StrFormat("    %-22s %d event(s); first after the drift at tx #%d (%d after it)\n",
-                                            det, d.first, d.second, d.second - drift_after));
-    } else {
-      absl::StrAppend(&out, absl::StrFormat("    %-22s %d event(s), none after the drift\n", det, d.first));
-    }
-  }
-  if (false_alarms > 0) {
-    absl::StrAppend(&out, absl::StrFormat("    (%d detection(s) before the drift: feature distributions also move with the time of day)\n", false_alarms));
-  }
-  absl::StrAppend(&out, "  model decisions        ", decisions.empty() ? "none" : "", "\n");
-  for (const std::string& d : decisions) absl::StrAppend(&out, "    ", d, "\n");
+  AppendQuality(scored, truth, alerts, drift_after, &out);
+  RETURN_IF_ERROR(AppendDetections(env, a, scored, drift_after, &out));
+  RETURN_IF_ERROR(AppendDecisions(env, a, scored, &out));
   *env.out << out;
   return absl::OkStatus();
 }

@@ -84,6 +84,12 @@ class ChampionChallengerOperator : public engine::runtime::Operator {
              const Decision* d);
   absl::Status Drain(int64_t upto, engine::runtime::Output* out);
   absl::Status Flush(Pending* p, engine::runtime::Output* out);
+  // RestoreState's parts (champion_challenger_state.cc).
+  absl::Status DecodeQueues(StateReader& r, std::map<Seq, OwnedRow>* events,
+                            std::map<Seq, Label>* labels) const;
+  absl::Status DecodeAwaiting(StateReader& r, bool has_learner,
+                              absl::flat_hash_map<std::string, Awaiting>* awaiting,
+                              std::deque<std::pair<int64_t, std::string>>* expiry) const;
 
   ChampionChallengerConfig config_;
   const engine::Schema* events_schema_;

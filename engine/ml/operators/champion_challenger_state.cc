@@ -92,6 +92,60 @@ absl::StatusOr<std::string> ChampionChallengerOperator::SnapshotState(int64_t) {
   return w.Finish();
 }
 
+absl::Status ChampionChallengerOperator::DecodeQueues(StateReader& r,
+                                                      std::map<Seq, OwnedRow>* events,
+                                                      std::map<Seq, Label>* labels) const {
+  uint64_t n = 0;
+  RETURN_IF_ERROR(r.Count(&n, kMaxItems, 20));
+  for (uint64_t i = 0; i < n; ++i) {
+    Seq s;
+    RETURN_IF_ERROR(r.I64(&s.first));
+    RETURN_IF_ERROR(r.U64(&s.second));
+    ASSIGN_OR_RETURN(OwnedRow row, OwnedRow::Decode(&r, *events_schema_));
+    events->emplace(s, std::move(row));
+  }
+  RETURN_IF_ERROR(r.Count(&n, kMaxItems, 21));
+  for (uint64_t i = 0; i < n; ++i) {
+    Seq s;
+    Label l;
+    RETURN_IF_ERROR(r.I64(&s.first));
+    RETURN_IF_ERROR(r.U64(&s.second));
+    RETURN_IF_ERROR(r.String(&l.id, 1 << 20));
+    RETURN_IF_ERROR(r.Bool(&l.label));
+    labels->emplace(s, std::move(l));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ChampionChallengerOperator::DecodeAwaiting(
+    StateReader& r, bool has_learner, absl::flat_hash_map<std::string, Awaiting>* awaiting,
+    std::deque<std::pair<int64_t, std::string>>* expiry) const {
+  uint64_t n = 0;
+  RETURN_IF_ERROR(r.Count(&n, kMaxItems, 13));
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t ts = 0;
+    std::string id;
+    bool owns = false;
+    RETURN_IF_ERROR(r.I64(&ts));
+    RETURN_IF_ERROR(r.String(&id, 1 << 20));
+    RETURN_IF_ERROR(r.Bool(&owns));
+    expiry->emplace_back(ts, id);
+    if (!owns) continue;
+    Awaiting a;
+    a.ts = ts;
+    ASSIGN_OR_RETURN(a.row, OwnedRow::Decode(&r, *events_schema_));
+    RETURN_IF_ERROR(r.F64(&a.score_a));
+    RETURN_IF_ERROR(r.F64(&a.score_b));
+    RETURN_IF_ERROR(r.Bool(&a.served_a));
+    RETURN_IF_ERROR(r.String(&a.model, 1024));
+    if (has_learner) RETURN_IF_ERROR(DecodeInput(&r, config_.challenger_learner, &a.x));
+    if (!awaiting->emplace(id, std::move(a)).second) {
+      return CorruptState("champion_challenger", "an id awaits its label twice");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ChampionChallengerOperator::RestoreState(std::string_view bytes) {
   ASSIGN_OR_RETURN(StateReader r, StateReader::Open(absl::string_view(bytes.data(), bytes.size()),
                                                     kTag, kVersion));
@@ -122,49 +176,11 @@ absl::Status ChampionChallengerOperator::RestoreState(std::string_view bytes) {
   RETURN_IF_ERROR(r.U64(&unmatched));
   RETURN_IF_ERROR(r.U64(&expired));
   std::map<Seq, OwnedRow> events;
-  RETURN_IF_ERROR(r.Count(&n, kMaxItems, 20));
-  for (uint64_t i = 0; i < n; ++i) {
-    Seq s;
-    RETURN_IF_ERROR(r.I64(&s.first));
-    RETURN_IF_ERROR(r.U64(&s.second));
-    ASSIGN_OR_RETURN(OwnedRow row, OwnedRow::Decode(&r, *events_schema_));
-    events.emplace(s, std::move(row));
-  }
   std::map<Seq, Label> labels;
-  RETURN_IF_ERROR(r.Count(&n, kMaxItems, 21));
-  for (uint64_t i = 0; i < n; ++i) {
-    Seq s;
-    Label l;
-    RETURN_IF_ERROR(r.I64(&s.first));
-    RETURN_IF_ERROR(r.U64(&s.second));
-    RETURN_IF_ERROR(r.String(&l.id, 1 << 20));
-    RETURN_IF_ERROR(r.Bool(&l.label));
-    labels.emplace(s, std::move(l));
-  }
+  RETURN_IF_ERROR(DecodeQueues(r, &events, &labels));
   absl::flat_hash_map<std::string, Awaiting> awaiting;
   std::deque<std::pair<int64_t, std::string>> expiry;
-  RETURN_IF_ERROR(r.Count(&n, kMaxItems, 13));
-  for (uint64_t i = 0; i < n; ++i) {
-    int64_t ts = 0;
-    std::string id;
-    bool owns = false;
-    RETURN_IF_ERROR(r.I64(&ts));
-    RETURN_IF_ERROR(r.String(&id, 1 << 20));
-    RETURN_IF_ERROR(r.Bool(&owns));
-    expiry.emplace_back(ts, id);
-    if (!owns) continue;
-    Awaiting a;
-    a.ts = ts;
-    ASSIGN_OR_RETURN(a.row, OwnedRow::Decode(&r, *events_schema_));
-    RETURN_IF_ERROR(r.F64(&a.score_a));
-    RETURN_IF_ERROR(r.F64(&a.score_b));
-    RETURN_IF_ERROR(r.Bool(&a.served_a));
-    RETURN_IF_ERROR(r.String(&a.model, 1024));
-    if (has_learner) RETURN_IF_ERROR(DecodeInput(&r, config_.challenger_learner, &a.x));
-    if (!awaiting.emplace(id, std::move(a)).second) {
-      return CorruptState("champion_challenger", "an id awaits its label twice");
-    }
-  }
+  RETURN_IF_ERROR(DecodeAwaiting(r, has_learner, &awaiting, &expiry));
   std::deque<std::pair<LearnerInput, bool>> recent;
   RETURN_IF_ERROR(r.Count(&n, config_.retrain_last_n, 9));
   for (uint64_t i = 0; i < n; ++i) {
