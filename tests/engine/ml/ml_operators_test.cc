@@ -261,6 +261,11 @@ TEST(MlOperatorsTest, RestoreRejectsCorruptOrForeignState) {
   flipped[good.size() / 2] ^= 0x20;
   EXPECT_FALSE(learn->RestoreState(flipped).ok());
   EXPECT_FALSE(drift->RestoreState(good).ok());  // another operator's state
+  const std::string drift_state = *drift->SnapshotState(1);
+  for (size_t cut = 0; cut < drift_state.size(); cut += 7) {
+    EXPECT_FALSE(drift->RestoreState(drift_state.substr(0, cut)).ok());
+  }
+  EXPECT_TRUE(drift->RestoreState(drift_state).ok());
   EXPECT_FALSE(score->RestoreState(good).ok());
   EXPECT_TRUE(learn->RestoreState(good).ok());
   // A score snapshot taken with another model version is refused, not used.
@@ -272,6 +277,66 @@ TEST(MlOperatorsTest, RestoreRejectsCorruptOrForeignState) {
   absl::Status s = score2->RestoreState(score_state);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_NE(s.message().find("m@1"), std::string::npos) << s;
+}
+
+TEST(MlOperatorsTest, RollingFeaturesRefusesCorruptState) {
+  MlOperatorFixture f;
+  auto g = f.Validate(ChainJob(kAb, {R"("operator": "rolling_features", "config": {"key": "id", "value": "a", "windows": [{"name": "w", "size_ms": 100}]})"}));
+  ASSERT_TRUE(g.ok()) << g.status();
+  auto op = f.Make(**g, "n0");
+  Random rng(2);
+  Collector out;
+  ASSERT_TRUE(op->ProcessBatch(0, AbBatch(**g, rng, 50, 0, 0), &out).ok());
+  const std::string state = *op->SnapshotState(1);
+  for (size_t cut = 0; cut < state.size(); cut += 5) {
+    EXPECT_FALSE(op->RestoreState(state.substr(0, cut)).ok()) << cut;
+  }
+  for (size_t i = 10; i + 4 < state.size(); i += 11) {
+    std::string bad = state;
+    bad[i] ^= 0x41;
+    EXPECT_FALSE(op->RestoreState(bad).ok()) << i;  // CRC
+  }
+  EXPECT_TRUE(op->RestoreState(state).ok());
+  EXPECT_EQ(*op->SnapshotState(2), state);
+}
+
+TEST(MlOperatorsTest, RollingFeaturesMatchTheDefinitions) {
+  MlOperatorFixture f;
+  auto g = f.Validate(ChainJob(
+      R"([{"name": "k", "type": "string"}, {"name": "v", "type": "double"},
+          {"name": "lat", "type": "double"}, {"name": "lon", "type": "double"}])",
+      {R"("operator": "rolling_features", "config": {"key": "k", "value": "v", "windows": [{"name": "1m", "size_ms": 60000}], "lat": "lat", "lon": "lon"})"}));
+  ASSERT_TRUE(g.ok()) << g.status();
+  auto op = f.Make(**g, "n0");
+  auto b = std::make_unique<Batch>(g.value()->nodes[0].output.get());
+  // key a: 10 @ 0 s, 20 @ 30 s, 30 @ 70 s (the first leaves the minute); key b once.
+  struct In { const char* k; double v, lat, lon; int64_t ts; };
+  for (const In& in : {In{"a", 10, 40.7128, -74.0060, 0}, In{"a", 20, 40.7128, -74.0060, 30000},
+                       In{"b", 5, 0, 0, 40000}, In{"a", 30, 34.0522, -118.2437, 70000}}) {
+    Value* r = b->rows.AddRow();
+    r[0] = Value::String(b->rows.CopyBytes(in.k));
+    r[1] = Value::Double(in.v);
+    r[2] = Value::Double(in.lat);
+    r[3] = Value::Double(in.lon);
+    b->timestamps.push_back(in.ts);
+  }
+  Collector out;
+  ASSERT_TRUE(op->ProcessBatch(0, std::move(b), &out).ok());
+  const auto rows = out.Rows();
+  ASSERT_EQ(rows.size(), 4u);
+  // count_1m, v_1m, v_zscore, distance_km
+  EXPECT_EQ(rows[0][4].int64(), 1);
+  EXPECT_EQ(rows[0][5].dbl(), 10);
+  EXPECT_EQ(rows[0][6].dbl(), 0);  // no history
+  EXPECT_EQ(rows[0][7].dbl(), 0);  // first location
+  EXPECT_EQ(rows[1][4].int64(), 2);
+  EXPECT_EQ(rows[1][5].dbl(), 30);
+  EXPECT_EQ(rows[1][6].dbl(), 0);  // one earlier value: std undefined -> 0
+  EXPECT_EQ(rows[2][4].int64(), 1);  // key b is separate
+  EXPECT_EQ(rows[3][4].int64(), 2);  // 20 @ 30 s and 30 @ 70 s
+  EXPECT_EQ(rows[3][5].dbl(), 50);
+  EXPECT_DOUBLE_EQ(rows[3][6].dbl(), (30 - 15) / 5.0);  // earlier 10, 20: mean 15, std 5
+  EXPECT_NEAR(rows[3][7].dbl(), 3936, 5);  // New York -> Los Angeles, km
 }
 
 TEST(MlOperatorsTest, ScoreRestoreKeepsTheCheckpointedModelVersion) {
