@@ -1,4 +1,4 @@
-// rtai-cli job submit|list|status|cancel (the engine's gRPC JobService).
+// rtai-cli job submit|list|status|cancel|savepoint (the engine's gRPC JobService).
 
 #include <fstream>
 #include <sstream>
@@ -19,10 +19,17 @@ namespace {
 constexpr char kJobHelp[] =
     "usage: rtai-cli job <command> [options]\n"
     "commands:\n"
-    "  submit FILE.json   validate and start a job graph (docs/JOBS.md); prints its id\n"
+    "  submit FILE.json [--from-savepoint SP]\n"
+    "                     validate and start a job graph (docs/JOBS.md); prints its id;\n"
+    "                     with a savepoint id, its operator state is restored (matched by uid)\n"
     "  list               jobs with their state\n"
-    "  status ID          state, error and per-operator metrics\n"
-    "  cancel ID          stop a job (it is not resubmitted on restart)\n";
+    "  status ID          state, error, per-operator metrics and checkpoint history\n"
+    "  savepoint ID       take a savepoint of a running job; prints its id\n"
+    "  cancel ID [--savepoint]\n"
+    "                     stop a job (it is not resubmitted on restart); with --savepoint,\n"
+    "                     take a savepoint first and print its id\n"
+    "Savepoints are kept by rtaid under <data_dir>/savepoints/ and named by id\n"
+    "(docs/CHECKPOINTS.md).\n";
 constexpr size_t kMaxGraphBytes = 4 << 20;
 
 const char* StateName(job::JobState s) {
@@ -51,6 +58,33 @@ absl::StatusOr<std::string> ReadGraphFile(const std::string& path) {
   return data;
 }
 
+const char* CheckpointStateName(job::CheckpointState s) {
+  switch (s) {
+    case job::IN_PROGRESS: return "IN_PROGRESS";
+    case job::COMPLETED: return "COMPLETED";
+    case job::ABORTED: return "ABORTED";
+    default: return "UNKNOWN";
+  }
+}
+
+void PrintCheckpoints(CliEnv& env, const job::JobStatus& s) {
+  if (s.restarts() > 0) {
+    *env.out << "restarts: " << s.restarts() << " (last failure: " << s.last_failure() << ")\n";
+  }
+  if (s.restored_checkpoint_id() > 0) {
+    *env.out << "restored from checkpoint " << s.restored_checkpoint_id() << "\n";
+  }
+  if (s.checkpoints().empty()) return;
+  *env.out << absl::StrFormat("%-8s %-11s %-9s %11s %12s %12s  %s\n", "CHECKPT", "STATE", "KIND",
+                              "DURATION_MS", "SIZE_BYTES", "ALIGN_MS", "FAILURE");
+  for (const job::CheckpointInfo& c : s.checkpoints()) {
+    *env.out << absl::StrFormat("%-8d %-11s %-9s %11d %12d %12d  %s\n", c.id(),
+                                CheckpointStateName(c.state()),
+                                c.savepoint() ? "savepoint" : "periodic", c.duration_ms(),
+                                c.size_bytes(), c.alignment_ms(), c.failure());
+  }
+}
+
 void PrintStatus(CliEnv& env, const job::JobStatus& s) {
   *env.out << "job " << s.job_id() << " (" << s.name() << "): " << StateName(s.state()) << "\n";
   if (!s.error().empty()) *env.out << "error: " << s.error() << "\n";
@@ -62,6 +96,7 @@ void PrintStatus(CliEnv& env, const job::JobStatus& s) {
                                 m.records_dropped(), Watermark(m.watermark_ms()),
                                 100 * m.backpressure());
   }
+  PrintCheckpoints(env, s);
 }
 
 absl::Status Run(CliEnv& env, const std::string& cmd, const ParsedArgs& a) {
@@ -77,6 +112,7 @@ absl::Status Run(CliEnv& env, const std::string& cmd, const ParsedArgs& a) {
   if (cmd == "submit") {
     ASSIGN_OR_RETURN(std::string json, ReadGraphFile(a.positional[0]));
     job::SubmitJobRequest req;
+    req.set_from_savepoint(a.Get("from-savepoint"));
     google::protobuf::util::JsonParseOptions opts;
     opts.ignore_unknown_fields = false;
     const auto parsed = google::protobuf::util::JsonStringToMessage(json, req.mutable_graph(), opts);
@@ -99,11 +135,19 @@ absl::Status Run(CliEnv& env, const std::string& cmd, const ParsedArgs& a) {
     job::GetJobResponse resp;
     if (auto s = stub->GetJob(&ctx, req, &resp); !s.ok()) return RpcError(env, s);
     PrintStatus(env, resp.status());
+  } else if (cmd == "savepoint") {
+    job::TriggerSavepointRequest req;
+    req.set_job_id(a.positional[0]);
+    job::TriggerSavepointResponse resp;
+    if (auto s = stub->TriggerSavepoint(&ctx, req, &resp); !s.ok()) return RpcError(env, s);
+    *env.out << resp.savepoint_id() << "\n";
   } else {
     job::CancelJobRequest req;
     req.set_job_id(a.positional[0]);
+    req.set_savepoint(a.Has("savepoint"));
     job::CancelJobResponse resp;
     if (auto s = stub->CancelJob(&ctx, req, &resp); !s.ok()) return RpcError(env, s);
+    if (!resp.savepoint_id().empty()) *env.out << "savepoint " << resp.savepoint_id() << "\n";
     *env.out << "job " << resp.status().job_id() << ": " << StateName(resp.status().state()) << "\n";
   }
   return absl::OkStatus();
@@ -113,17 +157,21 @@ absl::Status Run(CliEnv& env, const std::string& cmd, const ParsedArgs& a) {
 
 absl::Status RunJobCommand(CliEnv& env, const std::vector<std::string>& args) {
   if (args.empty()) {
-    return absl::InvalidArgumentError("job: missing command (submit, list, status, cancel); see --help");
+    return absl::InvalidArgumentError("job: missing command (submit, list, status, cancel, savepoint); see --help");
   }
   if (args[0] == "--help" || args[0] == "-h") {
     *env.out << kJobHelp;
     return absl::OkStatus();
   }
   const std::string& cmd = args[0];
-  if (cmd != "submit" && cmd != "list" && cmd != "status" && cmd != "cancel") {
+  if (cmd != "submit" && cmd != "list" && cmd != "status" && cmd != "cancel" &&
+      cmd != "savepoint") {
     return absl::InvalidArgumentError(absl::StrCat("job: unknown command `", cmd, "`; see --help"));
   }
-  ASSIGN_OR_RETURN(ParsedArgs a, ParseArgs({args.begin() + 1, args.end()}, ArgSpec{}));
+  ArgSpec spec;
+  if (cmd == "submit") spec.value_options.insert("from-savepoint");
+  if (cmd == "cancel") spec.bool_flags.insert("savepoint");
+  ASSIGN_OR_RETURN(ParsedArgs a, ParseArgs({args.begin() + 1, args.end()}, spec));
   if (a.Has("help")) {
     *env.out << kJobHelp;
     return absl::OkStatus();

@@ -4,7 +4,6 @@
 // and the Broker shuts down (pending callbacks complete, logs synced).
 
 #include <fcntl.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -24,6 +23,7 @@
 #include "base/clock.h"
 #include "base/file_system.h"
 #include "base/logging.h"
+#include "base/malloc_tuning.h"
 #include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/core/metered_broker.h"
@@ -31,10 +31,14 @@
 #include "broker/topic/topic_config.h"
 #include "cli/broker_partition_client.h"
 #include "cli/http/admin_endpoints.h"
+#include "cli/http/dashboard_endpoints.h"
 #include "cli/kafka_listener_hook.h"
 #include "engine/ml/registry/model_registry.h"
 #include "engine/ml/registry/model_service.h"
+#include "engine/runtime/engine_metrics.h"
+#include "engine/runtime/ml_metrics.h"
 #include "engine/service/job_manager.h"
+#include "engine/service/job_metrics_exporter.h"
 #include "engine/service/job_service_impl.h"
 
 ABSL_FLAG(std::string, data_dir, "",
@@ -44,7 +48,8 @@ ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, kafka_listen, "127.0.0.1:9092",
           "host:port of the Kafka protocol listener.");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
-          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz; plain "
+          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz, the "
+          "dashboard at / and its JSON API under /api/; plain "
           "HTTP, no auth: keep it on a private interface; port 0 picks one).");
 ABSL_FLAG(int32_t, http_max_connections, 64,
           "Open HTTP connections at most; more are closed at accept.");
@@ -182,16 +187,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  // Produce requests and their record batches are buffers of up to ~1 MiB,
-  // allocated on network threads and freed on disk threads. With glibc's
-  // defaults (mmap above 128 KiB, trim free heap above 128 KiB) every
-  // request's memory goes back to the kernel and is faulted in again for
-  // the next one: 13,850 page faults and 112 CPU-ms per million 100-byte
-  // records in rtaid, against 400 and 86 with these settings
-  // (docs/PERFORMANCE.md, issue 3). Live request memory stays bounded by
-  // the Kafka listener's in-flight budget.
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  rtai::TuneMallocForStreaming();  // base/malloc_tuning.h: why
 
   RaiseFileLimit();
   auto options = OptionsFromFlags();
@@ -206,19 +202,6 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<Broker>> broker(
       std::make_unique<rtai::broker::MeteredBroker>(*std::move(opened), &metrics));
 
-  // /readyz: the broker is open; ready once every listener serves.
-  std::atomic<bool> ready{false};
-  rtai::cli::HttpServerOptions http_options;
-  http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
-  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
-  http_options.idle_timeout_ms = absl::GetFlag(FLAGS_http_idle_timeout_ms);
-  auto http = rtai::cli::StartAdminServer(http_options, &metrics,
-                                          [&ready] { return ready.load(); });
-  if (!http.ok()) {
-    (*broker)->Shutdown();
-    return Die(http.status());
-  }
-
   // The engine reaches the broker only through the PartitionClient adapter.
   rtai::cli::BrokerPartitionClient partition_client(broker->get());
   // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService
@@ -231,17 +214,45 @@ int main(int argc, char** argv) {
     (*broker)->Shutdown();
     return Die(registry.status());
   }
+  rtai::engine::runtime::EngineMetrics engine_metrics(&metrics);
+  rtai::engine::runtime::MlMetrics ml_metrics(&metrics, clock);
   rtai::engine::service::JobManagerOptions job_options;
   job_options.data_dir = options->data_dir;
   job_options.client = &partition_client;
   job_options.clock = clock;
   job_options.model_resolver = registry->get();
+  job_options.ml_metrics = &ml_metrics;
+  job_options.engine_metrics = &engine_metrics;
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
   if (!jobs.ok()) {
     (*broker)->Shutdown();
     return Die(jobs.status());
   }
   rtai::engine::service::JobServiceImpl job_service(jobs->get());
+  // Before jobs: its collectors read the JobManager.
+  auto job_exporter =
+      std::make_unique<rtai::engine::service::JobMetricsExporter>(jobs->get(), &metrics);
+
+  // /readyz: the broker is open; ready once every listener serves. The
+  // dashboard reads the broker, jobs and models: HTTP stops before they go.
+  std::atomic<bool> ready{false};
+  rtai::cli::HttpServerOptions http_options;
+  http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
+  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  http_options.idle_timeout_ms = absl::GetFlag(FLAGS_http_idle_timeout_ms);
+  rtai::cli::DashboardSources dashboard{&metrics,        broker->get(), jobs->get(),
+                                        &engine_metrics, registry->get(), &ml_metrics, clock};
+  auto http = rtai::cli::StartAdminServer(
+      http_options, &metrics, [&ready] { return ready.load(); },
+      [&dashboard](rtai::cli::HttpServer* server) {
+        rtai::cli::RegisterDashboardEndpoints(server, dashboard);
+      });
+  if (!http.ok()) {
+    job_exporter.reset();
+    jobs->reset();
+    (*broker)->Shutdown();
+    return Die(http.status());
+  }
 
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
@@ -252,6 +263,8 @@ int main(int argc, char** argv) {
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
+    (*http)->Stop();
+    job_exporter.reset();
     jobs->reset();
     (*broker)->Shutdown();
     return Die(grpc.status());
@@ -267,6 +280,8 @@ int main(int argc, char** argv) {
                                              options->log_defaults, &metrics);
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
+    (*http)->Stop();
+    job_exporter.reset();
     jobs->reset();
     (*broker)->Shutdown();
     return Die(kafka.status());
@@ -289,9 +304,10 @@ int main(int argc, char** argv) {
                 {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (*kafka) (*kafka)->Shutdown();
   (*grpc)->Shutdown();
+  (*http)->Stop();  // the dashboard reads jobs and the broker
+  job_exporter.reset();
   jobs->reset();  // stops every job before the broker goes away
   (*broker)->Shutdown();
-  (*http)->Stop();
   rtai::LogInfo("rtaid stopped");
   return 0;
 }

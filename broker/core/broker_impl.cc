@@ -1,5 +1,7 @@
 #include "broker/core/broker_impl.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
 #include "base/status_macros.h"
@@ -43,16 +45,23 @@ absl::Status BrokerImpl::Start() {
   int64_t partitions = 0;
   {
     absl::MutexLock l(&mu_);
+    for (const auto& [name, why] : table_->unreadable()) MarkOffline(name, why);
     for (const std::string& name : table_->Names()) {
-      ASSIGN_OR_RETURN(TopicMetadata meta, TakeLeadership(*table_->Find(name)));
-      ASSIGN_OR_RETURN(std::shared_ptr<TopicState> topic, OpenTopic(meta));
-      partitions += topic->meta.partition_count;
-      topics_.emplace(name, topic);
-      ScheduleIntervalFlush(topic);
+      absl::StatusOr<TopicMetadata> meta = TakeLeadership(*table_->Find(name));
+      absl::StatusOr<std::shared_ptr<TopicState>> topic =
+          meta.ok() ? OpenTopic(*meta) : meta.status();
+      if (!topic.ok()) {
+        MarkOffline(name, topic.status());
+        continue;
+      }
+      partitions += (*topic)->meta.partition_count;
+      topics_.emplace(name, *topic);
+      ScheduleIntervalFlush(*topic);
     }
     LogInfo("broker started", {{"data_dir", options_.data_dir},
                                {"node_id", options_.node_id.value()},
                                {"topics_recovered", topics_.size()},
+                               {"topics_offline", offline_.size()},
                                {"partitions", partitions}});
   }
   ScheduleRetention();
@@ -74,6 +83,21 @@ absl::StatusOr<TopicMetadata> BrokerImpl::TakeLeadership(
   LogInfo("took leadership of topic",
           {{"topic", meta.name}, {"node_id", options_.node_id.value()}});
   return updated;
+}
+
+void BrokerImpl::MarkOffline(const std::string& name, const absl::Status& why) {
+  LogError("topic is offline: it could not be opened; its files are kept, other topics "
+           "are served; delete it to drop it",
+           {{"topic", name}, {"error", why.ToString()}});
+  offline_[name] = absl::DataLossError(
+      absl::StrCat("topic \"", name, "\" is offline (it failed to open at start): ",
+                   why.message()));
+}
+
+absl::Status BrokerImpl::MissingTopic(const std::string& name) const {
+  auto it = offline_.find(name);
+  if (it != offline_.end()) return it->second;
+  return absl::NotFoundError(absl::StrCat("unknown topic \"", name, "\""));
 }
 
 absl::StatusOr<std::shared_ptr<BrokerImpl::TopicState>> BrokerImpl::OpenTopic(
@@ -111,6 +135,10 @@ absl::Status BrokerImpl::ValidateCreate(const std::string& name,
   if (topics_.count(name) != 0) {
     return absl::AlreadyExistsError(
         absl::StrCat("topic \"", name, "\" already exists"));
+  }
+  if (auto it = offline_.find(name); it != offline_.end()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        it->second.message(), "; delete it first to reuse the name"));
   }
   const int64_t total = table_->total_partitions() + partitions;
   if (total > options_.max_partitions_total) {
@@ -164,10 +192,14 @@ absl::Status BrokerImpl::CreateTopic(
 absl::Status BrokerImpl::DeleteTopic(const std::string& name) {
   if (stopping_) return absl::UnavailableError("broker is shutting down");
   absl::MutexLock l(&mu_);
-  auto it = topics_.find(name);
-  if (it == topics_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown topic \"", name, "\""));
+  if (offline_.count(name) != 0) {
+    RETURN_IF_ERROR(table_->Delete(name));
+    offline_.erase(name);
+    LogInfo("offline topic deleted", {{"topic", name}});
+    return absl::OkStatus();
   }
+  auto it = topics_.find(name);
+  if (it == topics_.end()) return MissingTopic(name);
   std::shared_ptr<TopicState> topic = it->second;
   topics_.erase(it);
   topic->deleted = true;
@@ -186,7 +218,10 @@ absl::Status BrokerImpl::DeleteTopic(const std::string& name) {
 
 std::vector<std::string> BrokerImpl::ListTopics() const {
   absl::ReaderMutexLock l(&mu_);
-  return table_->Names();
+  std::vector<std::string> names = table_->Names();
+  for (const auto& [name, why] : table_->unreadable()) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 PartitionDescription BrokerImpl::Describe(const TopicMetadata& meta,
@@ -210,9 +245,7 @@ absl::StatusOr<TopicDescription> BrokerImpl::DescribeTopic(
     const std::string& name) const {
   absl::ReaderMutexLock l(&mu_);
   auto it = topics_.find(name);
-  if (it == topics_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown topic \"", name, "\""));
-  }
+  if (it == topics_.end()) return MissingTopic(name);
   TopicDescription d;
   d.name = name;
   d.topic_id = TopicIdToString(it->second->meta.topic_id);
@@ -227,9 +260,7 @@ absl::StatusOr<TopicSummary> BrokerImpl::SummarizeTopic(
     const std::string& name) const {
   absl::ReaderMutexLock l(&mu_);
   auto it = topics_.find(name);
-  if (it == topics_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown topic \"", name, "\""));
-  }
+  if (it == topics_.end()) return MissingTopic(name);
   return TopicSummary{it->second->meta.partition_count,
                       it->second->config.max_message_bytes};
 }
@@ -238,9 +269,7 @@ absl::StatusOr<std::shared_ptr<PartitionState>> BrokerImpl::FindPartition(
     const std::string& topic, PartitionId partition) const {
   absl::ReaderMutexLock l(&mu_);
   auto it = topics_.find(topic);
-  if (it == topics_.end()) {
-    return absl::NotFoundError(absl::StrCat("unknown topic \"", topic, "\""));
-  }
+  if (it == topics_.end()) return MissingTopic(topic);
   const auto& parts = it->second->partitions;
   if (partition.value() < 0 ||
       partition.value() >= static_cast<int32_t>(parts.size())) {

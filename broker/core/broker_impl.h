@@ -74,6 +74,10 @@ class BrokerImpl final : public Broker {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::shared_ptr<PartitionState>> FindPartition(
       const std::string& topic, PartitionId partition) const;
+  // kNotFound for an unknown topic, the offline error for an offline one.
+  absl::Status MissingTopic(const std::string& name) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void MarkOffline(const std::string& name, const absl::Status& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ValidateCreate(const std::string& name, int32_t partitions) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   PartitionDescription Describe(const TopicMetadata& meta,
@@ -100,6 +104,10 @@ class BrokerImpl final : public Broker {
   std::unique_ptr<TopicTable> table_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<TopicState>> topics_
       ABSL_GUARDED_BY(mu_);
+  // Topics found at start that could not be opened (unreadable manifest,
+  // a partition log that failed to open), with why. Their files are kept;
+  // every access answers the stored kDataLoss error; DeleteTopic removes them.
+  std::map<std::string, absl::Status> offline_ ABSL_GUARDED_BY(mu_);
   Random random_ ABSL_GUARDED_BY(mu_);
   int next_shard_ ABSL_GUARDED_BY(mu_) = 0;
 

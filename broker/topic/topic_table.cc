@@ -51,13 +51,19 @@ absl::Status TopicTable::LoadAll() {
       RETURN_IF_ERROR(fs_->DeleteDirRecursive(dir));
       continue;
     }
-    ASSIGN_OR_RETURN(TopicMetadata meta, ReadTopicManifest(fs_, path));
-    if (meta.name != name) {
-      return absl::DataLossError(
+    absl::StatusOr<TopicMetadata> meta = ReadTopicManifest(fs_, path);
+    if (meta.ok() && meta->name != name) {
+      meta = absl::DataLossError(
           absl::StrCat("corrupt topic manifest ", path, ": it names topic \"",
-                       meta.name, "\" but lies in directory \"", name, "\""));
+                       meta->name, "\" but lies in directory \"", name, "\""));
     }
-    topics_.emplace(name, std::move(meta));
+    if (!meta.ok()) {
+      LogError("topic manifest unreadable; the topic is offline (its files are kept)",
+               {{"topic", name}, {"error", meta.status().ToString()}});
+      unreadable_.emplace(name, meta.status());
+      continue;
+    }
+    topics_.emplace(name, *std::move(meta));
   }
   return absl::OkStatus();
 }
@@ -66,6 +72,11 @@ absl::Status TopicTable::Create(const TopicMetadata& meta) {
   if (topics_.count(meta.name) != 0) {
     return absl::AlreadyExistsError(
         absl::StrCat("topic \"", meta.name, "\" already exists"));
+  }
+  if (auto u = unreadable_.find(meta.name); u != unreadable_.end()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("topic \"", meta.name, "\" exists but is offline (",
+                     u->second.message(), "); delete it first to reuse the name"));
   }
   const std::string dir = TopicDir(meta.name);
   if (fs_->Exists(dir)) {
@@ -100,17 +111,20 @@ absl::Status TopicTable::Update(const TopicMetadata& meta) {
 
 absl::Status TopicTable::Delete(const std::string& name) {
   auto it = topics_.find(name);
-  if (it == topics_.end()) {
+  auto u = unreadable_.find(name);
+  if (it == topics_.end() && u == unreadable_.end()) {
     return absl::NotFoundError(absl::StrCat("unknown topic \"", name, "\""));
   }
   const std::string trash = JoinPath(data_dir_, kTrashDir);
   RETURN_IF_ERROR(fs_->CreateDirs(trash));
-  const std::string target = JoinPath(
-      trash, absl::StrCat(name, ".", TopicIdToString(it->second.topic_id), ".",
-                          trash_seq_++));
+  const std::string id =
+      it != topics_.end() ? TopicIdToString(it->second.topic_id) : "unreadable";
+  const std::string target =
+      JoinPath(trash, absl::StrCat(name, ".", id, ".", trash_seq_++));
   RETURN_IF_ERROR(fs_->Rename(TopicDir(name), target));
   RETURN_IF_ERROR(fs_->SyncDir(JoinPath(data_dir_, kTopicsDir)));
-  topics_.erase(it);
+  if (it != topics_.end()) topics_.erase(it);
+  if (u != unreadable_.end()) unreadable_.erase(u);
   return fs_->DeleteDirRecursive(target);
 }
 

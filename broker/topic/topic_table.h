@@ -25,19 +25,23 @@ namespace rtai::broker {
 
 class TopicTable {
  public:
-  // Loads every topic. kDataLoss naming the file if a manifest is corrupt or
-  // does not match its directory name.
+  // Loads every topic. A topic whose manifest is corrupt or does not match
+  // its directory name is not loaded but kept aside as unreadable (logged,
+  // with a kDataLoss status naming the file): its data stays on disk, the
+  // other topics are served, and only Delete removes it.
   static absl::StatusOr<std::unique_ptr<TopicTable>> Open(FileSystem* fs,
                                                           std::string data_dir);
 
-  // Persists a new topic. kAlreadyExists if the name is taken; I/O errors
+  // Persists a new topic. kAlreadyExists if the name is taken (also by an
+  // unreadable topic: its files are never overwritten); I/O errors
   // as the FileSystem reports them.
   absl::Status Create(const TopicMetadata& meta);
   // Rewrites an existing topic's manifest (atomically), e.g. after a
   // leadership change. kNotFound if unknown; kInvalidArgument if the name,
   // id or partition count differ from the stored topic.
   absl::Status Update(const TopicMetadata& meta);
-  // Removes the topic directory with everything in it. kNotFound if unknown.
+  // Removes the topic directory with everything in it, unreadable topics
+  // too. kNotFound if unknown.
   absl::Status Delete(const std::string& name);
 
   // nullptr if unknown. Valid until the next Create/Delete.
@@ -45,6 +49,8 @@ class TopicTable {
   std::vector<std::string> Names() const;  // sorted
   size_t size() const { return topics_.size(); }
   int64_t total_partitions() const;
+  // Topics found on disk whose manifest could not be read, with why.
+  const std::map<std::string, absl::Status>& unreadable() const { return unreadable_; }
 
   std::string TopicDir(const std::string& name) const;
   std::string PartitionDir(const std::string& name, int32_t partition) const;
@@ -58,6 +64,7 @@ class TopicTable {
   FileSystem* const fs_;
   const std::string data_dir_;
   std::map<std::string, TopicMetadata> topics_;
+  std::map<std::string, absl::Status> unreadable_;
   int64_t trash_seq_ = 0;
 };
 

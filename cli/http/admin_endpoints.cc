@@ -29,12 +29,13 @@ void RegisterAdminEndpoints(HttpServer* server, const metrics::Registry* registr
   });
 }
 
-absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(HttpServerOptions options,
-                                                             metrics::Registry* registry,
-                                                             std::function<bool()> ready) {
+absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(
+    HttpServerOptions options, metrics::Registry* registry, std::function<bool()> ready,
+    const std::function<void(HttpServer*)>& register_more) {
   options.metrics = registry;
   auto server = std::make_unique<HttpServer>(std::move(options));
   RegisterAdminEndpoints(server.get(), registry, std::move(ready));
+  if (register_more) register_more(server.get());
   if (absl::Status s = server->Start(); !s.ok()) return s;
   RegisterProcessMetrics(registry);
   registry->AddGauge("rtai_process_start_time_seconds",

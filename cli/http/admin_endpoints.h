@@ -25,9 +25,11 @@ void RegisterAdminEndpoints(HttpServer* server, const metrics::Registry* registr
 // rtaid's endpoint in one call: an HttpServer on options.listen_address
 // with the admin endpoints, counting itself in `registry` (which also gets
 // rtai_process_start_time_seconds and the process_* gauges of
-// process_metrics.h). Errors as HttpServer::Start.
-absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(HttpServerOptions options,
-                                                             metrics::Registry* registry,
-                                                             std::function<bool()> ready);
+// process_metrics.h). `register_more` (may be empty) adds further paths
+// before the server starts (rtaid: the dashboard). Errors as
+// HttpServer::Start.
+absl::StatusOr<std::unique_ptr<HttpServer>> StartAdminServer(
+    HttpServerOptions options, metrics::Registry* registry, std::function<bool()> ready,
+    const std::function<void(HttpServer*)>& register_more = nullptr);
 
 }  // namespace rtai::cli

@@ -100,10 +100,19 @@ struct SinkConfig {
 
 struct BlackholeConfig {};
 
+// nexmark_source v1: generates the Nexmark event mix in process
+// (engine/nexmark; output schema NexmarkGenerator::EventSchema()).
+struct NexmarkSourceConfig {
+  int64_t events = 0;  // total over all subtasks; 0 = unbounded
+  uint64_t seed = 42;
+  int64_t events_per_second = 10'000;  // of event time
+  int64_t base_time_ms = 1'700'000'000'000;
+};
+
 using OperatorConfig =
     std::variant<SourceConfig, ParseConfig, FilterConfig, MapConfig, KeyByConfig,
                  WindowConfig, UnionConfig, IntervalJoinConfig, SinkConfig,
-                 BlackholeConfig, ml::ops::RollingFeaturesConfig,
+                 BlackholeConfig, NexmarkSourceConfig, ml::ops::RollingFeaturesConfig,
                  ml::ops::ScoreConfig, ml::ops::LearnConfig,
                  ml::ops::ChampionChallengerConfig, ml::ops::DriftConfig>;
 

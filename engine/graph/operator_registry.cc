@@ -7,6 +7,7 @@
 #include "engine/graph/join_config.h"
 #include "engine/graph/window_config.h"
 #include "engine/ml/operators/ml_validation.h"
+#include "engine/nexmark/nexmark_generator.h"
 
 namespace rtai::engine::graph {
 namespace {
@@ -176,6 +177,24 @@ absl::StatusOr<OperatorOutputs> ValidateBlackhole(ConfigReader&, const Inputs&,
   return OperatorOutputs{BlackholeConfig{}, nullptr, {}};
 }
 
+absl::StatusOr<OperatorOutputs> ValidateNexmarkSource(ConfigReader& c, const Inputs&,
+                                                      const SchemaMap&) {
+  NexmarkSourceConfig cfg;
+  ASSIGN_OR_RETURN(cfg.events, c.Int("events", 0));
+  if (cfg.events < 0) return c.Error("events", "must be >= 0 (0 = unbounded)");
+  ASSIGN_OR_RETURN(int64_t seed, c.Int("seed", 42));
+  cfg.seed = static_cast<uint64_t>(seed);
+  ASSIGN_OR_RETURN(cfg.events_per_second, c.Int("events_per_second", cfg.events_per_second));
+  if (cfg.events_per_second < 1 || cfg.events_per_second > 1'000'000'000) {
+    return c.Error("events_per_second", "must be in [1, 1e9]");
+  }
+  ASSIGN_OR_RETURN(cfg.base_time_ms, c.Int("base_time_ms", cfg.base_time_ms));
+  if (cfg.base_time_ms < 0 || cfg.base_time_ms > (int64_t{1} << 60)) {
+    return c.Error("base_time_ms", "must be in [0, 2^60]");
+  }
+  return OperatorOutputs{cfg, nexmark::NexmarkGenerator::EventSchema(), {}};
+}
+
 const std::vector<OperatorSpec>& Registry() {
   static const auto* registry = new std::vector<OperatorSpec>{
       {"blackhole_sink", 1, {1, -1, true, {}}, ValidateBlackhole},
@@ -189,6 +208,7 @@ const std::vector<OperatorSpec>& Registry() {
       {"key_by", 1, {1, 1, false, {}}, ValidateKeyBy},
       {"learn", 1, {1, 1, false, {}}, ml::ops::ValidateLearn},
       {"map", 1, {1, 1, false, {}}, ValidateMap},
+      {"nexmark_source", 1, {0, 0, false, {}}, ValidateNexmarkSource},
       {"parse", 1, {1, 1, false, {}}, ValidateParse},
       {"rolling_features", 1, {1, 1, false, {}}, ml::ops::ValidateRollingFeatures},
       {"score", 1, {1, 1, false, {}}, nullptr, ml::ops::ValidateScore},

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/runtime/snapshot_codec.h"
 
 namespace rtai::engine::operators {
 namespace {
@@ -123,6 +124,7 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
     ASSIGN_OR_RETURN(io::ReadResult r,
                      ctx_.client->ReadBatch(config_.topic, p.partition, p.offset, kReadBytes, wait));
     if (!r.records.empty()) p.last_active_ms = ctx_.clock->NowMillis();
+    bool yielded = false;
     for (io::ClientRecord& record : r.records) {
       if (config_.bounded && record.offset >= p.end) break;
       read_any = true;
@@ -133,10 +135,19 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
       if (batch_->size() >= static_cast<size_t>(ctx_.source_batch_records)) {
         RETURN_IF_ERROR(FlushBatch(out));
         RETURN_IF_ERROR(UpdateWatermark(out));
+        // A checkpoint is due: return so the barrier follows this batch; the
+        // rest of the read is fetched again from p.offset.
+        if (ctx_.yield_requested && ctx_.yield_requested()) {
+          yielded = true;
+          break;
+        }
       }
     }
-    if (r.records.empty() || !config_.bounded) p.offset = std::max(p.offset, r.next_offset);
+    if (!yielded && (r.records.empty() || !config_.bounded)) {
+      p.offset = std::max(p.offset, r.next_offset);
+    }
     if (config_.bounded && p.offset >= p.end) p.finished = true;
+    if (yielded) break;
   }
   if (partitions_.empty() && !config_.bounded) {
     // Nothing assigned: idle for good; do not spin.
@@ -148,6 +159,57 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
   return !std::all_of(partitions_.begin(), partitions_.end(),
                       [](const PartitionState& p) { return p.finished; }) ||
          (partitions_.empty() && !config_.bounded);
+}
+
+absl::StatusOr<std::string> BrokerSource::SnapshotState(int64_t) {
+  runtime::SnapshotWriter w(runtime::SnapshotTag::kBrokerSource, 1);
+  w.I64(emitted_watermark_);
+  w.I64(static_cast<int64_t>(partitions_.size()));
+  for (const PartitionState& p : partitions_) {
+    w.U32(static_cast<uint32_t>(p.partition));
+    w.I64(p.offset);
+    w.I64(p.end);
+    w.I64(p.max_ts);
+    w.U8(p.finished ? 1 : 0);
+  }
+  return w.Finish();
+}
+
+absl::Status BrokerSource::RestoreState(std::string_view bytes) {
+  ASSIGN_OR_RETURN(runtime::SnapshotReader r,
+                   runtime::SnapshotReader::Open(bytes, runtime::SnapshotTag::kBrokerSource, 1));
+  int64_t wm = 0;
+  uint64_t n = 0;
+  RETURN_IF_ERROR(r.I64(&wm));
+  RETURN_IF_ERROR(r.Count(&n, 1 << 20, 29));
+  for (uint64_t i = 0; i < n; ++i) {
+    uint32_t partition = 0;
+    int64_t offset = 0, end = 0, max_ts = 0;
+    uint8_t finished = 0;
+    RETURN_IF_ERROR(r.U32(&partition));
+    RETURN_IF_ERROR(r.I64(&offset));
+    RETURN_IF_ERROR(r.I64(&end));
+    RETURN_IF_ERROR(r.I64(&max_ts));
+    RETURN_IF_ERROR(r.U8(&finished));
+    PartitionState* p = nullptr;
+    for (PartitionState& q : partitions_) {
+      if (q.partition == static_cast<int32_t>(partition)) p = &q;
+    }
+    if (p == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "snapshot has partition ", partition, " of `", config_.topic,
+          "`, which this subtask does not read"));
+    }
+    if (offset < 0) return absl::DataLossError("source snapshot: negative offset");
+    p->offset = offset;
+    if (config_.bounded) p->end = end;
+    p->max_ts = max_ts;
+    p->finished = config_.bounded && (finished != 0 || p->offset >= p->end);
+  }
+  RETURN_IF_ERROR(r.Done());
+  emitted_watermark_ = wm;
+  ctx_.metrics->watermark.store(wm, std::memory_order_relaxed);
+  return absl::OkStatus();
 }
 
 }  // namespace rtai::engine::operators

@@ -14,6 +14,10 @@
 // there unchanged with headers rtai.error (the decoder's message) and
 // rtai.source (topic/partition/offset). A watermark is emitted after every
 // `source_batch_records` records (1 makes tests exact).
+// Checkpoints: SnapshotState records each partition's next offset (and end,
+// for bounded sources), the largest event time seen and the emitted
+// watermark; RestoreState resumes from them (partitions not in the snapshot
+// start at `start`). Called between Polls, so nothing is half-emitted.
 
 #include <memory>
 #include <vector>
@@ -31,6 +35,8 @@ class BrokerSource : public runtime::SourceOperator {
 
   absl::Status Open(const runtime::OperatorContext& ctx) override;
   absl::StatusOr<bool> Poll(runtime::Output* out) override;
+  absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
+  absl::Status RestoreState(std::string_view bytes) override;
 
  private:
   struct PartitionState {

@@ -1,7 +1,10 @@
 #include "engine/operators/interval_join_operator.h"
 
+#include <algorithm>
+
 #include "base/status_macros.h"
 #include "engine/record/key_encoding.h"
+#include "engine/runtime/snapshot_codec.h"
 
 namespace rtai::engine::operators {
 
@@ -90,6 +93,64 @@ absl::Status IntervalJoinOperator::ProcessWatermark(int64_t watermark, runtime::
     if (it->second.side[0].empty() && it->second.side[1].empty()) keys_.erase(it);
   }
   return out->EmitWatermark(watermark);
+}
+
+// Layout (SnapshotTag::kIntervalJoin, version 1): watermark | key count, then
+// per key (sorted): key bytes, and for side 0 and 1: row count, then
+// (ts, one Value per column) each.
+absl::StatusOr<std::string> IntervalJoinOperator::SnapshotState(int64_t) {
+  runtime::SnapshotWriter w(runtime::SnapshotTag::kIntervalJoin, 1);
+  w.I64(watermark_);
+  std::vector<const std::string*> keys;
+  for (const auto& [k, _] : keys_) keys.push_back(&k);
+  std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+  w.I64(static_cast<int64_t>(keys.size()));
+  for (const std::string* k : keys) {
+    w.Bytes(*k);
+    const KeyBuffers& b = keys_.at(*k);
+    for (int side = 0; side < 2; ++side) {
+      w.I64(static_cast<int64_t>(b.side[side].size()));
+      for (const auto& [ts, row] : b.side[side]) {
+        w.I64(ts);
+        for (const Value& v : row->values) w.Val(v);
+      }
+    }
+  }
+  return w.Finish();
+}
+
+absl::Status IntervalJoinOperator::RestoreState(std::string_view bytes) {
+  ASSIGN_OR_RETURN(runtime::SnapshotReader r,
+                   runtime::SnapshotReader::Open(bytes, runtime::SnapshotTag::kIntervalJoin, 1));
+  keys_.clear();
+  cleanups_.clear();
+  RETURN_IF_ERROR(r.I64(&watermark_));
+  uint64_t nkeys = 0;
+  RETURN_IF_ERROR(r.Count(&nkeys, uint64_t{1} << 32, 8 + 16));
+  std::vector<Value> row;
+  for (uint64_t i = 0; i < nkeys; ++i) {
+    std::string_view key_view;
+    RETURN_IF_ERROR(r.Bytes(&key_view, 1 << 20));
+    const std::string key(key_view);
+    KeyBuffers& buffers = keys_[key];
+    for (int side = 0; side < 2; ++side) {
+      const size_t width = schemas_[side]->num_fields();
+      uint64_t nrows = 0;
+      RETURN_IF_ERROR(r.Count(&nrows, uint64_t{1} << 32, 8 + 2 * width));
+      for (uint64_t j = 0; j < nrows; ++j) {
+        int64_t ts = 0;
+        RETURN_IF_ERROR(r.I64(&ts));
+        if (!runtime::EventTimeInRange(ts)) return absl::DataLossError("join snapshot: bad time");
+        row.assign(width, Value());
+        for (size_t c = 0; c < width; ++c) RETURN_IF_ERROR(r.Val(&row[c]));
+        buffers.side[side].emplace(ts, std::make_unique<OwnedRow>(row.data(), width));
+        const int64_t keep_until =
+            side == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
+        cleanups_.insert({keep_until + 1, side, key, ts});
+      }
+    }
+  }
+  return r.Done();
 }
 
 }  // namespace rtai::engine::operators

@@ -9,7 +9,9 @@
 // once it passes ts - lower_bound_ms. Output rows: left columns then right
 // columns; event time max(left.ts, right.ts).
 // Buffers are in memory (bounded by the watermark's progress), not yet in
-// RocksDB. Thread safety: runtime/operator.h.
+// RocksDB. Checkpoints: SnapshotState writes the watermark and both buffers
+// (cleanup timers are derived from them on restore).
+// Thread safety: runtime/operator.h.
 
 #include <map>
 #include <memory>
@@ -33,6 +35,8 @@ class IntervalJoinOperator : public runtime::Operator {
   absl::Status ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
                             runtime::Output* out) override;
   absl::Status ProcessWatermark(int64_t watermark, runtime::Output* out) override;
+  absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
+  absl::Status RestoreState(std::string_view bytes) override;
 
  private:
   struct OwnedRow;

@@ -6,6 +6,7 @@
 #include "engine/operators/broker_sink.h"
 #include "engine/operators/broker_source.h"
 #include "engine/operators/interval_join_operator.h"
+#include "engine/operators/nexmark_source.h"
 #include "engine/operators/parse_operator.h"
 #include "engine/operators/window_operator.h"
 
@@ -25,6 +26,9 @@ absl::StatusOr<std::unique_ptr<runtime::Operator>> CreateOperator(
   if (ml != nullptr) return ml;
   if (auto* s = std::get_if<graph::SourceConfig>(&c)) {
     return std::unique_ptr<runtime::Operator>(new BrokerSource(*s, n.output.get()));
+  }
+  if (auto* x = std::get_if<graph::NexmarkSourceConfig>(&c)) {
+    return std::unique_ptr<runtime::Operator>(new NexmarkSource(*x, n.output.get()));
   }
   if (auto* p = std::get_if<graph::ParseConfig>(&c)) {
     return std::unique_ptr<runtime::Operator>(new ParseOperator(*p, n.output.get()));

@@ -11,15 +11,6 @@ using graph::WindowKind;
 using runtime::Batch;
 using window::TimeWindow;
 
-// The values of one key (for output rows) and its per-key window bookkeeping.
-struct WindowOperator::KeyEntry {
-  std::vector<std::string> strings;  // reserved up front: views stay valid
-  std::vector<Value> values;
-  std::unique_ptr<window::MergingWindowSet> sessions;
-  int64_t count = 0;  // count windows: records seen
-  int64_t refs = 0;   // timers naming this key
-};
-
 WindowOperator::WindowOperator(graph::WindowConfig config, const Schema* input,
                                const Schema* output)
     : config_(std::move(config)), input_(input), output_(output),

@@ -18,6 +18,9 @@
 // - Count windows fire every `count` records of a key; they ignore time.
 // Output rows: key columns, window_start, window_end (time windows), the
 // aggregates; the record timestamp is window_end - 1.
+// Checkpoints: accumulators are in RocksDB (the task's RocksDB checkpoint);
+// SnapshotState holds the rest — watermark, arrival sequence, timers, and per
+// key its values, session set and count (window_operator_snapshot.cc).
 // Thread safety: one task thread (runtime/operator.h).
 
 #include <memory>
@@ -47,9 +50,18 @@ class WindowOperator : public runtime::Operator {
   absl::Status ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
                             runtime::Output* out) override;
   absl::Status ProcessWatermark(int64_t watermark, runtime::Output* out) override;
+  absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
+  absl::Status RestoreState(std::string_view bytes) override;
 
  private:
-  struct KeyEntry;
+  // The values of one key (for output rows) and its per-key window bookkeeping.
+  struct KeyEntry {
+    std::vector<std::string> strings;  // reserved up front: views stay valid
+    std::vector<Value> values;
+    std::unique_ptr<window::MergingWindowSet> sessions;
+    int64_t count = 0;  // count windows: records seen
+    int64_t refs = 0;   // timers naming this key
+  };
   struct Timer {
     int64_t time;
     bool cleanup;              // false = fire the window

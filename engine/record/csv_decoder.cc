@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/check.h"
 #include "engine/record/absl_compat.h"
+#include "engine/record/row_decoding.h"
 #include "engine/record/text_parse.h"
 
 namespace rtai::engine {
@@ -24,17 +25,11 @@ CsvRowDecoder::CsvRowDecoder(const Schema* schema, CsvDecodeOptions options)
 }
 
 absl::Status CsvRowDecoder::Decode(std::string_view input, Row* out) {
-  out->Reset(schema_->num_fields());
-  return DecodeInto(input, out->writer());
+  return DecodeIntoRow(*schema_, out, [&](RowWriter w) { return DecodeInto(input, w); });
 }
 
-absl::Status CsvRowDecoder::DecodeAppend(std::string_view input,
-                                         RowBatch* batch) {
-  CHECK(&batch->schema() == schema_ || batch->schema() == *schema_);
-  Value* row = batch->AddRow();
-  absl::Status s = DecodeInto(input, RowWriter{row, &batch->arena()});
-  if (!s.ok()) batch->PopRow();
-  return s;
+absl::Status CsvRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch) {
+  return DecodeAppendingRow(*schema_, batch, [&](RowWriter w) { return DecodeInto(input, w); });
 }
 
 absl::Status CsvRowDecoder::DecodeInto(std::string_view input, RowWriter out) {

@@ -5,6 +5,7 @@
 #include "base/check.h"
 #include "base/status_macros.h"
 #include "engine/record/json_reader.h"
+#include "engine/record/row_decoding.h"
 #include "engine/record/text_parse.h"
 
 namespace rtai::engine {
@@ -24,17 +25,11 @@ absl::Status Mismatch(const JsonReader& r, const Field& f, JsonKind got) {
 }  // namespace
 
 absl::Status JsonRowDecoder::Decode(std::string_view input, Row* out) {
-  out->Reset(schema_->num_fields());
-  return DecodeInto(input, out->writer());
+  return DecodeIntoRow(*schema_, out, [&](RowWriter w) { return DecodeInto(input, w); });
 }
 
-absl::Status JsonRowDecoder::DecodeAppend(std::string_view input,
-                                          RowBatch* batch) {
-  CHECK(&batch->schema() == schema_ || batch->schema() == *schema_);
-  Value* row = batch->AddRow();
-  absl::Status s = DecodeInto(input, RowWriter{row, &batch->arena()});
-  if (!s.ok()) batch->PopRow();
-  return s;
+absl::Status JsonRowDecoder::DecodeAppend(std::string_view input, RowBatch* batch) {
+  return DecodeAppendingRow(*schema_, batch, [&](RowWriter w) { return DecodeInto(input, w); });
 }
 
 absl::Status JsonRowDecoder::DecodeInto(std::string_view input, RowWriter out) {

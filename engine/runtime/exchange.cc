@@ -83,11 +83,12 @@ absl::Status Exchange::Send(std::unique_ptr<Batch> batch) {
   }
 }
 
-absl::Status Exchange::SendControl(ElementKind kind, int64_t watermark) {
+absl::Status Exchange::SendControl(ElementKind kind, int64_t watermark, int64_t checkpoint_id) {
   for (size_t t = 0; t < targets_.size(); ++t) {
     Element e;
     e.kind = kind;
     e.watermark = watermark;
+    e.checkpoint_id = checkpoint_id;
     RETURN_IF_ERROR(Push(static_cast<int>(t), std::move(e)));
   }
   return absl::OkStatus();

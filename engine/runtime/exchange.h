@@ -2,7 +2,7 @@
 // Exchange: the sending end of one edge for one producing subtask. Routes
 // batches to the consuming tasks' channels by the edge's partitioning
 // (FORWARD, HASH by key group, BROADCAST, REBALANCE) and broadcasts
-// watermarks, idleness and end-of-stream in-band. A full channel blocks the
+// watermarks, idleness, checkpoint barriers and end-of-stream in-band. A full channel blocks the
 // sender (backpressure); the time blocked is added to `blocked_ns`. Used by
 // one task thread.
 
@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "engine/expr/row_functions.h"
 #include "engine/graph/validated_graph.h"
+#include "engine/runtime/input_gate.h"
 #include "engine/runtime/stream_element.h"
 
 namespace rtai::engine::runtime {
@@ -28,7 +29,7 @@ class Exchange {
 
   const std::string& output() const { return output_; }
   absl::Status Send(std::unique_ptr<Batch> batch);
-  absl::Status SendControl(ElementKind kind, int64_t watermark);
+  absl::Status SendControl(ElementKind kind, int64_t watermark, int64_t checkpoint_id = 0);
 
  private:
   Exchange() = default;

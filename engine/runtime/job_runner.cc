@@ -7,6 +7,7 @@
 #include "base/file_system.h"
 #include "base/status_macros.h"
 #include "engine/runtime/plan.h"
+#include "engine/runtime/restore.h"
 
 namespace rtai::engine::runtime {
 namespace {
@@ -27,6 +28,10 @@ absl::Status RuntimeOptions::Validate() const {
   if (source_batch_records < 1 || source_batch_records > 1 << 20) {
     return absl::InvalidArgumentError("source_batch_records must be in [1, 2^20]");
   }
+  if (exactly_once && (txn_client == nullptr || checkpoint.dir.empty())) {
+    return absl::FailedPreconditionError(
+        "exactly-once sinks need broker transactions and checkpoints (checkpoint.interval_ms > 0)");
+  }
   return absl::OkStatus();
 }
 
@@ -40,11 +45,22 @@ absl::StatusOr<std::unique_ptr<JobRunner>> JobRunner::Start(
     std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options,
     OperatorFactory factory) {
   RETURN_IF_ERROR(options.Validate());
+  if (options.restore.has_value()) {
+    RETURN_IF_ERROR(CheckRestoreCompatible(*graph, options.restore->manifest));
+  }
   std::unique_ptr<JobRunner> runner(new JobRunner(std::move(graph), std::move(options)));
   RETURN_IF_ERROR(runner->Build(factory));
   runner->running_ = static_cast<int>(runner->tasks_.size());
   for (auto& task : runner->tasks_) {
     runner->threads_.emplace_back([r = runner.get(), t = task.get()] { r->RunTask(t); });
+  }
+  if (runner->coordinator_ != nullptr) {
+    runner->coordinator_->SetOnComplete([r = runner.get()] {
+      for (auto& t : r->tasks_) {
+        if (t->input() != nullptr) t->input()->Wake();
+      }
+    });
+    runner->ticker_ = std::thread([r = runner.get()] { r->RunTicker(); });
   }
   return runner;
 }
@@ -56,8 +72,16 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
   const graph::ResolvedNode& head = g.nodes[nodes[0]];
   TaskSetup setup;
   setup.name = absl::StrCat(head.uid, "[", subtask, "]");
+  setup.head_uid = head.uid;
+  setup.subtask = subtask;
+  setup.coordinator = coordinator_.get();
+  setup.index = static_cast<int>(tasks_.size());
   bool stateful = false;
-  for (int n : nodes) stateful |= IsStateful(g.nodes[n].op);
+  for (int n : nodes) {
+    if (IsStateful(g.nodes[n].op) && setup.state_uid.empty()) setup.state_uid = g.nodes[n].uid;
+    stateful |= IsStateful(g.nodes[n].op);
+  }
+  const LoadedCheckpoint* restore = options_.restore ? &*options_.restore : nullptr;
   if (stateful) {
     if (options_.state_dir.empty()) return absl::InvalidArgumentError("state_dir is required");
     state::KeyedStateOptions so;
@@ -65,11 +89,16 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
     so.max_parallelism = static_cast<uint32_t>(g.max_parallelism);
     so.clock = options_.clock;
     std::error_code ec;
-    std::filesystem::remove_all(so.dir, ec);  // nothing to restore without checkpoints
+    std::filesystem::remove_all(so.dir, ec);  // the live state is rebuilt from a checkpoint
     std::filesystem::create_directories(options_.state_dir, ec);
     if (ec) {
       return absl::FailedPreconditionError(
           absl::StrCat("cannot create state dir ", options_.state_dir, ": ", ec.message()));
+    }
+    const TaskStateEntry* t =
+        restore != nullptr ? FindTaskState(restore->manifest, setup.state_uid, subtask) : nullptr;
+    if (t != nullptr) {
+      RETURN_IF_ERROR(CopyCheckpointTree(JoinPath(restore->dir, t->db_dir), so.dir));
     }
     ASSIGN_OR_RETURN(setup.state, state::KeyedStateBackend::Open(so));
   }
@@ -89,12 +118,29 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
     ctx.clock = options_.clock;
     ctx.model_resolver = options_.model_resolver;
     ctx.metrics = metrics_[n][subtask].get();
+    ctx.txn_client = options_.txn_client;
+    ctx.job_id = options_.job_id;
+    ctx.exactly_once = options_.exactly_once;
+    ctx.transaction_timeout_ms = options_.transaction_timeout_ms;
+    ctx.ml_metrics = options_.ml_metrics;
     setup.contexts.push_back(ctx);
+    setup.op_kinds.push_back(g.nodes[n].op);
+    const OperatorStateEntry* os =
+        restore != nullptr ? FindOperatorState(restore->manifest, ctx.uid, subtask) : nullptr;
+    if (os != nullptr) {
+      ASSIGN_OR_RETURN(std::string bytes,
+                       DefaultFileSystem()->ReadFileToString(JoinPath(restore->dir, os->file)));
+      setup.restore.push_back(std::move(bytes));
+      setup.has_restore.push_back(1);
+    } else {
+      setup.restore.emplace_back();
+      setup.has_restore.push_back(0);
+    }
     setup.metrics.push_back(ctx.metrics);
   }
   if (!head.in_edges.empty()) {
-    setup.input = std::make_unique<Channel>(options_.channel_capacity);
     for (int e : head.in_edges) setup.num_senders += g.nodes[g.edges[e].from].parallelism;
+    setup.input = std::make_unique<Channel>(setup.num_senders, options_.channel_capacity);
   }
   return std::make_unique<Task>(std::move(setup), &cancelled_);
 }
@@ -102,6 +148,20 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
 absl::Status JobRunner::Build(const OperatorFactory& factory) {
   const graph::ValidatedGraph& g = *graph_;
   const Plan plan = PlanChains(g);
+  if (!options_.checkpoint.dir.empty()) {
+    CheckpointOptions co = options_.checkpoint;
+    co.job_id = options_.job_id;
+    co.clock = options_.clock;
+    co.metrics = options_.engine_metrics;
+    co.max_parallelism = g.max_parallelism;
+    co.num_tasks = 0;
+    for (const Chain& c : plan.chains) co.num_tasks += c.parallelism;
+    if (options_.restore.has_value()) {
+      co.first_id = std::max(co.first_id, options_.restore->manifest.checkpoint_id + 1);
+    }
+    RETURN_IF_ERROR(DefaultFileSystem()->CreateDirs(co.dir));
+    coordinator_ = std::make_unique<CheckpointCoordinator>(std::move(co));
+  }
   for (const graph::ResolvedNode& n : g.nodes) {
     metrics_.emplace_back();
     for (int s = 0; s < n.parallelism; ++s) metrics_.back().push_back(std::make_unique<OperatorMetrics>());
@@ -142,6 +202,7 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
 
 void JobRunner::RunTask(Task* task) {
   const absl::Status s = task->Run();
+  task->setup().metrics[0]->stopped_ns.store(std::max<int64_t>(1, options_.clock->MonotonicNanos()));
   if (!s.ok() && !absl::IsCancelled(s)) {
     {
       absl::MutexLock l(&mu_);
@@ -184,6 +245,33 @@ RunState JobRunner::Wait() {
 JobRunner::~JobRunner() {
   Cancel();
   Wait();
+  if (!stop_ticker_.HasBeenNotified()) stop_ticker_.Notify();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+void JobRunner::Release() {
+  Wait();
+  if (!stop_ticker_.HasBeenNotified()) stop_ticker_.Notify();
+  if (ticker_.joinable()) ticker_.join();
+  threads_.clear();
+  tasks_.clear();
+}
+
+void JobRunner::RunTicker() {
+  while (!stop_ticker_.WaitForNotificationWithTimeout(absl::Milliseconds(5))) {
+    if (running_.load() == 0) break;
+    coordinator_->Tick();
+  }
+}
+
+absl::StatusOr<CheckpointStats> JobRunner::TriggerCheckpoint(bool savepoint,
+                                                            absl::Duration timeout) {
+  if (coordinator_ == nullptr) return absl::FailedPreconditionError("checkpointing is off");
+  if (state() != RunState::kRunning) {
+    return absl::FailedPreconditionError("the job is not running");
+  }
+  ASSIGN_OR_RETURN(int64_t id, coordinator_->TriggerNow(savepoint));
+  return coordinator_->Await(id, timeout);
 }
 
 RunState JobRunner::state() const {
@@ -216,6 +304,27 @@ std::vector<NodeMetrics> JobRunner::Metrics() const {
     }
     m.backpressure = blocked / (elapsed * node.parallelism);
     out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<TaskTimes> JobRunner::Tasks() const {
+  std::vector<TaskTimes> out;
+  const int64_t now = options_.clock->MonotonicNanos();
+  for (const auto& task : tasks_) {
+    // contexts and metrics are fixed once Build() returns.
+    const TaskSetup& setup = static_cast<const Task&>(*task).setup();
+    const OperatorMetrics* head = setup.metrics.front();
+    TaskTimes t;
+    t.uid = setup.contexts.front().uid;
+    t.subtask = setup.contexts.front().subtask;
+    const int64_t stopped = head->stopped_ns.load();
+    t.running = stopped == 0;
+    t.elapsed_ns = std::max<int64_t>(0, (t.running ? now : stopped) - start_ns_);
+    t.idle_ns = head->idle_ns.load();
+    t.backpressured_ns = setup.metrics.back()->blocked_ns.load();
+    t.busy_ns = std::max<int64_t>(0, t.elapsed_ns - t.idle_ns - t.backpressured_ns);
+    out.push_back(std::move(t));
   }
   return out;
 }

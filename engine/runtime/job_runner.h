@@ -3,7 +3,10 @@
 // Task per chain subtask with a bounded input channel, wires exchanges, and
 // runs every task on its own thread. The first task failure fails the job:
 // its status (naming the task) becomes the job's, and the other tasks are
-// stopped by closing every channel. No restart (checkpoints come later).
+// stopped by closing every channel. Restarting is the caller's business
+// (engine/service/job_supervisor.h): a new runner restores the latest
+// checkpoint. With checkpoint.dir set, a CheckpointCoordinator (driven by a
+// timer thread) takes aligned-barrier checkpoints (docs/CHECKPOINTS.md).
 //
 // Memory is bounded by channel_capacity batches per task (each batch at most
 // source_batch_records rows, or what one operator call emits), so a slow sink
@@ -13,15 +16,21 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "base/clock.h"
 #include "engine/graph/validated_graph.h"
+#include "engine/runtime/checkpoint_coordinator.h"
+#include "engine/runtime/checkpoint_storage.h"
 #include "engine/io/partition_client.h"
+#include "engine/runtime/engine_metrics.h"
+#include "engine/runtime/ml_metrics.h"
 #include "engine/runtime/operator.h"
 #include "engine/runtime/task.h"
 
@@ -41,6 +50,26 @@ struct RuntimeOptions {
   io::PartitionClient* client = nullptr;
   // Optional; passed to operators (OperatorContext::model_resolver). Not owned.
   ml::ModelResolver* model_resolver = nullptr;
+  // Checkpointing: off when checkpoint.dir is empty; with interval_ms 0 only
+  // TriggerCheckpoint (savepoints) takes them. job_id, clock, num_tasks,
+  // max_parallelism and first_id are filled in by the runner.
+  CheckpointOptions checkpoint;
+  // Start from this checkpoint or savepoint (its operator states and keyed
+  // state; checked against the graph: CheckRestoreCompatible).
+  std::optional<LoadedCheckpoint> restore;
+  // Exactly-once sinks: broker sinks write in transactions committed when a
+  // checkpoint completes (needs txn_client and checkpointing).
+  bool exactly_once = false;
+  // Not owned; outlives the runner. Null: no transactional sinks.
+  io::TransactionalClient* txn_client = nullptr;
+  // Default: 600000 (10 min). Transaction timeout of exactly-once sinks.
+  int64_t transaction_timeout_ms = 600'000;
+  std::string job_id = "job";
+  // Passed to every operator (OperatorContext). Default: nullptr.
+  MlMetrics* ml_metrics = nullptr;  // not owned
+  // Where checkpoint and restart outcomes of this job go (engine_metrics.h).
+  // Default: nullptr (not recorded). Not owned.
+  EngineMetrics* engine_metrics = nullptr;
   absl::Status Validate() const;
 };
 
@@ -61,6 +90,19 @@ struct NodeMetrics {
   double backpressure = 0;            // blocked time / wall time since start
 };
 
+// Where one task (chain subtask) spent its time since the job started:
+// idle = waiting for input, backpressured = blocked on full output
+// channels, busy = the rest (processing). Ends when the task stops.
+struct TaskTimes {
+  std::string uid;  // the chain's head operator
+  int subtask = 0;
+  bool running = true;
+  int64_t elapsed_ns = 0;
+  int64_t idle_ns = 0;
+  int64_t backpressured_ns = 0;
+  int64_t busy_ns = 0;  // elapsed - idle - backpressured, at least 0
+};
+
 class JobRunner {
  public:
   static absl::StatusOr<std::unique_ptr<JobRunner>> Start(
@@ -74,6 +116,17 @@ class JobRunner {
   RunState state() const;
   absl::Status status() const;  // the failure, if kFailed
   std::vector<NodeMetrics> Metrics() const;
+  // After the job stopped (not kRunning): destroys the tasks, closing their
+  // RocksDB instances, so a new runner can open the same state dirs.
+  // Metrics, status and checkpoint history stay readable.
+  void Release();
+  // Null when checkpointing is off.
+  CheckpointCoordinator* coordinator() { return coordinator_.get(); }
+  // Triggers a checkpoint now and waits for it (savepoints): its stats, or
+  // kUnavailable/kAborted/kDeadlineExceeded.
+  absl::StatusOr<CheckpointStats> TriggerCheckpoint(bool savepoint, absl::Duration timeout);
+  // One entry per task, in plan order.
+  std::vector<TaskTimes> Tasks() const;
 
  private:
   JobRunner(std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options);
@@ -82,6 +135,7 @@ class JobRunner {
                                                    int subtask, const OperatorFactory& factory);
   void RunTask(Task* task);
   void CloseChannels();
+  void RunTicker();
 
   std::shared_ptr<const graph::ValidatedGraph> graph_;
   RuntimeOptions options_;
@@ -91,6 +145,9 @@ class JobRunner {
   std::vector<std::unique_ptr<Task>> tasks_;
   std::vector<std::thread> threads_;
   std::atomic<int> running_{0};
+  std::unique_ptr<CheckpointCoordinator> coordinator_;
+  std::thread ticker_;
+  absl::Notification stop_ticker_;
 
   mutable absl::Mutex mu_;
   RunState state_ ABSL_GUARDED_BY(mu_) = RunState::kRunning;

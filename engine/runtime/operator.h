@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@ class ModelResolver;
 }  // namespace rtai::ml
 
 namespace rtai::engine::runtime {
+
+class MlMetrics;  // engine/runtime/ml_metrics.h
 
 // Where an operator sends its results.
 class Output {
@@ -42,6 +45,11 @@ struct OperatorMetrics {
   std::atomic<int64_t> records_dropped{0};
   std::atomic<int64_t> watermark{kMinWatermark};
   std::atomic<int64_t> blocked_ns{0};  // time spent waiting on full channels
+  // Time the task waited for input (empty input channel, or source polls
+  // that read nothing); set on a chain's head operator only.
+  std::atomic<int64_t> idle_ns{0};
+  // Monotonic time the task of this (head) operator stopped; 0 = running.
+  std::atomic<int64_t> stopped_ns{0};
 };
 
 struct OperatorContext {
@@ -55,8 +63,15 @@ struct OperatorContext {
   state::KeyedStateBackend* state = nullptr;  // owned by the task
   io::PartitionClient* client = nullptr;      // owned by the runner's caller
   io::TransactionalClient* txn_client = nullptr;  // may be null (no 2PC sinks)
+  std::string job_id;          // names transactional ids; "job" outside a JobManager
+  bool exactly_once = false;   // sinks write transactionally (2PC on checkpoints)
+  int64_t transaction_timeout_ms = 600'000;
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
+  // Sources: true when the task wants Poll to return soon (a checkpoint
+  // barrier is due). Null = never. Called on the task thread.
+  std::function<bool()> yield_requested;
+  MlMetrics* ml_metrics = nullptr;  // scoring/drift hooks; null: not recorded
   // The model registry (ML operators re-resolve a checkpointed model
   // version on restore); may be null. Not owned.
   ml::ModelResolver* model_resolver = nullptr;

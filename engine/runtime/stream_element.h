@@ -1,14 +1,14 @@
 #pragma once
-// What flows between tasks: record batches, and in-band watermarks, idleness
-// and end-of-stream markers (so a watermark never overtakes the records it
-// follows). Channels are bounded: see channel capacity in RuntimeOptions.
+// What flows between tasks: record batches, and in-band watermarks, idleness,
+// checkpoint barriers and end-of-stream markers (so a watermark or barrier
+// never overtakes the records it follows). Channels are bounded: see
+// input_gate.h and channel capacity in RuntimeOptions.
 
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <vector>
 
-#include "base/bounded_queue.h"
 #include "engine/record/row_batch.h"
 
 namespace rtai::engine::runtime {
@@ -33,7 +33,9 @@ struct Batch {
   }
 };
 
-enum class ElementKind { kBatch, kWatermark, kIdle, kEnd };
+// kBarrier: checkpoint `checkpoint_id` (docs/CHECKPOINTS.md) — everything
+// the sender emitted before it belongs to the checkpoint, nothing after.
+enum class ElementKind { kBatch, kWatermark, kIdle, kEnd, kBarrier };
 
 struct Element {
   ElementKind kind = ElementKind::kBatch;
@@ -41,9 +43,7 @@ struct Element {
   int input = 0;   // which input of the receiving head operator
   std::unique_ptr<Batch> batch;
   int64_t watermark = kMinWatermark;
+  int64_t checkpoint_id = 0;  // kBarrier only
 };
-
-// One per task: all upstream subtasks push into it (multi-producer).
-using Channel = BoundedQueue<Element>;
 
 }  // namespace rtai::engine::runtime

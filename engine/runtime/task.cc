@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/runtime/checkpoint_storage.h"
 
 namespace rtai::engine::runtime {
 
@@ -89,15 +90,41 @@ Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
   sender_watermark_.assign(setup_.num_senders, kMinWatermark);
   sender_idle_.assign(setup_.num_senders, 0);
   sender_ended_.assign(setup_.num_senders, 0);
+  barrier_seen_.assign(setup_.num_senders, 0);
+  setup_.restore.resize(n);
+  setup_.has_restore.resize(n, 0);
+  setup_.op_kinds.resize(n);
+  if (setup_.coordinator != nullptr) {
+    notified_ = setup_.coordinator->last_completed();
+    last_barrier_ = notified_;
+    if (setup_.input == nullptr) {
+      setup_.contexts[0].yield_requested = [this] {
+        return setup_.coordinator->trigger_id() > last_barrier_;
+      };
+    }
+  }
 }
 
 Task::~Task() {
   setup_.ops.clear();  // states before their backend
 }
 
+int64_t Task::NowNanos() const {
+  const Clock* clock = setup_.contexts[0].clock;
+  return clock == nullptr ? 0 : clock->MonotonicNanos();
+}
+
 absl::Status Task::Open() {
   for (size_t i = 0; i < setup_.ops.size(); ++i) {
     RETURN_IF_ERROR(setup_.ops[i]->Open(setup_.contexts[i]));
+    if (setup_.has_restore[i]) {
+      absl::Status s = setup_.ops[i]->RestoreState(setup_.restore[i]);
+      if (!s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("restoring operator `", setup_.contexts[i].uid,
+                                                   "`: ", s.message()));
+      }
+      setup_.restore[i].clear();
+    }
   }
   return absl::OkStatus();
 }
@@ -115,7 +142,24 @@ absl::Status Task::RunSource() {
   auto* source = static_cast<SourceOperator*>(setup_.ops[0].get());
   while (true) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
+    if (setup_.coordinator != nullptr) {
+      const int64_t id = setup_.coordinator->trigger_id();
+      if (id > last_barrier_) RETURN_IF_ERROR(Snapshot(id, 0));
+      RETURN_IF_ERROR(DeliverNotifications());
+    }
+    // A poll that emitted no records was idle, except for time it spent
+    // blocked sending watermarks (already counted as backpressure).
+    OperatorMetrics* m = setup_.metrics[0];
+    const std::atomic<int64_t>& blocked = setup_.metrics.back()->blocked_ns;
+    const int64_t out_before = m->records_out.load(std::memory_order_relaxed);
+    const int64_t blocked_before = blocked.load(std::memory_order_relaxed);
+    const int64_t start = NowNanos();
     ASSIGN_OR_RETURN(bool more, source->Poll(outputs_[0].get()));
+    if (m->records_out.load(std::memory_order_relaxed) == out_before) {
+      const int64_t blocked_during = blocked.load(std::memory_order_relaxed) - blocked_before;
+      m->idle_ns.fetch_add(std::max<int64_t>(0, NowNanos() - start - blocked_during),
+                           std::memory_order_relaxed);
+    }
     if (!more) break;
   }
   RETURN_IF_ERROR(outputs_[0]->EmitWatermark(kMaxWatermark));
@@ -125,8 +169,20 @@ absl::Status Task::RunSource() {
 
 absl::Status Task::RunInput() {
   while (true) {
-    std::optional<Element> e = setup_.input->Pop();
-    if (!e.has_value() || cancelled_->load()) return absl::CancelledError("job canceled");
+    if (cancelled_->load()) return absl::CancelledError("job canceled");
+    RETURN_IF_ERROR(DeliverNotifications());
+    const int64_t wait_start = NowNanos();
+    std::optional<Element> e = setup_.input->Pop(absl::Milliseconds(100));
+    setup_.metrics[0]->idle_ns.fetch_add(NowNanos() - wait_start, std::memory_order_relaxed);
+    if (cancelled_->load()) return absl::CancelledError("job canceled");
+    if (!e.has_value()) {
+      if (setup_.input->closed()) return absl::CancelledError("job canceled");
+      continue;
+    }
+    if (e->kind == ElementKind::kBarrier) {
+      RETURN_IF_ERROR(HandleBarrier(*e));
+      continue;
+    }
     if (e->kind == ElementKind::kBatch) {
       setup_.metrics[0]->records_in.fetch_add(static_cast<int64_t>(e->batch->size()),
                                               std::memory_order_relaxed);
@@ -150,6 +206,7 @@ absl::Status Task::HandleControl(const Element& e, bool* done) {
     sender_idle_[s] = 1;
   } else {
     sender_ended_[s] = 1;
+    RETURN_IF_ERROR(MaybeCompleteAlignment());
   }
   int64_t wm = kMaxWatermark;
   bool any_active = false, all_ended = true;
@@ -180,10 +237,115 @@ absl::Status Task::HandleControl(const Element& e, bool* done) {
 }
 
 absl::Status Task::Finish() {
+  if (setup_.coordinator != nullptr) setup_.coordinator->TaskFinished();
   for (size_t i = 0; i < setup_.ops.size(); ++i) {
     RETURN_IF_ERROR(setup_.ops[i]->Finish(outputs_[i].get()));
   }
   for (auto& x : setup_.exchanges) RETURN_IF_ERROR(x->SendControl(ElementKind::kEnd, 0));
+  return absl::OkStatus();
+}
+
+absl::Status Task::HandleBarrier(const Element& e) {
+  const int64_t id = e.checkpoint_id;
+  if (id <= last_barrier_ || id < aligning_) return absl::OkStatus();  // stale
+  if (id > aligning_) {
+    if (aligning_ != 0) {  // a newer checkpoint supersedes an unfinished alignment
+      setup_.input->UnblockAll();
+      barrier_seen_.assign(barrier_seen_.size(), 0);
+    }
+    aligning_ = id;
+    align_start_ns_ = setup_.contexts[0].clock->MonotonicNanos();
+  }
+  barrier_seen_[e.sender] = 1;
+  setup_.input->Block(e.sender);
+  return MaybeCompleteAlignment();
+}
+
+absl::Status Task::MaybeCompleteAlignment() {
+  if (aligning_ == 0) return absl::OkStatus();
+  for (int i = 0; i < setup_.num_senders; ++i) {
+    if (!barrier_seen_[i] && !sender_ended_[i]) return absl::OkStatus();
+  }
+  const int64_t id = aligning_;
+  const int64_t alignment_ns = setup_.contexts[0].clock->MonotonicNanos() - align_start_ns_;
+  aligning_ = 0;
+  barrier_seen_.assign(barrier_seen_.size(), 0);
+  setup_.input->UnblockAll();
+  return Snapshot(id, alignment_ns);
+}
+
+absl::Status Task::Snapshot(int64_t id, int64_t alignment_ns) {
+  CheckpointCoordinator* coord = setup_.coordinator;
+  if (coord == nullptr) return absl::OkStatus();  // barriers without checkpointing: ignore
+  const Clock* clock = setup_.contexts[0].clock;
+  const int64_t start = clock->MonotonicNanos();
+  last_barrier_ = id;
+  TaskAck ack;
+  ack.task = setup_.index;
+  ack.checkpoint_id = id;
+  ack.state.name = setup_.name;
+  ack.state.state_uid = setup_.state_uid;
+  ack.state.subtask = setup_.subtask;
+  ack.state.alignment_ns = alignment_ns;
+  for (size_t i = 0; i < setup_.ops.size(); ++i) {
+    absl::StatusOr<std::string> bytes = setup_.ops[i]->SnapshotState(id);
+    if (!bytes.ok()) {
+      return absl::Status(bytes.status().code(),
+                          absl::StrCat("snapshot of `", setup_.contexts[i].uid, "` for checkpoint ",
+                                       id, ": ", bytes.status().message()));
+    }
+    if (bytes->empty()) continue;
+    OperatorStateEntry entry;
+    entry.uid = setup_.contexts[i].uid;
+    entry.op = setup_.op_kinds[i];
+    entry.subtask = setup_.subtask;
+    entry.parallelism = setup_.contexts[i].parallelism;
+    ack.ops.emplace_back(std::move(entry), std::move(*bytes));
+  }
+  absl::Status stored = absl::OkStatus();
+  if (setup_.state != nullptr) {
+    const std::string rel = TaskDbDirName(setup_.head_uid, setup_.subtask);
+    const std::string path = JoinPath(coord->DirOf(id), rel);
+    FileSystem* fs = DefaultFileSystem();
+    if (!fs->Exists(coord->DirOf(id))) {
+      stored = absl::AbortedError("its directory is gone (aborted)");
+    } else {
+      stored = fs->CreateDirs(DirName(path));
+      if (stored.ok()) stored = setup_.state->CreateCheckpoint(path);
+      absl::StatusOr<std::vector<StateFileEntry>> files =
+          stored.ok() ? ListStateFiles(path) : stored;
+      stored = files.status();
+      if (files.ok()) {
+        ack.state.db_dir = rel;
+        ack.state.db_files = std::move(*files);
+      }
+    }
+  }
+  for (auto& x : setup_.exchanges) {
+    RETURN_IF_ERROR(x->SendControl(ElementKind::kBarrier, 0, id));
+  }
+  ack.state.sync_ns = clock->MonotonicNanos() - start;
+  if (stored.ok()) {
+    coord->Ack(std::move(ack));
+  } else {
+    coord->Decline(id, absl::Status(stored.code(), absl::StrCat("task ", setup_.name,
+                                                                ": keyed state: ", stored.message())));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Task::DeliverNotifications() {
+  if (setup_.coordinator == nullptr) return absl::OkStatus();
+  const int64_t done = setup_.coordinator->last_completed();
+  if (done <= notified_) return absl::OkStatus();
+  notified_ = done;
+  for (size_t i = 0; i < setup_.ops.size(); ++i) {
+    absl::Status s = setup_.ops[i]->NotifyCheckpointComplete(done);
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("`", setup_.contexts[i].uid, "` on checkpoint ",
+                                                 done, " complete: ", s.message()));
+    }
+  }
   return absl::OkStatus();
 }
 

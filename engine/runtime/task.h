@@ -5,6 +5,15 @@
 // results, watermarks and end-of-stream through its exchanges. When every
 // sender has ended it advances the watermark to kMaxWatermark (firing all
 // event-time timers), finishes the chain and ends its outputs.
+//
+// Checkpoints (docs/CHECKPOINTS.md): a source task injects barrier n when the
+// coordinator triggers n (between two Polls, after snapshotting); any other
+// task aligns — each sender that delivered barrier n is blocked in the
+// InputGate until every live sender did — then snapshots every operator of
+// its chain (SnapshotState) and its keyed state (a RocksDB checkpoint),
+// forwards the barrier and acks. A newer barrier abandons an older
+// alignment. Completed checkpoints are delivered to the operators
+// (NotifyCheckpointComplete) between elements.
 
 #include <atomic>
 #include <memory>
@@ -12,7 +21,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "engine/runtime/checkpoint_coordinator.h"
 #include "engine/runtime/exchange.h"
+#include "engine/runtime/input_gate.h"
 #include "engine/runtime/operator.h"
 
 namespace rtai::engine::runtime {
@@ -27,6 +38,15 @@ struct TaskSetup {
   // Exchanges of the chain's tail node, by output ("" = main).
   std::vector<std::unique_ptr<Exchange>> exchanges;
   std::unique_ptr<state::KeyedStateBackend> state;   // if the chain keeps state
+  // Checkpointing; coordinator null = off.
+  CheckpointCoordinator* coordinator = nullptr;      // owned by the runner
+  int index = 0;                                     // among the job's tasks
+  int subtask = 0;
+  std::string head_uid;
+  std::string state_uid;                             // first stateful op, "" = none
+  std::vector<std::string> op_kinds;                 // per op, e.g. "window_aggregate"
+  std::vector<std::string> restore;                  // per op: RestoreState bytes
+  std::vector<uint8_t> has_restore;                  // per op
 };
 
 class Task {
@@ -35,6 +55,7 @@ class Task {
   ~Task();
   Channel* input() { return setup_.input.get(); }
   TaskSetup& setup() { return setup_; }
+  const TaskSetup& setup() const { return setup_; }
   // Runs to completion; kCancelled if the job was cancelled.
   absl::Status Run();
 
@@ -46,6 +67,11 @@ class Task {
   absl::Status RunInput();
   absl::Status HandleControl(const Element& e, bool* done);
   absl::Status Finish();
+  absl::Status HandleBarrier(const Element& e);
+  absl::Status MaybeCompleteAlignment();
+  absl::Status Snapshot(int64_t id, int64_t alignment_ns);
+  absl::Status DeliverNotifications();
+  int64_t NowNanos() const;  // the chain's clock; 0 without one
 
   TaskSetup setup_;
   const std::atomic<bool>* cancelled_;
@@ -55,6 +81,12 @@ class Task {
   std::vector<uint8_t> sender_ended_;
   int64_t watermark_ = kMinWatermark;
   bool idle_sent_ = false;
+  // Checkpoints.
+  int64_t last_barrier_ = 0;  // newest checkpoint id snapshotted (or abandoned)
+  int64_t aligning_ = 0;      // id being aligned, 0 = none
+  int64_t align_start_ns_ = 0;
+  std::vector<uint8_t> barrier_seen_;
+  int64_t notified_ = 0;
 };
 
 }  // namespace rtai::engine::runtime

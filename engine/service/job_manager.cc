@@ -22,6 +22,15 @@ job::JobState ToProto(runtime::RunState s) {
   return job::JOB_STATE_UNSPECIFIED;
 }
 
+job::CheckpointState ToProto(runtime::CheckpointState s) {
+  switch (s) {
+    case runtime::CheckpointState::kInProgress: return job::IN_PROGRESS;
+    case runtime::CheckpointState::kCompleted: return job::COMPLETED;
+    case runtime::CheckpointState::kAborted: return job::ABORTED;
+  }
+  return job::CHECKPOINT_STATE_UNSPECIFIED;
+}
+
 bool ValidId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
@@ -36,18 +45,31 @@ absl::StatusOr<std::unique_ptr<JobManager>> JobManager::Create(JobManagerOptions
   if (options.data_dir.empty()) return absl::InvalidArgumentError("data_dir is required");
   if (options.client == nullptr) return absl::InvalidArgumentError("client is required");
   if (options.clock == nullptr) options.clock = SystemClock();
+  if (options.restart_backoff_ms < 1 || options.restart_backoff_max_ms < options.restart_backoff_ms) {
+    return absl::InvalidArgumentError("restart backoff must be >= 1 ms and <= its maximum");
+  }
   std::unique_ptr<JobManager> m(new JobManager(std::move(options)));
   RETURN_IF_ERROR(DefaultFileSystem()->CreateDirs(m->JobsDir()));
+  RETURN_IF_ERROR(DefaultFileSystem()->CreateDirs(JoinPath(m->options_.data_dir, "savepoints")));
+  m->supervisor_ = std::thread([p = m.get()] { p->Supervise(); });
   return m;
 }
 
 JobManager::~JobManager() {
+  stop_.Notify();
+  if (supervisor_.joinable()) supervisor_.join();
   absl::MutexLock l(&mu_);
   for (auto& [id, job] : jobs_) job->runner->Cancel();
   jobs_.clear();  // joins the tasks
 }
 
 std::string JobManager::JobsDir() const { return JoinPath(options_.data_dir, "jobs"); }
+std::string JobManager::CheckpointDir(const std::string& id) const {
+  return JoinPath(JobsDir(), id + ".checkpoints");
+}
+std::string JobManager::SavepointDir(const std::string& sp) const {
+  return JoinPath(JoinPath(options_.data_dir, "savepoints"), sp);
+}
 
 absl::StatusOr<int> JobManager::Recover() {
   FileSystem* fs = DefaultFileSystem();
@@ -68,8 +90,10 @@ absl::StatusOr<int> JobManager::Recover() {
     auto json = fs->ReadFileToString(JoinPath(JobsDir(), name));
     absl::StatusOr<job::JobGraph> graph =
         json.ok() ? graph::ParseJobGraphJson(*json) : absl::StatusOr<job::JobGraph>(json.status());
+    auto origin = fs->ReadFileToString(JoinPath(JobsDir(), id + ".origin"));
     absl::StatusOr<std::string> s =
-        graph.ok() ? Start(*graph, id, /*persist=*/false) : graph.status();
+        graph.ok() ? Start(*graph, id, /*persist=*/false, origin.ok() ? *origin : "")
+                   : graph.status();
     if (!s.ok()) {
       LogWarning("stored job not resubmitted", {{"job", id}, {"error", std::string(s.status().message())}});
       continue;
@@ -79,17 +103,23 @@ absl::StatusOr<int> JobManager::Recover() {
   return started;
 }
 
-absl::StatusOr<std::string> JobManager::Submit(const job::JobGraph& graph) {
+absl::StatusOr<std::string> JobManager::Submit(const job::JobGraph& graph,
+                                               const std::string& from_savepoint) {
+  if (!from_savepoint.empty() && !ValidId(from_savepoint)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad savepoint id `", from_savepoint, "`: savepoints are named by id (as printed by "
+        "`rtai-cli job savepoint`), not by path"));
+  }
   std::string id;
   {
     absl::MutexLock l(&mu_);
     id = absl::StrCat("job-", next_id_++);
   }
-  return Start(graph, id, /*persist=*/true);
+  return Start(graph, id, /*persist=*/true, from_savepoint);
 }
 
 absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::string id,
-                                              bool persist) {
+                                              bool persist, const std::string& origin) {
   if (!ValidId(id)) return absl::InvalidArgumentError(absl::StrCat("bad job id `", id, "`"));
   graph::SubmitServices services;
   services.models = options_.model_resolver;
@@ -98,6 +128,8 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
   job->id = id;
   job->graph = std::make_shared<const graph::ValidatedGraph>(std::move(validated));
   job->submit_time_ms = options_.clock->NowMillis();
+  job->origin = origin;
+  job->backoff_ms = options_.restart_backoff_ms;
   absl::MutexLock l(&mu_);
   int running = 0;
   for (const auto& [_, j] : jobs_) running += j->runner->state() == runtime::RunState::kRunning;
@@ -115,18 +147,23 @@ absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::s
     if (oldest == jobs_.end()) break;  // all running: bounded by max_jobs
     jobs_.erase(oldest);
   }
+  // A new job starts clean; a recovered one from its checkpoints.
+  if (persist) (void)DefaultFileSystem()->DeleteDirRecursive(CheckpointDir(id));
+  ASSIGN_OR_RETURN(job->runner, StartRunner(job.get(), /*restore=*/!persist || !origin.empty()));
   if (persist) {
-    RETURN_IF_ERROR(DefaultFileSystem()->WriteFileAtomically(
-        JoinPath(JobsDir(), id + ".json"), graph::JobGraphToJson(graph)));
+    FileSystem* fs = DefaultFileSystem();
+    absl::Status s = fs->WriteFileAtomically(JoinPath(JobsDir(), id + ".json"),
+                                             graph::JobGraphToJson(graph));
+    if (s.ok() && !origin.empty()) {
+      s = fs->WriteFileAtomically(JoinPath(JobsDir(), id + ".origin"), origin);
+    }
+    if (!s.ok()) {
+      job->runner->Cancel();
+      return s;
+    }
   }
-  runtime::RuntimeOptions o;
-  o.client = options_.client;
-  o.clock = options_.clock;
-  o.state_dir = JoinPath(JobsDir(), id + ".state");
-  o.source_batch_records = options_.source_batch_records;
-  o.model_resolver = options_.model_resolver;
-  ASSIGN_OR_RETURN(job->runner, runtime::JobRunner::Start(job->graph, o, operators::CreateOperator));
-  LogInfo("job started", {{"job", id}, {"name", job->graph->name}});
+  LogInfo("job started", {{"job", id}, {"name", job->graph->name},
+                          {"restored_checkpoint", job->restored_id}});
   jobs_[id] = std::move(job);
   return id;
 }
@@ -137,7 +174,11 @@ job::JobStatus JobManager::StatusOf(const Job& job) const {
   s.set_name(job.graph->name);
   s.set_state(ToProto(job.runner->state()));
   if (s.state() == job::FAILED) s.set_error(std::string(job.runner->status().message()));
+  if (s.state() == job::FAILED && job.restart_at_ns != 0) s.set_state(job::RUNNING);  // restarting
   s.set_submit_time_ms(job.submit_time_ms);
+  s.set_restarts(static_cast<uint32_t>(job.restarts));
+  s.set_restored_checkpoint_id(job.restored_id);
+  s.set_last_failure(job.last_failure);
   for (const runtime::NodeMetrics& m : job.runner->Metrics()) {
     job::OperatorMetrics* o = s.add_operators();
     o->set_uid(m.uid);
@@ -149,6 +190,25 @@ job::JobStatus JobManager::StatusOf(const Job& job) const {
     o->set_watermark_ms(m.watermark);
     o->set_backpressure(m.backpressure);
   }
+  std::vector<runtime::CheckpointStats> history = job.past_checkpoints;
+  if (job.runner->coordinator() != nullptr) {
+    for (runtime::CheckpointStats& c : job.runner->coordinator()->History()) history.push_back(c);
+  }
+  const size_t first = history.size() > 32 ? history.size() - 32 : 0;
+  for (size_t i = first; i < history.size(); ++i) {
+    const runtime::CheckpointStats& c = history[i];
+    job::CheckpointInfo* ci = s.add_checkpoints();
+    ci->set_id(c.id);
+    ci->set_state(ToProto(c.state));
+    ci->set_savepoint(c.savepoint);
+    ci->set_trigger_time_ms(c.trigger_time_ms);
+    ci->set_duration_ms(c.state == runtime::CheckpointState::kInProgress
+                            ? options_.clock->NowMillis() - c.trigger_time_ms
+                            : c.duration_ms);
+    ci->set_size_bytes(c.size_bytes);
+    ci->set_alignment_ms(c.alignment_ms);
+    ci->set_failure(c.failure);
+  }
   return s;
 }
 
@@ -156,6 +216,25 @@ std::vector<job::JobStatus> JobManager::List() {
   absl::MutexLock l(&mu_);
   std::vector<job::JobStatus> out;
   for (const auto& [_, job] : jobs_) out.push_back(StatusOf(*job));
+  return out;
+}
+
+std::vector<JobSnapshot> JobManager::Snapshot() {
+  absl::MutexLock l(&mu_);
+  std::vector<JobSnapshot> out;
+  for (const auto& [id, job] : jobs_) {
+    JobSnapshot s;
+    s.id = id;
+    s.name = job->graph->name;
+    s.state = job->runner->state();
+    if (s.state == runtime::RunState::kFailed) {
+      s.error = std::string(job->runner->status().message());
+    }
+    s.submit_time_ms = job->submit_time_ms;
+    s.operators = job->runner->Metrics();
+    s.tasks = job->runner->Tasks();
+    out.push_back(std::move(s));
+  }
   return out;
 }
 
@@ -169,19 +248,36 @@ absl::StatusOr<job::GetJobResponse> JobManager::Get(const std::string& id) {
   return r;
 }
 
-absl::StatusOr<job::JobStatus> JobManager::Cancel(const std::string& id) {
+absl::StatusOr<job::JobStatus> JobManager::Cancel(const std::string& id,
+                                                  std::string* savepoint_id) {
   std::shared_ptr<Job> job;
+  std::shared_ptr<runtime::JobRunner> runner;
   {
     absl::MutexLock l(&mu_);
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return absl::NotFoundError(absl::StrCat("unknown job `", id, "`"));
     job = it->second;
+    if (savepoint_id == nullptr) job->cancelling = true;
   }
-  job->runner->Cancel();
-  job->runner->Wait();
-  (void)DefaultFileSystem()->DeleteFile(JoinPath(JobsDir(), id + ".json"));
-  (void)DefaultFileSystem()->DeleteDirRecursive(JoinPath(JobsDir(), id + ".state"));
+  if (savepoint_id != nullptr) {
+    ASSIGN_OR_RETURN(SavepointInfo sp, Savepoint(id));
+    *savepoint_id = sp.id;
+    absl::MutexLock l(&mu_);
+    job->cancelling = true;
+  }
+  {
+    absl::MutexLock l(&mu_);
+    runner = job->runner;
+  }
+  runner->Cancel();
+  runner->Wait();
+  FileSystem* fs = DefaultFileSystem();
+  (void)fs->DeleteFile(JoinPath(JobsDir(), id + ".json"));
+  (void)fs->DeleteFile(JoinPath(JobsDir(), id + ".origin"));
+  (void)fs->DeleteDirRecursive(JoinPath(JobsDir(), id + ".state"));
+  (void)fs->DeleteDirRecursive(CheckpointDir(id));
   absl::MutexLock l(&mu_);
+  job->restart_at_ns = 0;
   return StatusOf(*job);
 }
 

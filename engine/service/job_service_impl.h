@@ -21,6 +21,8 @@ class JobServiceImpl final : public job::JobService::Service {
                       job::GetJobResponse* resp) override;
   grpc::Status CancelJob(grpc::ServerContext*, const job::CancelJobRequest* req,
                          job::CancelJobResponse* resp) override;
+  grpc::Status TriggerSavepoint(grpc::ServerContext*, const job::TriggerSavepointRequest* req,
+                                job::TriggerSavepointResponse* resp) override;
 
  private:
   JobManager* manager_;

@@ -43,6 +43,22 @@ bool MergingWindowSet::Remove(const TimeWindow& session) {
   return true;
 }
 
+absl::Status MergingWindowSet::Restore(const TimeWindow& session) {
+  if (session.end_ms <= session.start_ms || session.end_ms - session.start_ms < gap_ms_) {
+    return absl::DataLossError("session shorter than the gap");
+  }
+  if (by_start_.size() >= max_sessions_) return absl::DataLossError("too many sessions");
+  auto next = by_start_.lower_bound(session.start_ms);
+  if (next != by_start_.end() && next->first <= session.end_ms) {
+    return absl::DataLossError("sessions overlap");
+  }
+  if (next != by_start_.begin() && std::prev(next)->second >= session.start_ms) {
+    return absl::DataLossError("sessions overlap");
+  }
+  by_start_[session.start_ms] = session.end_ms;
+  return absl::OkStatus();
+}
+
 std::vector<TimeWindow> MergingWindowSet::Sessions() const {
   std::vector<TimeWindow> out;
   out.reserve(by_start_.size());

@@ -33,6 +33,10 @@ class MergingWindowSet {
   absl::StatusOr<AddResult> Add(int64_t ts);
   // Drops a session (fired and purged). False if it is not an active session.
   bool Remove(const TimeWindow& session);
+  // Re-inserts a session from a checkpoint (Sessions() of an earlier set).
+  // kDataLoss if it is empty, shorter than the gap, or overlaps or touches
+  // an existing session (then the input was not such a list).
+  absl::Status Restore(const TimeWindow& session);
   // Active sessions by ascending start.
   std::vector<TimeWindow> Sessions() const;
   size_t size() const { return by_start_.size(); }

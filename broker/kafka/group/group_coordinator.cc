@@ -326,8 +326,11 @@ ErrorCode GroupCoordinator::ValidateCommitLocked(const std::string& group_id,
   if (simple) {
     if (!g->members.empty()) return ErrorCode::kUnknownMemberId;
   } else {
+    // As Kafka: a member of the current generation may still commit while a
+    // rebalance is being prepared (it commits before rejoining); between
+    // JoinGroup and SyncGroup the assignment is in flux, so not then.
+    if (g->state == GroupState::kCompletingRebalance) return ErrorCode::kRebalanceInProgress;
     if (g->Find(member_id) == nullptr) return ErrorCode::kUnknownMemberId;
-    if (g->state == GroupState::kPreparingRebalance) return ErrorCode::kRebalanceInProgress;
     if (generation != g->generation) return ErrorCode::kIllegalGeneration;
   }
   return ErrorCode::kNone;

@@ -121,6 +121,10 @@ absl::Status ChampionChallengerOperator::Drain(int64_t upto, engine::runtime::Ou
     const bool has_e = e != events_.end() && e->first.first <= upto;
     const bool has_l = l != labels_.end() && l->first.first <= upto;
     if (!has_e && !has_l) break;
+    // Expire by the item's own time too, so whether an event times out
+    // before its label does not depend on how the watermark advanced.
+    ExpireBefore(has_e && (!has_l || e->first.first <= l->first.first) ? e->first.first
+                                                                       : l->first.first);
     if (has_e && (!has_l || e->first.first <= l->first.first)) {
       const int64_t ts = e->first.first;
       OwnedRow row = std::move(e->second);
@@ -131,8 +135,13 @@ absl::Status ChampionChallengerOperator::Drain(int64_t upto, engine::runtime::Ou
       labels_.erase(l);
     }
   }
-  while (!expiry_.empty() && (upto == engine::runtime::kMaxWatermark ||
-                              expiry_.front().first + config_.label_timeout_ms < upto)) {
+  ExpireBefore(upto);
+  return Flush(&p, out);
+}
+
+void ChampionChallengerOperator::ExpireBefore(int64_t t) {
+  while (!expiry_.empty() && (t == engine::runtime::kMaxWatermark ||
+                              expiry_.front().first + config_.label_timeout_ms < t)) {
     auto it = awaiting_.find(expiry_.front().second);
     if (it != awaiting_.end() && it->second.ts == expiry_.front().first) {
       awaiting_.erase(it);
@@ -140,7 +149,6 @@ absl::Status ChampionChallengerOperator::Drain(int64_t upto, engine::runtime::Ou
     }
     expiry_.pop_front();
   }
-  return Flush(&p, out);
 }
 
 absl::Status ChampionChallengerOperator::ProcessEvent(OwnedRow event, int64_t ts,

@@ -15,8 +15,9 @@
 // inputs interleave, and a restore from a checkpoint continues exactly.
 // Latency is therefore bounded below by the watermark (both inputs).
 // Records at or behind the watermark on arrival are processed at once.
-// An event waits for its label until the watermark passes ts +
-// label_timeout_ms; a label without its event is dropped (counted).
+// An event waits for its label until the watermark (or the next processed
+// item's time) passes ts + label_timeout_ms; a label without its event is
+// dropped (counted).
 // Buffers are bounded by max_buffered (beyond: the job fails,
 // RESOURCE_EXHAUSTED — raise it or fix the lagging input).
 // Periodic retraining (retrain_every_ms > 0): when a label's event time
@@ -83,6 +84,8 @@ class ChampionChallengerOperator : public engine::runtime::Operator {
   void Audit(Pending* p, const std::string& decision, int64_t ts, const std::string& reason,
              const Decision* d);
   absl::Status Drain(int64_t upto, engine::runtime::Output* out);
+  // Drops events still waiting for a label whose ts + label_timeout_ms < t.
+  void ExpireBefore(int64_t t);
   absl::Status Flush(Pending* p, engine::runtime::Output* out);
   // RestoreState's parts (champion_challenger_state.cc).
   absl::Status DecodeQueues(StateReader& r, std::map<Seq, OwnedRow>* events,

@@ -355,17 +355,54 @@ TEST_F(BrokerTest, DeleteTopicRemovesDataAndFailsParkedFetches) {
   EXPECT_THAT(broker_->ListTopics(), ElementsAre("t"));
 }
 
-TEST_F(BrokerTest, CorruptManifestFailsOpenNamingTheFile) {
+TEST_F(BrokerTest, CorruptManifestTakesOnlyThatTopicOffline) {
   ASSERT_TRUE(broker_->CreateTopic("t", 1, {}).ok());
+  ASSERT_TRUE(broker_->CreateTopic("good", 1, {}).ok());
+  ASSERT_TRUE(Produce("t", 0, {"kept"}).ok());
   broker_->Shutdown();
   broker_.reset();
   const std::string path = dir_.path() + "/topics/t/topic.manifest";
   ASSERT_TRUE(
       DefaultFileSystem()->WriteFileAtomically(path, "RTMFgarbage").ok());
-  auto b = Broker::Open(Options(), &fs_, SystemClock());
-  ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(b.status().message(), HasSubstr(path));
+  Open(Options());
+  // The other topic is served.
+  ASSERT_TRUE(Produce("good", 0, {"x"}).ok());
+  EXPECT_THAT(Values(*Fetch("good", 0, 0)), ElementsAre("x"));
+  // The broken one answers a clear kDataLoss naming the file, everywhere.
+  EXPECT_THAT(broker_->ListTopics(), ElementsAre("good", "t"));
+  for (const absl::Status& s :
+       {broker_->DescribeTopic("t").status(), Produce("t", 0, {"y"}).status(),
+        Fetch("t", 0, 0).status(), broker_->SummarizeTopic("t").status()}) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+    EXPECT_THAT(s.message(), HasSubstr("offline"));
+    EXPECT_THAT(s.message(), HasSubstr(path));
+  }
+  // Its files are never overwritten by a new topic of the same name...
+  EXPECT_EQ(broker_->CreateTopic("t", 1, {}).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(DefaultFileSystem()->Exists(dir_.path() + "/topics/t/0"));
+  // ...until it is deleted.
+  ASSERT_TRUE(broker_->DeleteTopic("t").ok());
+  EXPECT_FALSE(DefaultFileSystem()->Exists(dir_.path() + "/topics/t"));
+  ASSERT_TRUE(broker_->CreateTopic("t", 1, {}).ok());
+  ASSERT_TRUE(Produce("t", 0, {"new"}).ok());
+}
+
+TEST_F(BrokerTest, PartitionLogThatFailsToOpenTakesOnlyThatTopicOffline) {
+  ASSERT_TRUE(broker_->CreateTopic("t", 2, {}).ok());
+  ASSERT_TRUE(broker_->CreateTopic("good", 1, {}).ok());
+  broker_->Shutdown();
+  broker_.reset();
+  // Partition 1's directory is replaced by a file: its log cannot open.
+  const std::string part = dir_.path() + "/topics/t/1";
+  ASSERT_TRUE(DefaultFileSystem()->DeleteDirRecursive(part).ok());
+  ASSERT_TRUE(DefaultFileSystem()->WriteFileAtomically(part, "not a directory").ok());
+  Open(Options());
+  ASSERT_TRUE(Produce("good", 0, {"x"}).ok());
+  absl::Status s = Produce("t", 0, {"y"}).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_THAT(s.message(), HasSubstr("offline"));
+  ASSERT_TRUE(broker_->DeleteTopic("t").ok());
+  EXPECT_THAT(broker_->ListTopics(), ElementsAre("good"));
 }
 
 TEST_F(BrokerTest, AcksNoneAnswersBeforeTheWrite) {

@@ -195,6 +195,23 @@ TEST_F(GroupCoordinatorTest, OffsetsCommitAndFetch) {
   EXPECT_EQ(groups_.FetchOffsets("g", std::vector<TP>{{"t", 0}})[0].second.offset, 43);
 }
 
+TEST_F(GroupCoordinatorTest, CommitsFollowKafkaDuringARebalance) {
+  using TP = GroupCoordinator::TopicPartition;
+  const std::string a = StableSingleMember();
+  auto jb = Join("");  // PreparingRebalance: a has not rejoined yet
+  EXPECT_FALSE(jb->has_value());
+  // a still holds generation 1 and commits what it processed before rejoining.
+  EXPECT_EQ(groups_.CommitOffsets("g", 1, a, {{TP{"t", 0}, {10, ""}}}), ErrorCode::kNone);
+  EXPECT_EQ(groups_.CommitOffsets("g", 0, a, {{TP{"t", 0}, {11, ""}}}),
+            ErrorCode::kIllegalGeneration);
+  auto ja = Join(a);
+  ASSERT_TRUE(ja->has_value() && jb->has_value());
+  // CompletingRebalance (joined, not synced): the assignment is in flux.
+  EXPECT_EQ(groups_.CommitOffsets("g", 2, a, {{TP{"t", 0}, {12, ""}}}),
+            ErrorCode::kRebalanceInProgress);
+  EXPECT_EQ(groups_.FetchOffsets("g", std::vector<TP>{{"t", 0}})[0].second.offset, 10);
+}
+
 TEST_F(GroupCoordinatorTest, DescribeAndListFollowTheRebalance) {
   EXPECT_TRUE(groups_.ListGroups().empty());
   EXPECT_EQ(groups_.DescribeGroup("g").state, "Dead");

@@ -95,10 +95,11 @@ TEST_F(TopicTableTest, OpenFinishesInterruptedDeleteAndCreate) {
   EXPECT_FALSE(fs_->Exists(dir_ + "/topics/half"));
 }
 
-TEST_F(TopicTableTest, CorruptManifestFailsOpenNamingTheFile) {
+TEST_F(TopicTableTest, CorruptManifestKeepsTheTopicAsideNamingTheFile) {
   {
     auto t = TopicTable::Open(fs_, dir_);
     ASSERT_TRUE((*t)->Create(Meta("t", 1)).ok());
+    ASSERT_TRUE((*t)->Create(Meta("u", 1)).ok());
   }
   const std::string path = dir_ + "/topics/t/topic.manifest";
   auto bytes = fs_->ReadFileToString(path);
@@ -106,10 +107,20 @@ TEST_F(TopicTableTest, CorruptManifestFailsOpenNamingTheFile) {
   (*bytes)[bytes->size() - 1] ^= 0x40;
   ASSERT_TRUE(fs_->WriteFileAtomically(path, *bytes).ok());
   auto t = TopicTable::Open(fs_, dir_);
-  ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(t.status().message().find(path), absl::string_view::npos)
-      << t.status();
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ((*t)->Find("t"), nullptr);
+  EXPECT_NE((*t)->Find("u"), nullptr);
+  ASSERT_EQ((*t)->unreadable().count("t"), 1u);
+  const absl::Status& why = (*t)->unreadable().at("t");
+  EXPECT_EQ(why.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(why.message().find(path), absl::string_view::npos) << why;
+  // Not overwritten by a create; removed by a delete.
+  EXPECT_EQ((*t)->Create(Meta("t", 1)).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(fs_->Exists(path));
+  ASSERT_TRUE((*t)->Delete("t").ok());
+  EXPECT_FALSE(fs_->Exists(dir_ + "/topics/t"));
+  EXPECT_TRUE((*t)->unreadable().empty());
+  EXPECT_TRUE((*t)->Create(Meta("t", 1)).ok());
 }
 
 TEST_F(TopicTableTest, ManifestInWrongDirectoryIsCorrupt) {
@@ -118,8 +129,10 @@ TEST_F(TopicTableTest, ManifestInWrongDirectoryIsCorrupt) {
                                  Meta("t", 1))
                   .ok());
   auto t = TopicTable::Open(fs_, dir_);
-  ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.status().code(), absl::StatusCode::kDataLoss);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ((*t)->unreadable().count("other"), 1u);
+  EXPECT_EQ((*t)->unreadable().at("other").code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*t)->Find("t"), nullptr);
 }
 
 }  // namespace

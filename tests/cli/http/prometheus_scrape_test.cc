@@ -31,6 +31,7 @@ namespace {
 using ::rtai::testing::Body;
 using ::rtai::testing::HttpGet;
 using ::rtai::testing::RtaidProcess;
+using ::rtai::testing::CommandResult;
 using ::rtai::testing::RunCommand;
 using ::rtai::testing::TempDir;
 
@@ -107,6 +108,25 @@ bool WaitForValue(int port, const std::string& encoded_query, double want, std::
   return false;
 }
 
+// Prometheus scraping 127.0.0.1:`http_port` every second; its own HTTP port
+// in *prom_port.
+std::unique_ptr<BackgroundProcess> StartPrometheus(const std::string& dir, int http_port,
+                                                   int* prom_port) {
+  const std::string config = dir + "/prometheus.yml";
+  {
+    std::ofstream out(config);
+    out << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        << "scrape_configs:\n  - job_name: rtaid\n    static_configs:\n"
+        << "      - targets: ['127.0.0.1:" << http_port << "']\n";
+  }
+  *prom_port = FreePort();
+  return std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{kPrometheus, "--config.file=" + config,
+                               "--storage.tsdb.path=" + dir + "/tsdb",
+                               absl::StrCat("--web.listen-address=127.0.0.1:", *prom_port)},
+      dir + "/prometheus.log");
+}
+
 TEST(PrometheusScrapeTest, PrometheusScrapesRtaidAndSeesCountersIncrease) {
   if (access(kPrometheus, X_OK) != 0) GTEST_SKIP() << "prometheus is not installed";
   TempDir dir;
@@ -121,18 +141,8 @@ TEST(PrometheusScrapeTest, PrometheusScrapesRtaidAndSeesCountersIncrease) {
   ASSERT_EQ(cli({"topic", "create", "scraped"}, "").exit_code, 0);
   ASSERT_EQ(cli({"produce", "scraped"}, "a\nb\nc\n").exit_code, 0);
 
-  const std::string config = dir.path() + "/prometheus.yml";
-  {
-    std::ofstream out(config);
-    out << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-        << "scrape_configs:\n  - job_name: rtaid\n    static_configs:\n"
-        << "      - targets: ['127.0.0.1:" << *http_port << "']\n";
-  }
-  const int prom_port = FreePort();
-  BackgroundProcess prometheus(
-      {kPrometheus, "--config.file=" + config, "--storage.tsdb.path=" + dir.path() + "/tsdb",
-       absl::StrCat("--web.listen-address=127.0.0.1:", prom_port)},
-      dir.path() + "/prometheus.log");
+  int prom_port = 0;
+  auto prometheus = StartPrometheus(dir.path(), *http_port, &prom_port);
 
   std::string last;
   // up == 1: Prometheus parsed our exposition without error.
@@ -147,6 +157,56 @@ TEST(PrometheusScrapeTest, PrometheusScrapesRtaidAndSeesCountersIncrease) {
       prom_port,
       "sum(rtai_grpc_request_duration_seconds_count%7Bmethod%3D%22Produce%22%7D)", 2, &last))
       << last;
+}
+
+// Engine series (docs/OPERATIONS.md, "Engine") move while a job runs.
+TEST(PrometheusScrapeTest, EngineSeriesMoveWhileAJobRuns) {
+  if (access(kPrometheus, X_OK) != 0) GTEST_SKIP() << "prometheus is not installed";
+  TempDir dir;
+  RtaidProcess rtaid(RTAID_BINARY, dir.path() + "/data", dir.path() + "/rtaid.log");
+  ASSERT_TRUE(rtaid.Start("127.0.0.1:0").ok());
+  auto http_port = ::rtai::testing::HttpPortFromRtaidLog(dir.path() + "/rtaid.log");
+  ASSERT_TRUE(http_port.ok()) << http_port.status();
+  auto cli = [&](std::vector<std::string> args, const std::string& input) {
+    args.insert(args.begin(), {RTAI_CLI_BINARY, "--server", rtaid.address()});
+    return RunCommand(args, input, dir.path());
+  };
+  ASSERT_EQ(cli({"topic", "create", "in"}, "").exit_code, 0);
+  ASSERT_EQ(cli({"topic", "create", "out"}, "").exit_code, 0);
+  {
+    std::ofstream job(dir.path() + "/job.json");
+    job << R"({"version": 1, "name": "copy",
+      "schemas": [{"name": "e", "fields": [{"name": "v", "type": "int64"}]}],
+      "nodes": [
+        {"uid": "src", "operator": "broker_source", "config": {"topic": "in", "schema": "e"}},
+        {"uid": "big", "operator": "filter", "config": {"predicate": "v > 1"}},
+        {"uid": "out", "operator": "broker_sink", "config": {"topic": "out"}}],
+      "edges": [{"from": "src", "to": "big"}, {"from": "big", "to": "out"}]})";
+  }
+  const CommandResult submitted = cli({"job", "submit", dir.path() + "/job.json"}, "");
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  ASSERT_EQ(cli({"produce", "in"}, "{\"v\":1}\n{\"v\":2}\n{\"v\":3}\n").exit_code, 0);
+  int prom_port = 0;
+  auto prometheus = StartPrometheus(dir.path(), *http_port, &prom_port);
+
+  std::string last;
+  EXPECT_TRUE(WaitForValue(prom_port, "rtai_engine_jobs%7Bstate%3D%22running%22%7D", 1, &last))
+      << last;
+  const std::string in = "rtai_engine_operator_records_in_total%7Bjob_id%3D%22job-1%22%2Coperator%3D%22big%22%7D";
+  const std::string out = "rtai_engine_operator_records_out_total%7Bjob_id%3D%22job-1%22%2Coperator%3D%22big%22%7D";
+  ASSERT_TRUE(WaitForValue(prom_port, in, 3, &last)) << last;
+  EXPECT_TRUE(WaitForValue(prom_port, out, 2, &last)) << last;
+  ASSERT_EQ(cli({"produce", "in"}, "{\"v\":4}\n{\"v\":0}\n").exit_code, 0);
+  EXPECT_TRUE(WaitForValue(prom_port, in, 5, &last)) << last;
+  EXPECT_TRUE(WaitForValue(prom_port, out, 3, &last)) << last;
+  // The source waits for input: its task's idle time grows; its watermark
+  // is unset (no event-time field), so it has no watermark series.
+  EXPECT_TRUE(WaitForValue(
+      prom_port, "rtai_engine_task_idle_seconds_total%7Bjob_id%3D%22job-1%22%2Ctask%3D%22src%22%7D%20%3E%20bool%200",
+      1, &last)) << last;
+  EXPECT_TRUE(WaitForValue(prom_port,
+                           "count(rtai_engine_operator_backpressure_ratio%7Bjob_id%3D%22job-1%22%7D)",
+                           3, &last)) << last;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The HTTP endpoint of a real rtaid process: /healthz, /readyz, /metrics
 // series that move when records are produced over gRPC (rtai-cli) and the
-// Kafka protocol (kcat), consumer-group lag, and abuse of the endpoint.
+// Kafka protocol (kcat), consumer-group lag, the dashboard's JSON API, and
+// abuse of the endpoint.
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -146,6 +147,64 @@ TEST_F(RtaidMetricsTest, KafkaProduceAndConsumerGroupLag) {
   EXPECT_EQ(Sample(m, "rtai_kafka_consumer_group_lag{group=\"readers\",topic=\"clicks\","
                       "partition=\"0\"}"),
             3);
+}
+
+// The dashboard's JSON API of a real rtaid: topics with partitions,
+// counters and a Kafka group's lag; a job with its graph; models.
+TEST_F(RtaidMetricsTest, DashboardApiShowsTopicsJobsAndModels) {
+  if (access("/usr/bin/kcat", X_OK) != 0) GTEST_SKIP() << "kcat not installed";
+  const std::string kafka = KafkaAddress();
+  ASSERT_EQ(Cli({"topic", "create", "clicks", "--partitions", "2"}).exit_code, 0);
+  auto p = RunCommand({"/usr/bin/kcat", "-P", "-b", kafka, "-t", "clicks", "-p", "1"},
+                      "x\ny\n", dir_.path());
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  auto c = RunCommand({"/usr/bin/kcat", "-b", kafka, "-G", "readers", "-o", "beginning", "-e",
+                       "-X", "enable.auto.commit=true", "clicks"},
+                      "", dir_.path());
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  p = RunCommand({"/usr/bin/kcat", "-P", "-b", kafka, "-t", "clicks", "-p", "1"}, "z\nw\nv\n",
+                 dir_.path());
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  auto get = [&](const std::string& path) {
+    auto r = HttpGet(http_port_, path);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return std::string();
+    EXPECT_EQ(StatusCode(*r), 200) << path << ": " << *r;
+    EXPECT_NE(r->find(path[1] == 'a' ? "application/json" : "text/html"), std::string::npos);
+    return Body(*r);
+  };
+  std::string topics = get("/api/topics");
+  EXPECT_NE(topics.find(R"("name":"clicks")"), std::string::npos) << topics;
+  EXPECT_NE(topics.find(R"("partition_count":2,"partitions":[{"partition":0,"log_start_offset":0,"high_watermark":0,"log_end_offset":0,)"),
+            std::string::npos) << topics;
+  EXPECT_NE(topics.find(R"({"partition":1,"log_start_offset":0,"high_watermark":5,"log_end_offset":5,)"),
+            std::string::npos) << topics;
+  EXPECT_NE(topics.find(R"("records":5,"produced_records_total":5,)"), std::string::npos) << topics;
+  EXPECT_NE(topics.find(R"("consumer_groups":[{"group":"readers","partitions":[{"partition":"1","lag":3,"committed_offset":2}],"lag":3}])"),
+            std::string::npos) << topics;
+
+  const std::string job_file = dir_.path() + "/job.json";
+  ASSERT_EQ(RunCommand({"/bin/sh", "-c", "cat > " + job_file},
+                       R"({"version": 1, "name": "copy",
+      "schemas": [{"name": "e", "fields": [{"name": "v", "type": "int64"}]}],
+      "nodes": [
+        {"uid": "src", "operator": "broker_source", "config": {"topic": "clicks", "schema": "e"}},
+        {"uid": "out", "operator": "broker_sink", "config": {"topic": "copied"}}],
+      "edges": [{"from": "src", "to": "out"}]})",
+                       dir_.path()).exit_code, 0);
+  ASSERT_EQ(Cli({"topic", "create", "copied"}).exit_code, 0);
+  const CommandResult submitted = Cli({"job", "submit", job_file});
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const std::string jobs = get("/api/jobs");
+  EXPECT_NE(jobs.find(R"("id":"job-1","name":"copy","state":"running")"), std::string::npos) << jobs;
+  const std::string job = get("/api/job?id=job-1");
+  EXPECT_NE(job.find(R"("edges":[{"from":"src","to":"out"}])"), std::string::npos) << job;
+  EXPECT_NE(job.find(R"("restarts":0,"checkpoints":[])"), std::string::npos) << job;
+  auto missing = HttpGet(http_port_, "/api/job?id=job-2");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(StatusCode(*missing), 404);
+  EXPECT_NE(get("/api/models").find(R"("models":[],"series":[],"events":[])"), std::string::npos);
+  EXPECT_NE(get("/").find("<title>rtai dashboard</title>"), std::string::npos);
 }
 
 TEST_F(RtaidMetricsTest, AbuseIsBoundedAndOthersAreServed) {
