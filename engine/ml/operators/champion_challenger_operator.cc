@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/ml/operators/learn_operator.h"
+#include "engine/runtime/ml_metrics.h"
 
 namespace rtai::ml::ops {
 
@@ -10,7 +11,10 @@ using engine::Value;
 using engine::runtime::Batch;
 
 struct ChampionChallengerOperator::Pending {
+  explicit Pending(const Clock* clock) : start_ns(clock != nullptr ? clock->MonotonicNanos() : 0) {}
   std::unique_ptr<Batch> main, audit, labelled;
+  int64_t scored = 0;  // events scored since start_ns (metrics hook)
+  int64_t start_ns;
 };
 
 namespace {
@@ -47,6 +51,12 @@ ChampionChallengerOperator::ChampionChallengerOperator(
   }
 }
 
+absl::Status ChampionChallengerOperator::Open(const engine::runtime::OperatorContext& ctx) {
+  RETURN_IF_ERROR(Operator::Open(ctx));
+  ReportServing(nullptr);
+  return absl::OkStatus();
+}
+
 std::string ChampionChallengerOperator::LearnerId() const {
   return absl::StrCat("online-", LearnerName(config_.challenger_learner.kind), "#", generation_);
 }
@@ -72,7 +82,7 @@ absl::Status ChampionChallengerOperator::CheckBounds() const {
 
 absl::Status ChampionChallengerOperator::ProcessBatch(int input, std::unique_ptr<Batch> batch,
                                                       engine::runtime::Output* out) {
-  Pending p;
+  Pending p(ctx_.clock);
   for (size_t i = 0; i < batch->size(); ++i) {
     const Value* row = batch->rows.row(i);
     const int64_t ts = batch->timestamps[i];
@@ -113,7 +123,7 @@ absl::Status ChampionChallengerOperator::ProcessWatermark(int64_t watermark,
 }
 
 absl::Status ChampionChallengerOperator::Drain(int64_t upto, engine::runtime::Output* out) {
-  Pending p;
+  Pending p(ctx_.clock);
   // Merge in (ts, events first, arrival) order.
   while (true) {
     auto e = events_.begin();
@@ -157,6 +167,7 @@ absl::Status ChampionChallengerOperator::ProcessEvent(OwnedRow event, int64_t ts
   Awaiting a;
   a.ts = ts;
   a.score_a = champion_.ScoreOne(row);
+  ++p->scored;
   if (learner_.has_value()) {
     a.x = learner_->Extract(row);
     a.score_b = learner_->Predict(a.x);
@@ -196,6 +207,17 @@ void ChampionChallengerOperator::ProcessLabel(const Label& label, int64_t ts, Pe
   if (decision.ok() && decision->has_value()) {
     const Decision& d = **decision;
     Audit(p, DecisionTypeName(d.type), ts, d.reason, &d);
+    ReportServing(d.type == DecisionType::kPromoted ? &d : nullptr);
+  }
+  if (ctx_.ml_metrics != nullptr && ++labels_since_report_ >= 500) {
+    labels_since_report_ = 0;
+    const char* metric = MetricName(config_.decision.metric);
+    for (int slot = 0; slot < 2; ++slot) {
+      const bool serving = (slot == 0) == cc_.champion_is_a();
+      const auto [name, version] = SplitModelId(serving ? cc_.champion() : cc_.challenger());
+      ctx_.ml_metrics->Prequential(name, version, serving ? "champion" : "challenger", metric,
+                                   cc_.MetricOf(slot));
+    }
   }
   if (learner_.has_value()) {
     learner_->Learn(a.x, label.label);
@@ -215,6 +237,15 @@ void ChampionChallengerOperator::ProcessLabel(const Label& label, int64_t ts, Pe
   p->labelled->timestamps.push_back(a.ts);
   awaiting_.erase(it);
   MaybeRetrain(ts, p);
+}
+
+void ChampionChallengerOperator::ReportServing(const Decision* promoted) {
+  if (ctx_.ml_metrics == nullptr) return;
+  const auto [champion, cv] = SplitModelId(cc_.champion());
+  const auto [challenger, hv] = SplitModelId(cc_.challenger());
+  ctx_.ml_metrics->ServingVersion(champion, "champion", cv);
+  ctx_.ml_metrics->ServingVersion(challenger, "challenger", hv);
+  if (promoted != nullptr) ctx_.ml_metrics->Promoted(champion, cv, promoted->reason);
 }
 
 void ChampionChallengerOperator::MaybeRetrain(int64_t ts, Pending* p) {
@@ -263,6 +294,12 @@ void ChampionChallengerOperator::Audit(Pending* p, const std::string& decision, 
 }
 
 absl::Status ChampionChallengerOperator::Flush(Pending* p, engine::runtime::Output* out) {
+  if (p->scored > 0 && ctx_.ml_metrics != nullptr && ctx_.clock != nullptr) {
+    // One sample per flush: the champion's share is not timed separately.
+    const auto [name, version] = SplitModelId(config_.champion.resolved);
+    ctx_.ml_metrics->Scored(ctx_.job_id, name, version, p->scored,
+                            ctx_.clock->MonotonicNanos() - p->start_ns);
+  }
   if (p->main != nullptr) RETURN_IF_ERROR(out->Emit(std::move(p->main)));
   if (p->audit != nullptr) RETURN_IF_ERROR(out->EmitSide("audit", std::move(p->audit)));
   if (p->labelled != nullptr) RETURN_IF_ERROR(out->EmitSide("labelled", std::move(p->labelled)));

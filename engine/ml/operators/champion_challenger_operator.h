@@ -50,6 +50,7 @@ class ChampionChallengerOperator : public engine::runtime::Operator {
                              const engine::Schema* output, const engine::Schema* audit,
                              const engine::Schema* labelled);
 
+  absl::Status Open(const engine::runtime::OperatorContext& ctx) override;
   absl::Status ProcessBatch(int input, std::unique_ptr<engine::runtime::Batch> batch,
                             engine::runtime::Output* out) override;
   absl::Status ProcessWatermark(int64_t watermark, engine::runtime::Output* out) override;
@@ -81,6 +82,8 @@ class ChampionChallengerOperator : public engine::runtime::Operator {
   absl::Status ProcessEvent(OwnedRow row, int64_t ts, Pending* p);
   void ProcessLabel(const Label& label, int64_t ts, Pending* p);
   void MaybeRetrain(int64_t ts, Pending* p);
+  // Dashboard hooks (OperatorContext::ml_metrics): serving versions, promotion.
+  void ReportServing(const Decision* promoted);
   void Audit(Pending* p, const std::string& decision, int64_t ts, const std::string& reason,
              const Decision* d);
   absl::Status Drain(int64_t upto, engine::runtime::Output* out);
@@ -116,6 +119,7 @@ class ChampionChallengerOperator : public engine::runtime::Operator {
   uint64_t generation_ = 0;
   uint64_t unmatched_labels_ = 0;
   uint64_t expired_events_ = 0;
+  uint64_t labels_since_report_ = 0;  // metrics hook only; not state
 };
 
 }  // namespace rtai::ml::ops

@@ -7,6 +7,7 @@
 #include "engine/ml/operators/learn_operator.h"
 #include "engine/ml/operators/model_scorer.h"
 #include "engine/ml/state_codec.h"
+#include "engine/runtime/ml_metrics.h"
 
 namespace rtai::ml::ops {
 namespace {
@@ -38,6 +39,11 @@ void DriftOperator::Event(engine::runtime::Batch* out, const char* detector,
   row[4] = Value::Double(threshold);
   row[5] = Value::Int64(static_cast<int64_t>(observations_));
   out->timestamps.push_back(ts);
+  if (ctx_.ml_metrics != nullptr) {  // the dashboard's model events (model = this node)
+    ctx_.ml_metrics->DriftDetected(ctx_.uid, 0, detector,
+                                   absl::StrCat(feature != nullptr ? *feature + " " : "",
+                                                "statistic ", statistic));
+  }
 }
 
 void DriftOperator::CheckFeatures(engine::runtime::Batch* out, int64_t ts) {

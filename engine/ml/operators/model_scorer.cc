@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/numbers.h"
 #include "base/check.h"
 
 namespace rtai::ml::ops {
@@ -19,6 +20,15 @@ double ValueAsDouble(const Value& v) {
     case TypeId::kBool: return v.boolean() ? 1.0 : 0.0;
     default: return std::numeric_limits<double>::quiet_NaN();
   }
+}
+
+std::pair<std::string, int64_t> SplitModelId(const std::string& id) {
+  const size_t at = id.rfind('@');
+  int64_t v = 0;
+  if (at != std::string::npos && absl::SimpleAtoi(id.substr(at + 1), &v)) {
+    return {id.substr(0, at), v};
+  }
+  return {id, 0};
 }
 
 ModelScorer::ModelScorer(const ModelSpec& spec) : spec_(spec) {

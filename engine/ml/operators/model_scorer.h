@@ -18,6 +18,9 @@ namespace rtai::ml::ops {
 // A numeric or bool Value as double; NaN for null.
 double ValueAsDouble(const engine::Value& v);
 
+// "NAME@VERSION" -> (NAME, VERSION); (id, 0) for other ids (online learners).
+std::pair<std::string, int64_t> SplitModelId(const std::string& id);
+
 class ModelScorer {
  public:
   explicit ModelScorer(const ModelSpec& spec);

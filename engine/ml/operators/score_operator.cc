@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "engine/ml/registry/model_registry.h"
 #include "engine/ml/state_codec.h"
+#include "engine/runtime/ml_metrics.h"
 
 namespace rtai::ml::ops {
 namespace {
@@ -49,7 +50,13 @@ absl::Status ScoreOperator::ProcessBatch(int, std::unique_ptr<engine::runtime::B
     const size_t end = std::min(batch->size(), start + static_cast<size_t>(config_.batch_rows));
     chunk_.clear();
     for (size_t i = start; i < end; ++i) chunk_.push_back(batch->rows.row(i));
+    const int64_t t0 = ctx_.clock != nullptr ? ctx_.clock->MonotonicNanos() : 0;
     scorer_.ScoreRows(chunk_, &scores_);
+    if (ctx_.ml_metrics != nullptr && ctx_.clock != nullptr) {
+      const auto [name, version] = SplitModelId(config_.model.resolved);
+      ctx_.ml_metrics->Scored(ctx_.job_id, name, version, static_cast<int64_t>(chunk_.size()),
+                              ctx_.clock->MonotonicNanos() - t0);
+    }
     for (size_t i = start; i < end; ++i) {
       const engine::Value* in = batch->rows.row(i);
       engine::Value* row = result->rows.AddRow();

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "absl/strings/str_cat.h"
+#include "base/metrics/registry.h"
 #include "base/random.h"
 #include "engine/ml/operators/champion_challenger_operator.h"
 #include "gtest/gtest.h"
@@ -129,6 +130,22 @@ TEST_F(CcTest, PromotesAClearlyBetterChallengerAndAuditsIt) {
   EXPECT_EQ(rows.front()[5].str(), "weak@1");
   EXPECT_EQ(rows.back()[5].str(), "strong@1");
   EXPECT_EQ(out.Rows("labelled").size(), 2000u);  // every event joined its label
+}
+
+TEST_F(CcTest, ReportsToTheDashboardHooks) {
+  metrics::Registry registry(f_.clock());
+  engine::runtime::MlMetrics hooks(&registry, f_.clock());
+  f_.ml_metrics = &hooks;
+  auto op = Make(absl::StrCat(R"({"champion": "weak", "challenger": "strong", )", Decisions(""), "}"));
+  Collector out;
+  feeder_.Feed(op.get(), &out, 2000, ByA);
+  ASSERT_TRUE(op->ProcessWatermark(kMaxWatermark, &out).ok());
+  int promotions = 0;
+  for (const auto& e : hooks.Events()) promotions += e.kind == "promotion" && e.model == "strong";
+  EXPECT_EQ(promotions, 1);
+  bool champion_auc = false;
+  for (const auto& s : hooks.Series()) champion_auc |= s.metric == "auc" && !s.points.empty();
+  EXPECT_TRUE(champion_auc);
 }
 
 TEST_F(CcTest, DoesNotPromoteAWorseChallenger) {

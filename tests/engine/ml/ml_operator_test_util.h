@@ -15,6 +15,7 @@
 #include "engine/graph/validator.h"
 #include "engine/ml/registry/model_registry.h"
 #include "engine/operators/operator_factory.h"
+#include "engine/runtime/ml_metrics.h"
 #include "engine/runtime/operator.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
@@ -116,10 +117,14 @@ class MlOperatorFixture {
     ctx.clock = &clock_;
     ctx.metrics = &metrics_;
     ctx.model_resolver = registry_.get();
+    ctx.ml_metrics = ml_metrics;
+    ctx.job_id = "job-t";
     EXPECT_TRUE((*op)->Open(ctx).ok());
     return *std::move(op);
   }
   engine::runtime::OperatorMetrics& metrics() { return metrics_; }
+  // Dashboard hooks given to operators made from now on (null: none).
+  engine::runtime::MlMetrics* ml_metrics = nullptr;
 
  private:
   ::rtai::testing::TempDir dir_;
