@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/security/credentials.h"
 #include "proto/broker.grpc.pb.h"
 
 namespace rtai::cli {
@@ -17,6 +18,8 @@ namespace rtai::cli {
 struct CliEnv {
   v1::BrokerService::StubInterface* stub = nullptr;
   std::string server;  // host:port, for messages
+  // How to reach `server` (TLS, bearer token); insecure when null.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   std::istream* in = nullptr;
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
@@ -25,6 +28,11 @@ struct CliEnv {
 // A failed RPC as a one-line error: "<message> [CODE]", or "cannot reach
 // rtaid at <server>: ..." when the server is unreachable.
 absl::Status RpcError(const CliEnv& env, const grpc::Status& status);
+
+// env.credentials, or insecure credentials when unset.
+inline std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials(const CliEnv& env) {
+  return env.credentials != nullptr ? env.credentials : grpc::InsecureChannelCredentials();
+}
 
 // Sets a deadline of `ms` on a unary call's context.
 inline void SetDeadline(grpc::ClientContext& ctx, int64_t ms) {

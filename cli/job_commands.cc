@@ -100,7 +100,7 @@ void PrintStatus(CliEnv& env, const job::JobStatus& s) {
 }
 
 absl::Status Run(CliEnv& env, const std::string& cmd, const ParsedArgs& a) {
-  auto channel = grpc::CreateChannel(env.server, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(env.server, ChannelCredentials(env));
   auto stub = job::JobService::NewStub(channel);
   grpc::ClientContext ctx;
   SetDeadline(ctx, kRpcDeadlineMs);

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "base/auth/audit_log.h"
+#include "base/auth/principal_store.h"
 #include "base/clock.h"
 #include "base/metrics/registry.h"
 #include "broker/core/broker.h"
@@ -28,9 +30,12 @@ class KafkaListener {
 // Starts the listener on `listen_address` with options from the --kafka-*
 // flags; `log_defaults` are the broker's topic defaults (reported by
 // DescribeConfigs). kInvalidArgument for a bad flag value, naming the flag.
-// `broker`, `clock` and `metrics` (nullptr: no metrics) outlive the listener.
+// `broker`, `clock` and `metrics` (nullptr: no metrics) outlive the listener,
+// as do `principals` and `audit` (needed when a --kafka-sasl or
+// --kafka-tls-client-ca flag turns authentication on; nullptr otherwise).
 absl::StatusOr<std::unique_ptr<KafkaListener>> StartKafkaListener(
     const std::string& listen_address, broker::Broker* broker, Clock* clock,
-    const broker::LogConfig& log_defaults, metrics::Registry* metrics = nullptr);
+    const broker::LogConfig& log_defaults, metrics::Registry* metrics = nullptr,
+    auth::PrincipalFile* principals = nullptr, auth::AuditLog* audit = nullptr);
 
 }  // namespace rtai::cli

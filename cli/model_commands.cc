@@ -208,7 +208,7 @@ absl::Status RunModelCommand(CliEnv& env,
     channel_args.SetMaxReceiveMessageSize(kMaxFileBytes);
     channel_args.SetMaxSendMessageSize(kMaxFileBytes);
     ModelEnv m{env, v1::ModelService::NewStub(grpc::CreateCustomChannel(
-                        env.server, grpc::InsecureChannelCredentials(),
+                        env.server, ChannelCredentials(env),
                         channel_args))};
     return sub.run(m, a);
   }

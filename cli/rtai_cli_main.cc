@@ -10,8 +10,10 @@
 
 #include "absl/strings/str_replace.h"
 #include "cli/cli_env.h"
+#include "cli/client_credentials.h"
 #include "cli/fraud_commands.h"
 #include "cli/model_commands.h"
+#include "cli/user_commands.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -26,9 +28,15 @@ constexpr char kUsage[] =
     "  job submit|list|status|cancel       manage dataflow jobs\n"
     "  model register|list|describe|promote|rollback   model registry\n"
     "  fraud generate | report             fraud demo data; the demo report\n"
+    "  user create|token|delete|list       principals of a data dir (local)\n"
     "global options:\n"
     "  --server HOST:PORT   rtaid's gRPC address (env RTAI_SERVER,\n"
     "                       default 127.0.0.1:50051)\n"
+    "  --tls-ca FILE        TLS to rtaid, trusting this CA (env RTAI_TLS_CA)\n"
+    "  --tls-cert FILE --tls-key FILE   client certificate (mutual TLS;\n"
+    "                       env RTAI_TLS_CERT, RTAI_TLS_KEY)\n"
+    "  --token TOKEN        bearer token from 'rtai-cli user token' (env\n"
+    "                       RTAI_TOKEN; needs --tls-ca)\n"
     "Run 'rtai-cli <command> --help' for a command's options.\n";
 
 int Fail(const absl::Status& s) {
@@ -46,8 +54,26 @@ int main(int argc, char** argv) {
   if (const char* env = std::getenv("RTAI_SERVER"); env != nullptr && *env)
     server = env;
   std::vector<std::string> args;
+  rtai::cli::ClientSecurity security;
+  const std::pair<const char*, std::string*> kSecurityOptions[] = {
+      {"--tls-ca", &security.tls_ca_file},
+      {"--tls-cert", &security.tls_cert_file},
+      {"--tls-key", &security.tls_key_file},
+      {"--token", &security.token}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    bool taken = false;
+    for (const auto& [name, field] : kSecurityOptions) {
+      const std::string eq = std::string(name) + "=";
+      if (a == name && i + 1 < argc) {
+        *field = argv[++i];
+        taken = true;
+      } else if (a.rfind(eq, 0) == 0) {
+        *field = a.substr(eq.size());
+        taken = true;
+      }
+    }
+    if (taken) continue;
     if (a == "--server" && i + 1 < argc) {
       server = argv[++i];
     } else if (a.rfind("--server=", 0) == 0) {
@@ -70,10 +96,12 @@ int main(int argc, char** argv) {
   const int max_bytes = 16 << 20;  // as rtaid (BrokerServiceLimits)
   channel_args.SetMaxReceiveMessageSize(max_bytes);
   channel_args.SetMaxSendMessageSize(max_bytes);
-  auto channel = grpc::CreateCustomChannel(
-      server, grpc::InsecureChannelCredentials(), channel_args);
+  rtai::cli::SecurityFromEnv(&security);
+  auto credentials = rtai::cli::MakeChannelCredentials(security);
+  if (!credentials.ok()) return Fail(credentials.status());
+  auto channel = grpc::CreateCustomChannel(server, *credentials, channel_args);
   auto stub = rtai::v1::BrokerService::NewStub(channel);
-  rtai::cli::CliEnv env{stub.get(), server, &std::cin, &std::cout, &std::cerr};
+  rtai::cli::CliEnv env{stub.get(), server, *credentials, &std::cin, &std::cout, &std::cerr};
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   absl::Status s;
   if (args[0] == "topic") {
@@ -86,6 +114,8 @@ int main(int argc, char** argv) {
     s = rtai::cli::RunConsumeCommand(env, rest);
   } else if (args[0] == "model") {
     s = rtai::cli::RunModelCommand(env, rest);
+  } else if (args[0] == "user") {
+    s = rtai::cli::RunUserCommand(env, rest);
   } else if (args[0] == "fraud") {
     s = rtai::cli::RunFraudCommand(env, rest);
   } else {

@@ -27,10 +27,13 @@
 #include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/core/metered_broker.h"
+#include "broker/grpc/admin_service.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
 #include "cli/broker_partition_client.h"
+#include "cli/daemon_security.h"
 #include "cli/http/admin_endpoints.h"
+#include "cli/http/bearer_auth.h"
 #include "cli/http/dashboard_endpoints.h"
 #include "cli/kafka_listener_hook.h"
 #include "engine/ml/registry/model_registry.h"
@@ -48,13 +51,28 @@ ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, kafka_listen, "127.0.0.1:9092",
           "host:port of the Kafka protocol listener.");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
-          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz, the "
-          "dashboard at / and its JSON API under /api/; plain "
-          "HTTP, no auth: keep it on a private interface; port 0 picks one).");
+          "host:port of the HTTP endpoint (/metrics, /healthz, /readyz, the dashboard at / "
+          "and its JSON API under /api/; plain HTTP without auth unless "
+          "--http-tls-cert/--http-auth; port 0 picks one).");
+ABSL_FLAG(std::string, http_tls_cert, "",
+          "PEM certificate chain: serve HTTPS instead of HTTP (with --http-tls-key).");
+ABSL_FLAG(std::string, http_tls_key, "", "PEM private key for HTTPS.");
+ABSL_FLAG(bool, http_auth, false,
+          "Require a bearer token (role admin or submit-jobs) for every HTTP path "
+          "but /healthz and /readyz; needs --http-tls-cert.");
 ABSL_FLAG(int32_t, http_max_connections, 64,
           "Open HTTP connections at most; more are closed at accept.");
 ABSL_FLAG(int64_t, http_idle_timeout_ms, 30000,
           "HTTP connections without a complete request for this long close.");
+ABSL_FLAG(std::string, grpc_tls_cert, "",
+          "PEM certificate chain for gRPC; turns TLS on (with --grpc-tls-key).");
+ABSL_FLAG(std::string, grpc_tls_key, "", "PEM private key for gRPC.");
+ABSL_FLAG(std::string, grpc_tls_client_ca, "",
+          "PEM CA bundle: gRPC clients must present a certificate it signed "
+          "(mutual TLS; the CN names the principal).");
+ABSL_FLAG(bool, grpc_auth, false,
+          "Require authentication (bearer token or client certificate) on gRPC "
+          "and authorize every call by role, deny by default; needs TLS.");
 ABSL_FLAG(int32_t, node_id, 0, "This node's id.");
 ABSL_FLAG(int64_t, log_segment_bytes, int64_t{128} << 20,
           "Default segment.bytes.");
@@ -194,6 +212,9 @@ int main(int argc, char** argv) {
   if (!options.ok()) return Die(options.status());
   if (absl::Status s = LockDataDir(options->data_dir); !s.ok()) return Die(s);
   rtai::Clock* clock = rtai::SystemClock();
+  // Principals and the audit log (docs/SECURITY.md), shared by listeners.
+  auto security = rtai::cli::OpenDaemonSecurity(options->data_dir, clock);
+  if (!security.ok()) return Die(security.status());
   // Outlives everything that records into it (declared first).
   rtai::metrics::Registry metrics(clock);
   options->metrics = &metrics;
@@ -240,6 +261,19 @@ int main(int argc, char** argv) {
   http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
   http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
   http_options.idle_timeout_ms = absl::GetFlag(FLAGS_http_idle_timeout_ms);
+  http_options.tls_cert_file = absl::GetFlag(FLAGS_http_tls_cert);
+  http_options.tls_key_file = absl::GetFlag(FLAGS_http_tls_key);
+  if (absl::GetFlag(FLAGS_http_auth)) {
+    if (http_options.tls_cert_file.empty()) {
+      job_exporter.reset();
+      jobs->reset();
+      (*broker)->Shutdown();
+      return Die(absl::InvalidArgumentError(
+          "--http-auth needs --http-tls-cert/--http-tls-key (tokens must not travel in clear)"));
+    }
+    http_options.authorize =
+        rtai::cli::MakeBearerAuthorizer(security->principals.get(), security->audit.get());
+  }
   rtai::cli::DashboardSources dashboard{&metrics,        broker->get(), jobs->get(),
                                         &engine_metrics, registry->get(), &ml_metrics, clock};
   auto http = rtai::cli::StartAdminServer(
@@ -260,6 +294,15 @@ int main(int argc, char** argv) {
   grpc_options.extra_services.push_back(&model_service);
   grpc_options.extra_services.push_back(&job_service);
   grpc_options.metrics = &metrics;
+  grpc_options.security.tls_cert_file = absl::GetFlag(FLAGS_grpc_tls_cert);
+  grpc_options.security.tls_key_file = absl::GetFlag(FLAGS_grpc_tls_key);
+  grpc_options.security.tls_client_ca_file = absl::GetFlag(FLAGS_grpc_tls_client_ca);
+  grpc_options.security.auth_enabled = absl::GetFlag(FLAGS_grpc_auth);
+  grpc_options.security.principals = security->principals.get();
+  grpc_options.security.audit = security->audit.get();
+  rtai::broker::AdminServiceImpl admin_service(security->principals.get(),
+                                               grpc_options.security.auth_enabled);
+  grpc_options.extra_services.push_back(&admin_service);
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
@@ -277,7 +320,9 @@ int main(int argc, char** argv) {
   }
   auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
                                              broker->get(), clock,
-                                             options->log_defaults, &metrics);
+                                             options->log_defaults, &metrics,
+                                             security->principals.get(),
+                                             security->audit.get());
   if (!kafka.ok()) {
     (*grpc)->Shutdown();
     (*http)->Stop();

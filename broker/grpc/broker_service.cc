@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "broker/grpc/grpc_auth.h"
 #include "broker/grpc/status_convert.h"
 #include "broker/log/record_batch.h"
 
@@ -53,17 +54,27 @@ grpc::Status BrokerServiceImpl::DeleteTopic(grpc::ServerContext*,
   return ToGrpcStatus(broker_->DeleteTopic(req->name()));
 }
 
-grpc::Status BrokerServiceImpl::ListTopics(grpc::ServerContext*,
+grpc::Status BrokerServiceImpl::ListTopics(grpc::ServerContext* ctx,
                                            const v1::ListTopicsRequest*,
                                            v1::ListTopicsResponse* resp) {
-  for (std::string& name : broker_->ListTopics())
+  for (std::string& name : broker_->ListTopics()) {
+    // With authentication on, only topics the caller has a role for.
+    if (!CheckTopicAccess(ctx, enforce_topic_access_, auth::Action::kDescribeTopic, name).ok()) {
+      continue;
+    }
     resp->add_names(std::move(name));
+  }
   return grpc::Status::OK;
 }
 
 grpc::Status BrokerServiceImpl::DescribeTopic(
-    grpc::ServerContext*, const v1::DescribeTopicRequest* req,
+    grpc::ServerContext* ctx, const v1::DescribeTopicRequest* req,
     v1::DescribeTopicResponse* resp) {
+  if (grpc::Status denied = CheckTopicAccess(ctx, enforce_topic_access_,
+                                             auth::Action::kDescribeTopic, req->name());
+      !denied.ok()) {
+    return denied;
+  }
   absl::StatusOr<TopicDescription> d = broker_->DescribeTopic(req->name());
   if (!d.ok()) return ToGrpcStatus(d.status());
   resp->set_name(d->name);
@@ -163,10 +174,16 @@ absl::Status CheckFetch(const v1::FetchRequest& req) {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* BrokerServiceImpl::Fetch(grpc::CallbackServerContext*,
+grpc::ServerUnaryReactor* BrokerServiceImpl::Fetch(grpc::CallbackServerContext* ctx,
                                                    const v1::FetchRequest* req,
                                                    v1::FetchResponse* resp) {
   auto* call = new FetchCall(req, resp);
+  if (grpc::Status denied = CheckTopicAccess(ctx, enforce_topic_access_, auth::Action::kConsume,
+                                             req->topic());
+      !denied.ok()) {
+    call->FinishNow(denied);
+    return call;
+  }
   if (absl::Status bad = CheckFetch(*req); !bad.ok()) {
     call->FinishNow(ToGrpcStatus(bad));
     return call;

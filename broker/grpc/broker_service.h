@@ -73,6 +73,10 @@ class BrokerServiceImpl final
                          grpc::ServerWriter<v1::SubscribeResponse>*) override;
 
   const BrokerServiceLimits& limits() const { return limits_; }
+  // With gRPC authentication on: Produce, Fetch, Subscribe, DescribeTopic
+  // and ListTopics are checked per topic against the caller's roles
+  // (grpc_auth.h). Call before serving.
+  void EnforceTopicAccess(bool enforce) { enforce_topic_access_ = enforce; }
 
  private:
   // Routes each record to a partition (explicit, Kafka murmur2 by key, or
@@ -83,6 +87,7 @@ class BrokerServiceImpl final
   absl::StatusOr<std::vector<PendingBatch>> PlanBatches(
       const v1::ProduceRequest& req, const TopicSummary& topic);
 
+  bool enforce_topic_access_ = false;
   Broker* const broker_;
   Clock* const clock_;
   const BrokerServiceLimits limits_;

@@ -13,9 +13,12 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   std::unique_ptr<GrpcServer> s(new GrpcServer());
   s->service_ =
       std::make_unique<BrokerServiceImpl>(broker, clock, options.limits);
+  s->service_->EnforceTopicAccess(options.security.auth_enabled);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeGrpcServerCredentials(options.security);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &s->port_);
+  builder.AddListeningPort(options.listen_address, *credentials, &s->port_);
   // Without this, gRPC sets SO_REUSEPORT and a second server on the same
   // port would silently share its connections.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -13,6 +13,7 @@
 #include "base/metrics/registry.h"
 #include "broker/core/broker.h"
 #include "broker/grpc/broker_service.h"
+#include "broker/grpc/grpc_auth.h"
 #include "grpcpp/server.h"
 
 namespace rtai::broker {
@@ -32,11 +33,14 @@ struct GrpcServerOptions {
   // Call durations go here (see grpc_metrics.h); nullptr: not recorded.
   // Must outlive the server. Default: nullptr.
   metrics::Registry* metrics = nullptr;
+  // TLS and authentication (grpc_auth.h). Default: plaintext, no auth.
+  GrpcSecurityOptions security;
 };
 
 class GrpcServer {
  public:
-  // kUnavailable if the address cannot be bound.
+  // kUnavailable if the address cannot be bound; kInvalidArgument for bad
+  // security options or unreadable certificate files.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
       const GrpcServerOptions& options, Broker* broker, Clock* clock);
   ~GrpcServer();

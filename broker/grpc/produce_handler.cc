@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "broker/grpc/grpc_auth.h"
 #include "absl/synchronization/notification.h"
 #include "base/status_macros.h"
 #include "broker/grpc/broker_service.h"
@@ -157,6 +158,12 @@ grpc::ServerUnaryReactor* BrokerServiceImpl::Produce(
     grpc::CallbackServerContext* ctx, const v1::ProduceRequest* req,
     v1::ProduceResponse* resp) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (grpc::Status denied = CheckTopicAccess(ctx, enforce_topic_access_, auth::Action::kProduce,
+                                             req->topic());
+      !denied.ok()) {
+    reactor->Finish(denied);
+    return reactor;
+  }
   Acks acks = Acks::kAll;
   absl::StatusOr<std::vector<PendingBatch>> batches = CheckProduce(*req, &acks);
   if (!batches.ok()) {

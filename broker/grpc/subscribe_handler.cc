@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "broker/grpc/broker_service.h"
+#include "broker/grpc/grpc_auth.h"
 #include "broker/grpc/status_convert.h"
 
 namespace rtai::broker {
@@ -32,6 +33,11 @@ grpc::Status BrokerServiceImpl::Subscribe(
     grpc::ServerContext* ctx, const v1::SubscribeRequest* req,
     grpc::ServerWriter<v1::SubscribeResponse>* writer) {
   const std::string& topic = req->topic();
+  if (grpc::Status denied =
+          CheckTopicAccess(ctx, enforce_topic_access_, auth::Action::kConsume, topic);
+      !denied.ok()) {
+    return denied;
+  }
   absl::StatusOr<TopicSummary> summary = broker_->SummarizeTopic(topic);
   if (!summary.ok()) return ToGrpcStatus(summary.status());
   std::set<int32_t> partitions(req->partitions().begin(),

@@ -22,6 +22,8 @@ const ApiSchema* FindApiSchema(int16_t key) {
       {&kDeleteTopicsRequest, &kDeleteTopicsResponse},
       {&kInitProducerIdRequest, &kInitProducerIdResponse},
       {&kDescribeConfigsRequest, &kDescribeConfigsResponse},
+      {&kSaslHandshakeRequest, &kSaslHandshakeResponse},
+      {&kSaslAuthenticateRequest, &kSaslAuthenticateResponse},
   };
   for (const ApiSchema& api : kAll) {
     if (api.request->api_key == key) return &api;

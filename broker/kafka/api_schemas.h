@@ -23,11 +23,13 @@ enum class ApiKey : int16_t {
   kSyncGroup = 14,
   kDescribeGroups = 15,
   kListGroups = 16,
+  kSaslHandshake = 17,
   kApiVersions = 18,
   kCreateTopics = 19,
   kDeleteTopics = 20,
   kInitProducerId = 22,
   kDescribeConfigs = 32,
+  kSaslAuthenticate = 36,
 };
 
 struct ApiSchema {
@@ -56,5 +58,7 @@ extern const MessageSpec kSyncGroupRequest, kSyncGroupResponse;
 extern const MessageSpec kDescribeGroupsRequest, kDescribeGroupsResponse;
 extern const MessageSpec kListGroupsRequest, kListGroupsResponse;
 extern const MessageSpec kInitProducerIdRequest, kInitProducerIdResponse;
+extern const MessageSpec kSaslHandshakeRequest, kSaslHandshakeResponse;
+extern const MessageSpec kSaslAuthenticateRequest, kSaslAuthenticateResponse;
 
 }  // namespace rtai::kafka

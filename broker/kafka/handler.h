@@ -19,6 +19,8 @@
 
 namespace rtai::kafka {
 
+class ConnectionSession;  // auth/connection_session.h
+
 // What a handler may use. Cheap to copy; handlers that complete
 // asynchronously copy it into their callbacks.
 struct HandlerContext {
@@ -30,6 +32,11 @@ struct HandlerContext {
   int32_t advertised_port = 0;
   int16_t api_version = 0;
   std::string client_id;  // from the request header ("" when null)
+  // The connection's authentication state, for the SASL handlers (which are
+  // non-blocking: the pointer is valid only during the handle() call, on
+  // the connection's strand). nullptr when the request does not come from
+  // a connection (tests, fuzzer).
+  ConnectionSession* session = nullptr;
 };
 
 // Called exactly once, from any thread, with the response, or nullopt when
@@ -69,6 +76,8 @@ extern const HandlerSpec kLeaveGroupHandler;
 extern const HandlerSpec kOffsetCommitHandler;
 extern const HandlerSpec kOffsetFetchHandler;
 extern const HandlerSpec kInitProducerIdHandler;
+extern const HandlerSpec kSaslHandshakeHandler;
+extern const HandlerSpec kSaslAuthenticateHandler;
 
 // Fills an ApiVersionsResponse's ApiKeys from AllHandlers().
 void FillApiKeys(StructValue* response);

@@ -9,6 +9,14 @@
 // reading until responses go out. A malformed frame closes this connection
 // only.
 //
+// Security (auth/kafka_security_options.h): on a TLS listener the TLS
+// handshake comes first; every connection has a ConnectionSession, and
+// until it is authenticated frames are limited to
+// max_preauth_request_bytes, only ApiVersions and the SASL APIs are
+// served, and the connection must authenticate within preauth_timeout_ms.
+// A failed login is answered after the LoginThrottle's delay, then the
+// connection closes.
+//
 // Thread safety: all state is touched only on the connection's strand;
 // processor callbacks (any thread) go through the server's Gate, which
 // drops them once the server stops. Owned by shared_ptr: the server's
@@ -27,6 +35,9 @@
 
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
+#include "broker/kafka/auth/connection_session.h"
+#include "broker/kafka/auth/login_throttle.h"
+#include "broker/kafka/kafka_stream.h"
 #include "broker/kafka/memory_budget.h"
 #include "broker/kafka/request_processor.h"
 
@@ -55,18 +66,21 @@ class Gate {
 class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-  // `processor` must outlive the connection's activity (the server joins its
-  // threads before destroying it). `on_close` runs once on the strand.
-  KafkaConnection(boost::asio::ip::tcp::socket socket, Strand strand,
-                  const RequestProcessor* processor, std::shared_ptr<Gate> gate,
-                  std::shared_ptr<MemoryBudget> budget, int32_t max_request_bytes,
-                  int32_t max_inflight, int64_t idle_timeout_ms, Clock* clock,
+  // `processor`, `security` and `throttle` must outlive the connection's
+  // activity (the server joins its threads before destroying it).
+  // `on_close` runs once on the strand.
+  KafkaConnection(KafkaStream stream, Strand strand, const RequestProcessor* processor,
+                  std::shared_ptr<Gate> gate, std::shared_ptr<MemoryBudget> budget,
+                  int32_t max_request_bytes, int32_t max_inflight, int64_t idle_timeout_ms,
+                  Clock* clock, const KafkaSecurityOptions* security, LoginThrottle* throttle,
                   std::function<void(KafkaConnection*)> on_close);
 
   // Starts reading. Call once.
   void Start();
   // Closes the socket (posted to the strand). Idempotent.
   void Close();
+  // The client's IP address, fixed at construction.
+  const std::string& peer_ip() const { return peer_ip_; }
 
  private:
   struct Pending {
@@ -75,6 +89,11 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
     std::optional<std::string> frame;  // nullopt: no response due
   };
 
+  // TLS: handshake, then the session; plain: the session at once.
+  void Handshake();
+  void BeginSession(std::string tls_principal);
+  // A bare SASL token after SaslHandshake v0.
+  void DispatchRawToken();
   void ReadSize();
   // Charges `size` against the budget (waiting if needed), then reads.
   void ChargeThenReadBody(int32_t size);
@@ -87,7 +106,7 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   void ArmIdleTimer(int64_t delay_ms);
   void Touch() { last_activity_ns_ = clock_->MonotonicNanos(); }
 
-  boost::asio::ip::tcp::socket socket_;
+  KafkaStream stream_;
   Strand strand_;
   const RequestProcessor* processor_;
   std::shared_ptr<Gate> gate_;
@@ -96,7 +115,15 @@ class KafkaConnection : public std::enable_shared_from_this<KafkaConnection> {
   const size_t max_inflight_;
   const int64_t idle_timeout_ms_;
   Clock* const clock_;
+  const KafkaSecurityOptions* security_;
+  LoginThrottle* throttle_;
+  const std::string peer_ip_;
+  std::unique_ptr<ConnectionSession> session_;  // null until the TLS handshake is done
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer login_delay_timer_;
+  bool login_delay_started_ = false;
+  bool login_delay_done_ = false;
+  int64_t started_ns_ = 0;
   int64_t last_activity_ns_ = 0;
   std::function<void(KafkaConnection*)> on_close_;
 

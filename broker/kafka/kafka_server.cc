@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <optional>
 
@@ -52,11 +53,15 @@ struct KafkaServer::Impl {
         acceptor(io),
         tick_timer(io),
         gate(std::make_shared<Gate>()),
-        budget(std::make_shared<MemoryBudget>(options->max_inflight_request_bytes)) {}
+        budget(std::make_shared<MemoryBudget>(options->max_inflight_request_bytes)),
+        throttle(clock, options->security.failed_login_delay_ms,
+                 options->security.failed_login_delay_max_ms) {}
 
   void Accept();
   void ScheduleTick();
   void OnClose(KafkaConnection* c);
+  // Admits `socket` (limits) and starts its connection, or closes it.
+  void Admit(tcp::socket socket);
 
   broker::Broker* broker;
   Clock* clock;
@@ -71,6 +76,8 @@ struct KafkaServer::Impl {
   asio::steady_timer tick_timer;
   std::shared_ptr<Gate> gate;
   std::shared_ptr<MemoryBudget> budget;
+  LoginThrottle throttle;
+  std::unique_ptr<asio::ssl::context> tls;  // null: plaintext listener
   std::vector<std::thread> threads;
   int port = 0;
   bool started = false;
@@ -78,7 +85,36 @@ struct KafkaServer::Impl {
   mutable absl::Mutex mu;
   absl::flat_hash_map<KafkaConnection*, std::shared_ptr<KafkaConnection>> connections
       ABSL_GUARDED_BY(mu);
+  absl::flat_hash_map<std::string, int32_t> connections_per_ip ABSL_GUARDED_BY(mu);
 };
+
+namespace {
+
+// Builds the TLS context from PEM files (errors name the file).
+absl::StatusOr<std::unique_ptr<asio::ssl::context>> MakeTlsContext(const KafkaSecurityOptions& o) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  error_code ec;
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                   ec);
+  auto fail = [&](const char* what, const std::string& file) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("TLS: cannot load ", what, " '", file, "': ", ec.message()));
+  };
+  ctx->use_certificate_chain_file(o.tls_cert_file, ec);
+  if (ec) return fail("certificate chain", o.tls_cert_file);
+  ctx->use_private_key_file(o.tls_key_file, asio::ssl::context::pem, ec);
+  if (ec) return fail("private key", o.tls_key_file);
+  if (!o.tls_client_ca_file.empty()) {
+    ctx->load_verify_file(o.tls_client_ca_file, ec);
+    if (ec) return fail("client CA bundle", o.tls_client_ca_file);
+    ctx->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
+  }
+  return ctx;
+}
+
+}  // namespace
 
 void KafkaServer::Impl::Accept() {
   acceptor.async_accept([this](error_code ec, tcp::socket socket) {
@@ -87,26 +123,42 @@ void KafkaServer::Impl::Accept() {
       LogWarning("kafka: accept failed", {{"error", ec.message()}});
       return Accept();
     }
-    std::shared_ptr<KafkaConnection> conn;
-    {
-      absl::MutexLock lock(&mu);
-      if (static_cast<int32_t>(connections.size()) >= options->max_connections) {
-        LogWarning("kafka: connection refused: max_connections reached",
-                   {{"max_connections", options->max_connections}});
-        error_code ignored;
-        socket.close(ignored);
-      } else {
-        auto strand = asio::make_strand(io);
-        conn = std::make_shared<KafkaConnection>(
-            std::move(socket), strand, &processor, gate, budget, options->max_request_bytes,
-            options->max_inflight_requests, options->connection_idle_timeout_ms, clock,
-            [this](KafkaConnection* c) { OnClose(c); });
-        connections[conn.get()] = conn;
-      }
-    }
-    if (conn != nullptr) conn->Start();
+    Admit(std::move(socket));
     Accept();
   });
+}
+
+void KafkaServer::Impl::Admit(tcp::socket socket) {
+  error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  const std::string ip = ec ? std::string() : peer.address().to_string();
+  const int32_t per_ip_max = options->security.max_connections_per_ip;
+  std::shared_ptr<KafkaConnection> conn;
+  {
+    absl::MutexLock lock(&mu);
+    const char* refused = nullptr;
+    if (static_cast<int32_t>(connections.size()) >= options->max_connections) {
+      refused = "max_connections reached";
+    } else if (per_ip_max > 0 && connections_per_ip[ip] >= per_ip_max) {
+      refused = "max_connections_per_ip reached";
+    }
+    if (refused != nullptr) {
+      LogWarning("kafka: connection refused", {{"reason", refused}, {"peer", ip}});
+      error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    auto strand = asio::make_strand(io);
+    KafkaStream stream = tls != nullptr ? KafkaStream(std::move(socket), *tls)
+                                        : KafkaStream(std::move(socket));
+    conn = std::make_shared<KafkaConnection>(
+        std::move(stream), strand, &processor, gate, budget, options->max_request_bytes,
+        options->max_inflight_requests, options->connection_idle_timeout_ms, clock,
+        &options->security, &throttle, [this](KafkaConnection* c) { OnClose(c); });
+    connections[conn.get()] = conn;
+    ++connections_per_ip[conn->peer_ip()];
+  }
+  conn->Start();
 }
 
 // Group sessions and rebalance deadlines are checked every 100 ms on an io
@@ -127,6 +179,8 @@ void KafkaServer::Impl::OnClose(KafkaConnection* c) {
   if (it == connections.end()) return;
   keep = std::move(it->second);
   connections.erase(it);
+  auto ip = connections_per_ip.find(keep->peer_ip());
+  if (ip != connections_per_ip.end() && --ip->second <= 0) connections_per_ip.erase(ip);
 }
 
 KafkaServer::KafkaServer(broker::Broker* broker, KafkaServerOptions options, Clock* clock)
@@ -140,6 +194,12 @@ absl::Status KafkaServer::Start(const std::string& address) {
   std::string host;
   int port;
   if (absl::Status s = ParseHostPort(address, &host, &port); !s.ok()) return s;
+  if (impl_->options->security.tls_enabled()) {
+    absl::StatusOr<std::unique_ptr<asio::ssl::context>> tls =
+        MakeTlsContext(impl_->options->security);
+    if (!tls.ok()) return tls.status();
+    impl_->tls = *std::move(tls);
+  }
   if (impl_->offset_store != nullptr) {
     absl::StatusOr<int64_t> loaded = impl_->offset_store->Load(&impl_->groups);
     if (!loaded.ok()) {
@@ -183,8 +243,12 @@ absl::Status KafkaServer::Start(const std::string& address) {
   for (int i = 0; i < impl_->options->io_threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->io.run(); });
   }
+  const KafkaSecurityOptions& sec = impl_->options->security;
+  const char* protocol = sec.sasl_enabled ? (sec.tls_enabled() ? "SASL_SSL" : "SASL_PLAINTEXT")
+                                          : (sec.tls_enabled() ? "SSL" : "PLAINTEXT");
   LogInfo("kafka: listening", {{"address", address}, {"port", impl_->port},
-                               {"advertised", advertised}});
+                               {"advertised", advertised}, {"protocol", protocol},
+                               {"mutual_tls", !sec.tls_client_ca_file.empty()}});
   return absl::OkStatus();
 }
 

@@ -23,6 +23,10 @@ absl::Status KafkaServerOptions::Validate() const {
   if (admin_threads < 1 || admin_threads > 64) return bad("admin_threads", admin_threads);
   if (default_partitions < 1) return bad("default_partitions", default_partitions);
   if (fetch_max_wait_ms < 0) return bad("fetch_max_wait_ms", fetch_max_wait_ms);
+  if (absl::Status s = security.Validate(); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("KafkaServerOptions.security: ", s.message()));
+  }
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "base/metrics/registry.h"
+#include "broker/kafka/auth/kafka_security_options.h"
 #include "broker/kafka/group/group_coordinator.h"
 #include "broker/log/log_config.h"
 
@@ -61,6 +62,9 @@ struct KafkaServerOptions {
   // kafka_metrics.h); nullptr: not recorded. Must outlive the server.
   // Default: nullptr.
   metrics::Registry* metrics = nullptr;
+  // TLS, SASL, authorization and pre-authentication limits; all off by
+  // default (docs/SECURITY.md).
+  KafkaSecurityOptions security;
 
   // kInvalidArgument naming the field when a value is out of range.
   absl::Status Validate() const;

@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "base/byte_order.h"
 #include "broker/kafka/api_schemas.h"
+#include "broker/kafka/auth/connection_session.h"
+#include "broker/kafka/auth/request_authorizer.h"
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
@@ -38,10 +40,19 @@ void RequestProcessor::SetAdvertised(std::string host, int32_t port) {
 }
 
 void RequestProcessor::Process(std::string_view frame, Done done) const {
+  Process(frame, nullptr, std::move(done));
+}
+
+void RequestProcessor::Process(std::string_view frame, ConnectionSession* session,
+                               Done done) const {
   absl::StatusOr<RequestHeader> peek = PeekRequestHeader(frame);
   if (!peek.ok()) return done(peek.status());
   const int16_t key = peek->api_key;
   const int16_t version = peek->api_version;
+  if (session != nullptr && !session->MayProcess(key)) {
+    return done(absl::PermissionDeniedError(
+        absl::StrCat("API ", key, " before SASL authentication")));
+  }
   const HandlerSpec* handler = FindHandler(key);
   if (handler == nullptr) {
     return done(absl::UnimplementedError(absl::StrCat("unknown API key ", key)));
@@ -71,7 +82,14 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
 
   HandlerContext ctx{broker_,         groups_,         offset_store_,
                      options_,         advertised_host_, advertised_port_,
-                     version,          header->client_id.value_or("")};
+                     version,          header->client_id.value_or(""),
+                     session};
+  const bool authorize =
+      session != nullptr && session->authorization_enabled() && session->authenticated();
+  if (authorize && !MayUseApi(*session->principal(), key)) {
+    return done(absl::PermissionDeniedError(absl::StrCat(
+        "principal '", session->principal()->name, "' may not use API ", key)));
+  }
   const int32_t correlation_id = header->correlation_id;
   Respond respond = [done = std::move(done), schema, version,
                      correlation_id](std::optional<StructValue> response) mutable {
@@ -82,6 +100,15 @@ void RequestProcessor::Process(std::string_view frame, Done done) const {
         FrameResponse(correlation_id, ResponseHeaderVersion(schema->request->api_key, version),
                       body)));
   };
+  if (authorize) {
+    switch (AuthorizeRequest(*session->principal(), key, version, &*request, &respond,
+                             options_->security.audit)) {
+      case AuthzOutcome::kProceed:
+        break;
+      case AuthzOutcome::kAnswered:
+        return;
+    }
+  }
   if (handler->blocking) {
     run_blocking_([handler, ctx = std::move(ctx), request = *std::move(request),
                    respond = std::move(respond)]() mutable {

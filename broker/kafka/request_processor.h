@@ -24,6 +24,7 @@
 namespace rtai::kafka {
 
 class KafkaRequestTimers;  // kafka_metrics.h
+class ConnectionSession;   // auth/connection_session.h
 
 class RequestProcessor {
  public:
@@ -47,6 +48,11 @@ class RequestProcessor {
   // Handles one frame (the bytes after the size prefix). `done` runs exactly
   // once, on this thread or any other. The frame is not used after return.
   void Process(std::string_view frame, Done done) const;
+  // The same for a connection with authentication state (`session` may be
+  // nullptr: no security). Before authentication only ApiVersions and the
+  // SASL APIs are processed (others are an error: the connection closes);
+  // afterwards requests are authorized (auth/request_authorizer.h).
+  void Process(std::string_view frame, ConnectionSession* session, Done done) const;
 
  private:
   broker::Broker* broker_;

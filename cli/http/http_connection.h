@@ -3,7 +3,9 @@
 // request with Beast's bounded parser, answers it, and keeps the
 // connection for the next request (keep-alive) or closes it. Lives as long
 // as an async operation holds its shared_ptr; destroying the io_context
-// ends it.
+// ends it. `Stream` is beast::tcp_stream (plain) or
+// beast::ssl_stream<beast::tcp_stream> (TLS: handshake first, within
+// idle_timeout_ms).
 //
 // Thread safety: runs only on the server's io thread.
 
@@ -16,6 +18,7 @@
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
 #include "cli/http/http_server.h"
 
 namespace rtai::cli {
@@ -28,15 +31,21 @@ struct HttpServerShared {
   std::atomic<int> open_connections{0};
   metrics::Family<metrics::Counter>* responses = nullptr;  // by code
   metrics::Counter* rejected_connections = nullptr;
+  // TLS context when options.tls_cert_file is set; else null.
+  std::unique_ptr<boost::asio::ssl::context> tls;
 };
 
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+template <typename Stream>
+class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream>> {
  public:
   // Counts itself in shared->open_connections until destroyed.
   HttpConnection(boost::asio::ip::tcp::socket socket, HttpServerShared* shared);
   ~HttpConnection();
 
-  void Start() { ReadRequest(); }
+  void Start();
 
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -50,7 +59,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   void Send(Response res, bool close);
   void Close();
 
-  boost::beast::tcp_stream stream_;
+  void ArmTimeout();
+  boost::beast::tcp_stream& lowest() { return boost::beast::get_lowest_layer(stream_); }
+
+  Stream stream_;
   HttpServerShared* const shared_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;

@@ -28,6 +28,9 @@ absl::Status HttpServerOptions::Validate() const {
   if (idle_timeout_ms < 1) {
     return absl::InvalidArgumentError("http idle_timeout_ms must be >= 1");
   }
+  if (tls_cert_file.empty() != tls_key_file.empty()) {
+    return absl::InvalidArgumentError("http TLS needs both tls_cert_file and tls_key_file");
+  }
   return absl::OkStatus();
 }
 
@@ -51,7 +54,11 @@ struct HttpServer::Impl {
           boost::system::error_code ignored;
           socket.close(ignored);  // over the limit: refuse, keep serving others
         } else {
-          std::make_shared<HttpConnection>(std::move(socket), &shared)->Start();
+          if (shared.tls != nullptr) {
+            std::make_shared<HttpConnection<TlsStream>>(std::move(socket), &shared)->Start();
+          } else {
+            std::make_shared<HttpConnection<PlainStream>>(std::move(socket), &shared)->Start();
+          }
         }
       }
       Accept();  // transient accept errors (EMFILE) do not stop the listener
@@ -96,6 +103,23 @@ absl::Status HttpServer::Start() {
   CHECK(!impl_->started);
   HttpServerShared& shared = impl_->shared;
   if (absl::Status s = shared.options.Validate(); !s.ok()) return s;
+  if (!shared.options.tls_cert_file.empty()) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    boost::system::error_code ec;
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1,
+                     ec);
+    ctx->use_certificate_chain_file(shared.options.tls_cert_file, ec);
+    if (!ec) ctx->use_private_key_file(shared.options.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat("HTTP TLS: cannot load '",
+                                                     shared.options.tls_cert_file, "' / '",
+                                                     shared.options.tls_key_file,
+                                                     "': ", ec.message()));
+    }
+    shared.tls = std::move(ctx);
+  }
   int port = 0;
   if (absl::Status s = SplitHostPort(shared.options.listen_address, &impl_->host, &port);
       !s.ok()) {

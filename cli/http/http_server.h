@@ -1,8 +1,8 @@
 #pragma once
 // HttpServer: a small, bounded HTTP/1.1 server (Boost.Beast) for rtaid's
-// operational endpoints (/metrics, /healthz, /readyz). Plain HTTP only: no
-// TLS and no authentication (see docs/OPERATIONS.md); bind it to a private
-// interface.
+// operational endpoints (/metrics, /healthz, /readyz). Plain HTTP by
+// default; HTTPS with tls_cert_file/tls_key_file, and every request passes
+// options.authorize when set (rtaid: bearer tokens, docs/SECURITY.md).
 //
 // Limits (all in HttpServerOptions): connections beyond max_connections are
 // closed right after accept; a request whose header exceeds
@@ -19,12 +19,16 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "base/metrics/registry.h"
 
 namespace rtai::cli {
+
+struct HttpRequest;
+struct HttpResponse;
 
 struct HttpServerOptions {
   // host:port; port 0 picks a free port. Default: 127.0.0.1:8080.
@@ -41,6 +45,13 @@ struct HttpServerOptions {
   // Where the server counts its own requests and connections (nullptr:
   // not counted). Default: nullptr.
   metrics::Registry* metrics = nullptr;
+  // PEM certificate chain and key: HTTPS instead of HTTP. Default: "".
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Runs before every handler (on the io thread; keep it short): nullopt
+  // lets the request through, a response (401, 403) is sent instead. A 401
+  // gets "WWW-Authenticate: Bearer". Default: none (everything allowed).
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> authorize;
 
   // kInvalidArgument naming the field that is out of range.
   absl::Status Validate() const;
@@ -50,6 +61,7 @@ struct HttpRequest {
   std::string method;  // "GET" or "HEAD"
   std::string path;    // target without the query string
   std::string query;   // after '?', may be empty
+  std::string authorization;  // the Authorization header, "" when absent
 };
 
 struct HttpResponse {

@@ -78,6 +78,9 @@ struct WindowConfig {
   std::vector<int> key_columns;
   std::vector<AggregateSpec> aggregates;
   int64_t allowed_lateness_ms = 0;
+  // "time": "processing": records are assigned by the task clock at arrival
+  // and windows fire by processing-time timers, not watermarks.
+  bool processing_time = false;
 };
 
 struct UnionConfig {};

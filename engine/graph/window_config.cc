@@ -139,6 +139,17 @@ absl::StatusOr<OperatorOutputs> ValidateWindow(
   if (cfg.kind == WindowKind::kCount && cfg.allowed_lateness_ms != 0) {
     return c.Error("allowed_lateness_ms", "does not apply to count windows");
   }
+  ASSIGN_OR_RETURN(std::string time, c.String("time", "event"));
+  if (time != "event" && time != "processing") {
+    return c.Error("time", absl::StrCat("must be \"event\" or \"processing\", got \"", time, "\""));
+  }
+  cfg.processing_time = time == "processing";
+  if (cfg.processing_time && cfg.kind == WindowKind::kCount) {
+    return c.Error("time", "does not apply to count windows");
+  }
+  if (cfg.processing_time && cfg.allowed_lateness_ms != 0) {
+    return c.Error("allowed_lateness_ms", "does not apply to processing-time windows");
+  }
   auto schema = Schema::Create(std::move(fields));
   if (!schema.ok()) {
     return c.Error("aggregates", absl::StrCat("output columns: ", schema.status().message()));

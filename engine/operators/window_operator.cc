@@ -1,5 +1,7 @@
 #include "engine/operators/window_operator.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/record/key_encoding.h"
@@ -171,6 +173,12 @@ absl::Status WindowOperator::AddCountRecord(const std::string& key, const Value*
 
 absl::Status WindowOperator::ProcessBatch(int, std::unique_ptr<Batch> batch,
                                           runtime::Output* out) {
+  if (config_.processing_time) {
+    // Assigned by arrival time; never behind what already fired, even if
+    // the wall clock steps back.
+    const int64_t now = std::max(ctx_.clock->NowMillis(), watermark_ + 1);
+    std::fill(batch->timestamps.begin(), batch->timestamps.end(), now);
+  }
   auto late = std::make_unique<Batch>(input_);
   std::string key;
   std::vector<Value> key_values(config_.key_columns.size());
@@ -213,7 +221,8 @@ absl::Status WindowOperator::ProcessBatch(int, std::unique_ptr<Batch> batch,
   for (const auto& [k, w] : fire_now_) RETURN_IF_ERROR(Fire(k, w));
   fire_now_.clear();
   if (late->size() > 0) RETURN_IF_ERROR(out->EmitSide("late", std::move(late)));
-  return FlushOutput(out);
+  RETURN_IF_ERROR(FlushOutput(out));
+  return ArmProcessingTimer();
 }
 
 absl::Status WindowOperator::Fire(const std::string& key, const TimeWindow& w) {
@@ -265,17 +274,39 @@ absl::Status WindowOperator::FlushOutput(runtime::Output* out) {
   return out->Emit(std::move(batch));
 }
 
-absl::Status WindowOperator::ProcessWatermark(int64_t watermark, runtime::Output* out) {
-  if (watermark <= watermark_) return absl::OkStatus();
-  watermark_ = watermark;
-  while (!timers_.empty() && timers_.begin()->time <= watermark) {
+absl::Status WindowOperator::FireUpTo(int64_t time, runtime::Output* out) {
+  if (time <= watermark_) return absl::OkStatus();
+  watermark_ = time;
+  while (!timers_.empty() && timers_.begin()->time <= time) {
     const Timer t = *timers_.begin();
     RETURN_IF_ERROR(t.cleanup ? Cleanup(t.key, t.window) : Fire(t.key, t.window));
     RemoveTimer(t);
     if (pending_->size() >= 1024) RETURN_IF_ERROR(FlushOutput(out));
   }
-  RETURN_IF_ERROR(FlushOutput(out));
+  return FlushOutput(out);
+}
+
+absl::Status WindowOperator::ProcessWatermark(int64_t watermark, runtime::Output* out) {
+  // Processing-time windows ignore event time, except that the end of the
+  // input (the final watermark) fires what is still open.
+  if (!config_.processing_time || watermark == runtime::kMaxWatermark) {
+    RETURN_IF_ERROR(FireUpTo(watermark, out));
+  }
   return out->EmitWatermark(watermark);
+}
+
+absl::Status WindowOperator::OnProcessingTime(int64_t time_ms, runtime::Output* out) {
+  if (!config_.processing_time) return absl::OkStatus();
+  // A window's timers hold its last timestamp: due once the clock passed it.
+  RETURN_IF_ERROR(FireUpTo(time_ms - 1, out));
+  return ArmProcessingTimer();
+}
+
+absl::Status WindowOperator::ArmProcessingTimer() {
+  if (!config_.processing_time || timers_.empty() || !ctx_.register_processing_timer) {
+    return absl::OkStatus();
+  }
+  return ctx_.register_processing_timer(timers_.begin()->time + 1);
 }
 
 }  // namespace rtai::engine::operators

@@ -16,6 +16,10 @@
 //   all past their lateness goes to the "late" side output (counted as
 //   dropped).
 // - Count windows fire every `count` records of a key; they ignore time.
+// - Processing-time windows ("time": "processing"): each record is stamped
+//   with the task clock at arrival and windows fire on processing-time timers
+//   (runtime/processing_timers.h) when the clock passes their end; upstream
+//   watermarks are forwarded, and the final one (end of input) fires all.
 // Output rows: key columns, window_start, window_end (time windows), the
 // aggregates; the record timestamp is window_end - 1.
 // Checkpoints: accumulators are in RocksDB (the task's RocksDB checkpoint);
@@ -50,6 +54,7 @@ class WindowOperator : public runtime::Operator {
   absl::Status ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
                             runtime::Output* out) override;
   absl::Status ProcessWatermark(int64_t watermark, runtime::Output* out) override;
+  absl::Status OnProcessingTime(int64_t time_ms, runtime::Output* out) override;
   absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
   absl::Status RestoreState(std::string_view bytes) override;
 
@@ -84,6 +89,11 @@ class WindowOperator : public runtime::Operator {
   absl::Status EmitRow(const std::string& key, const std::string& acc,
                        const window::TimeWindow* w, int64_t ts);
   absl::Status FlushOutput(runtime::Output* out);
+  // Fires and cleans up every timer due at `time` (watermark or processing
+  // time); `time` becomes the operator's time.
+  absl::Status FireUpTo(int64_t time, runtime::Output* out);
+  // Processing-time mode: a processing timer for the earliest pending timer.
+  absl::Status ArmProcessingTimer();
   void AddTimer(Timer t);
   void RemoveTimer(const Timer& t);
   KeyEntry* EntryFor(const std::string& key, const Value* row);

@@ -122,7 +122,8 @@ absl::Status WindowOperator::RestoreState(std::string_view bytes) {
     if (!keys_.contains(t.key)) return absl::DataLossError("window snapshot: timer of unknown key");
     AddTimer(std::move(t));
   }
-  return r.Done();
+  RETURN_IF_ERROR(r.Done());
+  return ArmProcessingTimer();  // processing-time timers are not checkpointed
 }
 
 }  // namespace rtai::engine::operators

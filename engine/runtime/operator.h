@@ -71,6 +71,10 @@ struct OperatorContext {
   // Sources: true when the task wants Poll to return soon (a checkpoint
   // barrier is due). Null = never. Called on the task thread.
   std::function<bool()> yield_requested;
+  // Asks for OnProcessingTime(time_ms) once the task's clock reaches
+  // time_ms (runtime/processing_timers.h). Set by the task; call only from
+  // the operator's own methods (task thread).
+  std::function<absl::Status(int64_t)> register_processing_timer;
   MlMetrics* ml_metrics = nullptr;  // scoring/drift hooks; null: not recorded
   // The model registry (ML operators re-resolve a checkpointed model
   // version on restore); may be null. Not owned.
@@ -105,6 +109,11 @@ class Operator {
   // Restores bytes from SnapshotState; called after Open, before any input,
   // only when the job resumes from a checkpoint or savepoint.
   virtual absl::Status RestoreState(std::string_view /*bytes*/) {
+    return absl::OkStatus();
+  }
+  // A processing-time timer this operator registered is due (the clock
+  // reached `time_ms`). Called between elements on the task thread.
+  virtual absl::Status OnProcessingTime(int64_t /*time_ms*/, Output* /*out*/) {
     return absl::OkStatus();
   }
   // Checkpoint `checkpoint_id` completed on every task (2PC sinks commit

@@ -1,5 +1,7 @@
 #include "engine/runtime/task.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/runtime/checkpoint_storage.h"
@@ -94,6 +96,11 @@ Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
   setup_.restore.resize(n);
   setup_.has_restore.resize(n, 0);
   setup_.op_kinds.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    setup_.contexts[i].register_processing_timer = [this, i](int64_t time_ms) {
+      return processing_timers_.Register(static_cast<int>(i), time_ms);
+    };
+  }
   if (setup_.coordinator != nullptr) {
     notified_ = setup_.coordinator->last_completed();
     last_barrier_ = notified_;
@@ -107,6 +114,25 @@ Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
 
 Task::~Task() {
   setup_.ops.clear();  // states before their backend
+}
+
+absl::Status Task::FireProcessingTimers() {
+  if (processing_timers_.empty()) return absl::OkStatus();
+  const Clock* clock = setup_.contexts[0].clock != nullptr ? setup_.contexts[0].clock
+                                                           : SystemClock();
+  for (const auto& [time, op] : processing_timers_.PopDue(clock->NowMillis())) {
+    RETURN_IF_ERROR(setup_.ops[op]->OnProcessingTime(time, outputs_[op].get()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Duration Task::InputWait() const {
+  constexpr int64_t kMaxWaitMs = 100;
+  if (processing_timers_.empty()) return absl::Milliseconds(kMaxWaitMs);
+  const Clock* clock = setup_.contexts[0].clock != nullptr ? setup_.contexts[0].clock
+                                                           : SystemClock();
+  const int64_t until = processing_timers_.next() - clock->NowMillis();
+  return absl::Milliseconds(std::clamp<int64_t>(until, 1, kMaxWaitMs));
 }
 
 int64_t Task::NowNanos() const {
@@ -142,6 +168,7 @@ absl::Status Task::RunSource() {
   auto* source = static_cast<SourceOperator*>(setup_.ops[0].get());
   while (true) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
+    RETURN_IF_ERROR(FireProcessingTimers());
     if (setup_.coordinator != nullptr) {
       const int64_t id = setup_.coordinator->trigger_id();
       if (id > last_barrier_) RETURN_IF_ERROR(Snapshot(id, 0));
@@ -171,8 +198,9 @@ absl::Status Task::RunInput() {
   while (true) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
     RETURN_IF_ERROR(DeliverNotifications());
+    RETURN_IF_ERROR(FireProcessingTimers());
     const int64_t wait_start = NowNanos();
-    std::optional<Element> e = setup_.input->Pop(absl::Milliseconds(100));
+    std::optional<Element> e = setup_.input->Pop(InputWait());
     setup_.metrics[0]->idle_ns.fetch_add(NowNanos() - wait_start, std::memory_order_relaxed);
     if (cancelled_->load()) return absl::CancelledError("job canceled");
     if (!e.has_value()) {

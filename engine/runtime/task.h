@@ -25,6 +25,7 @@
 #include "engine/runtime/exchange.h"
 #include "engine/runtime/input_gate.h"
 #include "engine/runtime/operator.h"
+#include "engine/runtime/processing_timers.h"
 
 namespace rtai::engine::runtime {
 
@@ -72,6 +73,8 @@ class Task {
   absl::Status Snapshot(int64_t id, int64_t alignment_ns);
   absl::Status DeliverNotifications();
   int64_t NowNanos() const;  // the chain's clock; 0 without one
+  absl::Status FireProcessingTimers();
+  absl::Duration InputWait() const;  // until the next processing timer, <= 100 ms
 
   TaskSetup setup_;
   const std::atomic<bool>* cancelled_;
@@ -87,6 +90,7 @@ class Task {
   int64_t align_start_ns_ = 0;
   std::vector<uint8_t> barrier_seen_;
   int64_t notified_ = 0;
+  ProcessingTimers processing_timers_;
 };
 
 }  // namespace rtai::engine::runtime

@@ -5,7 +5,7 @@
 namespace rtai::kafka {
 
 std::span<const HandlerSpec* const> AllHandlers() {
-  static const std::array<const HandlerSpec*, 18> kAll = {
+  static const std::array<const HandlerSpec*, 20> kAll = {
       &kProduceHandler,      &kFetchHandler,          &kListOffsetsHandler,
       &kMetadataHandler,     &kOffsetCommitHandler,   &kOffsetFetchHandler,
       &kFindCoordinatorHandler, &kJoinGroupHandler,   &kHeartbeatHandler,
@@ -13,6 +13,7 @@ std::span<const HandlerSpec* const> AllHandlers() {
       &kListGroupsHandler,   &kApiVersionsHandler,
       &kCreateTopicsHandler, &kDeleteTopicsHandler,   &kInitProducerIdHandler,
       &kDescribeConfigsHandler,
+      &kSaslHandshakeHandler, &kSaslAuthenticateHandler,
   };
   return kAll;
 }
