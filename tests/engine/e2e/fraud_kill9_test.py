@@ -81,9 +81,10 @@ def read_topic(cli_path, grpc, topic):
     return [json.loads(l) for l in out.splitlines() if l.strip()]
 
 
-def setup(rtaid, cli_path, work, name, job_json, champion):
+def setup(rtaid, cli_path, work, name, job_json, champion, procs):
     data = os.path.join(work, name)
     proc, grpc = start_rtaid(rtaid, data, data + ".log")
+    procs.append(proc)  # killed by main's finally even if a step below fails
     cli(cli_path, grpc, "model", "register", champion, "--name", "fraud")
     cli(cli_path, grpc, "model", "promote", "fraud@1")
     for t in ["fraud-transactions", "fraud-labels", "fraud-scores", "fraud-alerts",
@@ -144,14 +145,12 @@ def main():
         job_json = work + "/job.json"
         json.dump(job, open(job_json, "w"))
 
-        ref, ref_grpc, _, ref_job = setup(rtaid, cli_path, work, "ref", job_json, champion)
-        procs.append(ref)
+        ref, ref_grpc, _, ref_job = setup(rtaid, cli_path, work, "ref", job_json, champion, procs)
         wait_finished(cli_path, ref_grpc, ref_job)
         want = outputs(cli_path, ref_grpc)
         stop(ref)
 
-        proc, grpc, data, jid = setup(rtaid, cli_path, work, "killed", job_json, champion)
-        procs.append(proc)
+        proc, grpc, data, jid = setup(rtaid, cli_path, work, "killed", job_json, champion, procs)
         # Kill as soon as a checkpoint has completed (its _manifest exists).
         ckpt_root = os.path.join(data, "jobs", jid + ".checkpoints")
         deadline = time.time() + 120
