@@ -1,14 +1,18 @@
-// rtai-cli fraud generate.
+// rtai-cli fraud generate | report.
 
 #include "cli/fraud_commands.h"
 
+#include <chrono>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "base/clock.h"
 #include "cli/args.h"
+#include "cli/fraud_report.h"
 #include "engine/ml/fraud/transaction_generator.h"
 
 namespace rtai::cli {
@@ -19,13 +23,21 @@ constexpr char kFraudHelp[] =
     "         [--out FILE] [--labels-out FILE] [--events N] [--seed S]\n"
     "         [--drift-after N] [--fraud-rate R] [--label-delay-ms MS]\n"
     "         [--cards N] [--peak-rate EVENTS_PER_S]\n"
+    "         [--stamp-ingest] [--rate TX_PER_S]\n"
+    "       rtai-cli fraud report [--drift-after N] [--scores-topic T]\n"
+    "         [--alerts-topic T] [--labels-topic T] [--audit-topic T] [--drift-topic T]\n"
     "Generates N card transactions (JSON lines, schema in docs/MODELS.md)\n"
     "with concept drift after --drift-after transactions, and one label per\n"
     "transaction delayed by --label-delay-ms of event time. Records are keyed\n"
     "by card_id and stamped with their event time. --topic/--labels-topic\n"
     "produce to existing topics; --out/--labels-out write local files.\n"
     "Defaults: --events 200000 --seed 1 --drift-after 100000\n"
-    "--fraud-rate 0.02 --label-delay-ms 300000 --cards 2000 --peak-rate 4.\n";
+    "--fraud-rate 0.02 --label-delay-ms 300000 --cards 2000 --peak-rate 4.\n"
+    "--stamp-ingest adds \"ingest_ms\" (wall clock when produced) to each\n"
+    "transaction, for latency; --rate paces transactions (0 = as fast as possible).\n"
+    "report reads the fraud job's topics (docs/examples/fraud_job.json) and\n"
+    "prints throughput, latency, precision/recall before/after the drift,\n"
+    "drift detections and model decisions.\n";
 constexpr int kBatchRecords = 2000;
 
 // One destination: a topic (batched Produce calls) and/or a file.
@@ -104,6 +116,9 @@ absl::Status Generate(CliEnv& env, const ParsedArgs& a) {
   ASSIGN_OR_RETURN(o.fraud_rate, GetDouble(a, "fraud-rate", o.fraud_rate));
   ASSIGN_OR_RETURN(o.peak_events_per_second,
                    GetDouble(a, "peak-rate", o.peak_events_per_second));
+  ASSIGN_OR_RETURN(const double rate, GetDouble(a, "rate", 0));
+  const bool stamp = a.Has("stamp-ingest");
+  if (!(rate >= 0 && rate <= 1e9)) return absl::InvalidArgumentError("--rate must be in [0, 1e9]");
   if (events < 0 || events > 1'000'000'000 || cards > 10'000'000 || cards < 0) {
     return absl::InvalidArgumentError(
         "--events must be in [0, 1e9] and --cards in [10, 1e7]");
@@ -118,7 +133,18 @@ absl::Status Generate(CliEnv& env, const ParsedArgs& a) {
   RETURN_IF_ERROR(labels.Open());
   ml::TransactionGenerator g(o);
   int64_t n = 0, fraud = 0, label_count = 0;
+  const Clock* clock = SystemClock();
+  const int64_t start_ns = clock->MonotonicNanos();
   while (n < events) {
+    if (rate > 0 && n % 256 == 0) {  // pace: transaction n is due at n / rate
+      const int64_t due_ns = start_ns + static_cast<int64_t>(n * 1e9 / rate);
+      const int64_t now_ns = clock->MonotonicNanos();
+      if (due_ns > now_ns) {
+        RETURN_IF_ERROR(tx.Flush());
+        RETURN_IF_ERROR(labels.Flush());
+        std::this_thread::sleep_for(std::chrono::nanoseconds(due_ns - clock->MonotonicNanos()));
+      }
+    }
     ml::GeneratedEvent e = g.Next();
     if (e.is_label) {
       ++label_count;
@@ -128,8 +154,11 @@ absl::Status Generate(CliEnv& env, const ParsedArgs& a) {
     }
     ++n;
     fraud += e.transaction.is_fraud;
-    RETURN_IF_ERROR(tx.Add(e.transaction.card_id, e.transaction.ToJson(),
-                           e.transaction.event_time_ms));
+    std::string json = e.transaction.ToJson();
+    if (stamp) {  // {"event_id":...} -> {"event_id":...,"ingest_ms":N}
+      json.insert(json.size() - 1, absl::StrCat(",\"ingest_ms\":", clock->NowMillis()));
+    }
+    RETURN_IF_ERROR(tx.Add(e.transaction.card_id, std::move(json), e.transaction.event_time_ms));
   }
   for (const ml::LabelEvent& l : g.DrainLabels()) {
     ++label_count;
@@ -153,15 +182,26 @@ absl::Status RunFraudCommand(CliEnv& env,
                               "fraud: missing command (generate); see --help")
                         : absl::OkStatus();
   }
-  if (args[0] != "generate") {
+  if (args[0] != "generate" && args[0] != "report") {
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown fraud command \"", args[0], "\" (generate)"));
+        absl::StrCat("unknown fraud command \"", args[0], "\" (generate, report)"));
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "report") {
+    ArgSpec report_spec{{"drift-after", "scores-topic", "alerts-topic", "labels-topic",
+                         "audit-topic", "drift-topic"},
+                        {}};
+    ASSIGN_OR_RETURN(ParsedArgs r, ParseArgs(rest, report_spec));
+    if (r.Has("help")) {
+      *env.out << kFraudHelp;
+      return absl::OkStatus();
+    }
+    return RunFraudReport(env, r);
+  }
   ArgSpec spec{
       {"topic", "labels-topic", "out", "labels-out", "events", "seed",
-       "drift-after", "fraud-rate", "label-delay-ms", "cards", "peak-rate"},
-      {}};
+       "drift-after", "fraud-rate", "label-delay-ms", "cards", "peak-rate", "rate"},
+      {"stamp-ingest"}};
   ASSIGN_OR_RETURN(ParsedArgs a, ParseArgs(rest, spec));
   if (a.Has("help")) {
     *env.out << kFraudHelp;

@@ -27,7 +27,7 @@ constexpr char kUsage[] =
     "  consume TOPIC                       print records as they arrive\n"
     "  job submit|list|status|cancel       manage dataflow jobs\n"
     "  model register|list|describe|promote|rollback   model registry\n"
-    "  fraud generate                      fraud demo transactions + labels\n"
+    "  fraud generate | report             fraud demo data; the demo report\n"
     "  user create|token|delete|list       principals of a data dir (local)\n"
     "global options:\n"
     "  --server HOST:PORT   rtaid's gRPC address (env RTAI_SERVER,\n"

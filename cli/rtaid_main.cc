@@ -225,6 +225,16 @@ int main(int argc, char** argv) {
 
   // The engine reaches the broker only through the PartitionClient adapter.
   rtai::cli::BrokerPartitionClient partition_client(broker->get());
+  // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService
+  // and used by jobs' ML operators to resolve models.
+  rtai::ml::ModelRegistryOptions registry_options;
+  registry_options.dir = rtai::JoinPath(options->data_dir, "models");
+  auto registry = rtai::ml::ModelRegistry::Open(
+      registry_options, rtai::DefaultFileSystem(), clock);
+  if (!registry.ok()) {
+    (*broker)->Shutdown();
+    return Die(registry.status());
+  }
   rtai::engine::runtime::EngineMetrics engine_metrics(&metrics);
   rtai::engine::runtime::MlMetrics ml_metrics(&metrics, clock);
   rtai::engine::service::JobManagerOptions job_options;
@@ -232,6 +242,7 @@ int main(int argc, char** argv) {
   job_options.client = &partition_client;
   job_options.txn_client = &partition_client;  // exactly-once sinks (docs/CHECKPOINTS.md)
   job_options.clock = clock;
+  job_options.model_resolver = registry->get();
   job_options.ml_metrics = &ml_metrics;
   job_options.engine_metrics = &engine_metrics;
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
@@ -243,18 +254,6 @@ int main(int argc, char** argv) {
   // Before jobs: its collectors read the JobManager.
   auto job_exporter =
       std::make_unique<rtai::engine::service::JobMetricsExporter>(jobs->get(), &metrics);
-
-  // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService.
-  rtai::ml::ModelRegistryOptions registry_options;
-  registry_options.dir = rtai::JoinPath(options->data_dir, "models");
-  auto registry = rtai::ml::ModelRegistry::Open(
-      registry_options, rtai::DefaultFileSystem(), clock);
-  if (!registry.ok()) {
-    job_exporter.reset();
-    jobs->reset();
-    (*broker)->Shutdown();
-    return Die(registry.status());
-  }
 
   // /readyz: the broker is open; ready once every listener serves. The
   // dashboard reads the broker, jobs and models: HTTP stops before they go.

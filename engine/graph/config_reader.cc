@@ -71,6 +71,15 @@ absl::StatusOr<std::string> ConfigReader::String(const std::string& name,
   return String(name);
 }
 
+absl::StatusOr<double> ConfigReader::Double(const std::string& name, double fallback) {
+  const Value* v = Find(name);
+  if (v == nullptr) return fallback;
+  if (v->kind_case() != Value::kNumberValue || !std::isfinite(v->number_value())) {
+    return Error(name, absl::StrCat("must be a finite number, got ", KindName(*v)));
+  }
+  return v->number_value();
+}
+
 absl::StatusOr<int64_t> ConfigReader::Int(const std::string& name) {
   const Value* v = Find(name);
   if (v == nullptr) return Error(name, "is required");

@@ -32,6 +32,8 @@ class ConfigReader {
                                      const std::string& fallback);
   absl::StatusOr<int64_t> Int(const std::string& name, int64_t fallback);
   absl::StatusOr<bool> Bool(const std::string& name, bool fallback);
+  // A finite number.
+  absl::StatusOr<double> Double(const std::string& name, double fallback);
   // A list of strings; `required` means present and non-empty.
   absl::StatusOr<std::vector<std::string>> StringList(const std::string& name,
                                                       bool required);

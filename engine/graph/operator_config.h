@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/expr/row_functions.h"
+#include "engine/ml/operators/ml_configs.h"
 #include "engine/record/type.h"
 
 namespace rtai::engine::graph {
@@ -114,7 +115,9 @@ struct NexmarkSourceConfig {
 using OperatorConfig =
     std::variant<SourceConfig, ParseConfig, FilterConfig, MapConfig, KeyByConfig,
                  WindowConfig, UnionConfig, IntervalJoinConfig, SinkConfig,
-                 BlackholeConfig, NexmarkSourceConfig>;
+                 BlackholeConfig, NexmarkSourceConfig, ml::ops::RollingFeaturesConfig,
+                 ml::ops::ScoreConfig, ml::ops::LearnConfig,
+                 ml::ops::ChampionChallengerConfig, ml::ops::DriftConfig>;
 
 std::string_view AggregateFnName(AggregateFn fn);
 

@@ -6,6 +6,7 @@
 #include "engine/expr/expression.h"
 #include "engine/graph/join_config.h"
 #include "engine/graph/window_config.h"
+#include "engine/ml/operators/ml_validation.h"
 #include "engine/nexmark/nexmark_generator.h"
 
 namespace rtai::engine::graph {
@@ -199,12 +200,18 @@ const std::vector<OperatorSpec>& Registry() {
       {"blackhole_sink", 1, {1, -1, true, {}}, ValidateBlackhole},
       {"broker_sink", 1, {1, -1, true, {}}, ValidateSink},
       {"broker_source", 1, {0, 0, false, {}}, ValidateSource},
+      {"champion_challenger", 1, {2, 2, false, {"audit", "labelled"}}, nullptr,
+       ml::ops::ValidateChampionChallenger},
+      {"drift", 1, {1, 1, false, {}}, ml::ops::ValidateDrift},
       {"filter", 1, {1, 1, false, {}}, ValidateFilter},
       {"interval_join", 1, {2, 2, false, {}}, ValidateIntervalJoin},
       {"key_by", 1, {1, 1, false, {}}, ValidateKeyBy},
+      {"learn", 1, {1, 1, false, {}}, ml::ops::ValidateLearn},
       {"map", 1, {1, 1, false, {}}, ValidateMap},
       {"nexmark_source", 1, {0, 0, false, {}}, ValidateNexmarkSource},
       {"parse", 1, {1, 1, false, {}}, ValidateParse},
+      {"rolling_features", 1, {1, 1, false, {}}, ml::ops::ValidateRollingFeatures},
+      {"score", 1, {1, 1, false, {}}, nullptr, ml::ops::ValidateScore},
       {"union", 1, {2, -1, false, {}}, ValidateUnion},
       {"window_aggregate", 1, {1, 1, false, {"late"}}, ValidateWindow},
   };

@@ -13,6 +13,10 @@
 #include "engine/graph/operator_config.h"
 #include "engine/record/schema.h"
 
+namespace rtai::ml {
+class ModelResolver;
+}  // namespace rtai::ml
+
 namespace rtai::engine::graph {
 
 // Named event schemas declared by the job.
@@ -31,6 +35,13 @@ struct OperatorOutputs {
   std::map<std::string, std::shared_ptr<const Schema>> side;
 };
 
+// What validation may consult at submission besides the graph. Pointers are
+// borrowed for the call; null = not available (operators that need it fail
+// validation with a clear message).
+struct SubmitServices {
+  ml::ModelResolver* models = nullptr;  // resolves `score`/`champion_challenger` models
+};
+
 struct OperatorSpec {
   std::string name;
   uint32_t latest_version = 1;
@@ -39,6 +50,11 @@ struct OperatorSpec {
   absl::StatusOr<OperatorOutputs> (*validate)(
       ConfigReader& config, const std::vector<const Schema*>& inputs,
       const SchemaMap& schemas);
+  // Set instead of `validate` by operators that need SubmitServices (the ML
+  // operators resolve registry models at submission).
+  absl::StatusOr<OperatorOutputs> (*validate_with_services)(
+      ConfigReader& config, const std::vector<const Schema*>& inputs,
+      const SchemaMap& schemas, const SubmitServices& services) = nullptr;
 };
 
 // nullptr if `name` is not registered.

@@ -183,10 +183,11 @@ absl::Status CheckEdgeEndpoints(const job::JobGraph& g,
 absl::Status ResolveNodesAndEdges(const job::JobGraph& g, const SchemaMap& schemas,
                                   const std::vector<int>& order,
                                   const absl::flat_hash_map<std::string, int>& index,
-                                  ValidatedGraph* out);
+                                  const SubmitServices& services, ValidatedGraph* out);
 
 absl::StatusOr<ValidatedGraph> ValidateJobGraph(const job::JobGraph& graph,
-                                                const ValidatorLimits& limits) {
+                                                const ValidatorLimits& limits,
+                                                const SubmitServices& services) {
   ValidatedGraph out;
   out.proto = graph;
   RETURN_IF_ERROR(ValidateSettings(graph, limits, &out));
@@ -195,7 +196,7 @@ absl::StatusOr<ValidatedGraph> ValidateJobGraph(const job::JobGraph& graph,
   RETURN_IF_ERROR(CheckNodes(graph, limits, out.max_parallelism, &index));
   RETURN_IF_ERROR(CheckEdgeEndpoints(graph, index));
   ASSIGN_OR_RETURN(std::vector<int> order, TopologicalOrder(graph, index));
-  RETURN_IF_ERROR(ResolveNodesAndEdges(graph, schemas, order, index, &out));
+  RETURN_IF_ERROR(ResolveNodesAndEdges(graph, schemas, order, index, services, &out));
   return out;
 }
 
@@ -212,9 +213,10 @@ absl::StatusOr<job::JobGraph> ParseJobGraphJson(std::string_view json) {
   return graph;
 }
 
-absl::StatusOr<ValidatedGraph> ParseAndValidateJobGraph(std::string_view json) {
+absl::StatusOr<ValidatedGraph> ParseAndValidateJobGraph(std::string_view json,
+                                                        const SubmitServices& services) {
   ASSIGN_OR_RETURN(job::JobGraph graph, ParseJobGraphJson(json));
-  return ValidateJobGraph(graph);
+  return ValidateJobGraph(graph, {}, services);
 }
 
 std::string JobGraphToJson(const job::JobGraph& graph) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "engine/graph/operator_registry.h"
 #include "engine/graph/validated_graph.h"
 #include "proto/job_graph.pb.h"
 
@@ -21,15 +22,18 @@ struct ValidatorLimits {
   int max_parallelism_cap = 1024;  // Default: 1024 subtasks per node
 };
 
+// `services`: see SubmitServices (models for the ML operators).
 absl::StatusOr<ValidatedGraph> ValidateJobGraph(const job::JobGraph& graph,
-                                                const ValidatorLimits& limits = {});
+                                                const ValidatorLimits& limits = {},
+                                                const SubmitServices& services = {});
 
 // Parses the canonical JSON form (proto field names; enums as strings;
 // unknown fields rejected). kInvalidArgument with protobuf's message.
 absl::StatusOr<job::JobGraph> ParseJobGraphJson(std::string_view json);
 
 // Parse + validate.
-absl::StatusOr<ValidatedGraph> ParseAndValidateJobGraph(std::string_view json);
+absl::StatusOr<ValidatedGraph> ParseAndValidateJobGraph(std::string_view json,
+                                                        const SubmitServices& services = {});
 
 // Canonical JSON (proto field names, indented).
 std::string JobGraphToJson(const job::JobGraph& graph);

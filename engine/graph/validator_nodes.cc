@@ -87,6 +87,7 @@ absl::Status ResolveEdge(const job::Edge& e, int edge_index, const ValidatedGrap
 }
 
 absl::Status ResolveNode(const job::JobGraph& g, int proto_index, const SchemaMap& schemas,
+                         const SubmitServices& services,
                          const std::vector<int>& in_edges, ValidatedGraph* out,
                          const std::vector<int>& position) {
   const job::Node& n = g.nodes(proto_index);
@@ -114,7 +115,9 @@ absl::Status ResolveNode(const job::JobGraph& g, int proto_index, const SchemaMa
     inputs.push_back(s);
   }
   ConfigReader reader(ctx, n.has_config() ? &n.config() : nullptr);
-  auto outputs = spec->validate(reader, inputs, schemas);
+  auto outputs = spec->validate_with_services != nullptr
+                     ? spec->validate_with_services(reader, inputs, schemas, services)
+                     : spec->validate(reader, inputs, schemas);
   if (!outputs.ok()) {
     if (absl::StartsWith(outputs.status().message(), "node `")) return outputs.status();
     return Invalid(absl::StrCat(ctx, ": ", outputs.status().message()));
@@ -132,7 +135,7 @@ absl::Status ResolveNode(const job::JobGraph& g, int proto_index, const SchemaMa
 absl::Status ResolveNodesAndEdges(const job::JobGraph& g, const SchemaMap& schemas,
                                   const std::vector<int>& order,
                                   const absl::flat_hash_map<std::string, int>& index,
-                                  ValidatedGraph* out) {
+                                  const SubmitServices& services, ValidatedGraph* out) {
   std::vector<int> position(g.nodes_size());  // proto index -> topological position
   for (size_t i = 0; i < order.size(); ++i) position[order[i]] = static_cast<int>(i);
   std::vector<std::vector<int>> in_edges(g.nodes_size());
@@ -145,7 +148,7 @@ absl::Status ResolveNodesAndEdges(const job::JobGraph& g, const SchemaMap& schem
     in_edges[to].push_back(i);
   }
   for (int proto_index : order) {
-    RETURN_IF_ERROR(ResolveNode(g, proto_index, schemas, in_edges[proto_index], out, position));
+    RETURN_IF_ERROR(ResolveNode(g, proto_index, schemas, services, in_edges[proto_index], out, position));
   }
   for (int i = 0; i < g.edges_size(); ++i) {
     ResolvedEdge& e = out->edges[i];

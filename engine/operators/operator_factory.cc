@@ -1,6 +1,7 @@
 #include "engine/operators/operator_factory.h"
 
 #include "base/status_macros.h"
+#include "engine/ml/operators/ml_operator_factory.h"
 #include "engine/operators/basic_operators.h"
 #include "engine/operators/broker_sink.h"
 #include "engine/operators/broker_source.h"
@@ -21,6 +22,8 @@ absl::StatusOr<std::unique_ptr<runtime::Operator>> CreateOperator(
     input = e.output.empty() ? from.output.get() : from.side_outputs.at(e.output).get();
   }
   const graph::OperatorConfig& c = n.config;
+  ASSIGN_OR_RETURN(std::unique_ptr<runtime::Operator> ml, ml::ops::CreateMlOperator(g, node));
+  if (ml != nullptr) return ml;
   if (auto* s = std::get_if<graph::SourceConfig>(&c)) {
     return std::unique_ptr<runtime::Operator>(new BrokerSource(*s, n.output.get()));
   }

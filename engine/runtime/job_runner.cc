@@ -116,6 +116,7 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
     ctx.state = setup.state.get();
     ctx.client = options_.client;
     ctx.clock = options_.clock;
+    ctx.model_resolver = options_.model_resolver;
     ctx.metrics = metrics_[n][subtask].get();
     ctx.txn_client = options_.txn_client;
     ctx.job_id = options_.job_id;

@@ -49,6 +49,8 @@ struct RuntimeOptions {
   const Clock* clock = nullptr;
   // Required for broker sources and sinks. Not owned; outlives the runner.
   io::PartitionClient* client = nullptr;
+  // Optional; passed to operators (OperatorContext::model_resolver). Not owned.
+  ml::ModelResolver* model_resolver = nullptr;
   // Checkpointing: off when checkpoint.dir is empty; with interval_ms 0 only
   // TriggerCheckpoint (savepoints) takes them. job_id, clock, num_tasks,
   // max_parallelism and first_id are filled in by the runner.

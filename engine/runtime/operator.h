@@ -17,6 +17,10 @@
 #include "engine/runtime/stream_element.h"
 #include "state/keyed_state_backend.h"
 
+namespace rtai::ml {
+class ModelResolver;
+}  // namespace rtai::ml
+
 namespace rtai::engine::runtime {
 
 class MlMetrics;  // engine/runtime/ml_metrics.h
@@ -72,6 +76,9 @@ struct OperatorContext {
   // the operator's own methods (task thread).
   std::function<absl::Status(int64_t)> register_processing_timer;
   MlMetrics* ml_metrics = nullptr;  // scoring/drift hooks; null: not recorded
+  // The model registry (ML operators re-resolve a checkpointed model
+  // version on restore); may be null. Not owned.
+  ml::ModelResolver* model_resolver = nullptr;
 };
 
 class Operator {

@@ -125,7 +125,9 @@ absl::StatusOr<std::string> JobManager::Submit(const job::JobGraph& graph,
 absl::StatusOr<std::string> JobManager::Start(const job::JobGraph& graph, std::string id,
                                               bool persist, const std::string& origin) {
   if (!ValidId(id)) return absl::InvalidArgumentError(absl::StrCat("bad job id `", id, "`"));
-  ASSIGN_OR_RETURN(graph::ValidatedGraph validated, graph::ValidateJobGraph(graph));
+  graph::SubmitServices services;
+  services.models = options_.model_resolver;
+  ASSIGN_OR_RETURN(graph::ValidatedGraph validated, graph::ValidateJobGraph(graph, {}, services));
   auto job = std::make_shared<Job>();
   job->id = id;
   job->graph = std::make_shared<const graph::ValidatedGraph>(std::move(validated));

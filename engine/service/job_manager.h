@@ -28,6 +28,10 @@
 #include "engine/runtime/job_runner.h"
 #include "proto/job_service.pb.h"
 
+namespace rtai::ml {
+class ModelResolver;
+}  // namespace rtai::ml
+
 namespace rtai::engine::service {
 
 struct JobManagerOptions {
@@ -48,6 +52,9 @@ struct JobManagerOptions {
   int max_retained_jobs = 256;
   // Default: 1024 records per source batch.
   int source_batch_records = 1024;
+  // Default: null (jobs naming registry models fail validation). The model
+  // registry the ML operators resolve models through. Not owned.
+  ml::ModelResolver* model_resolver = nullptr;
   // Restart strategy of checkpointed jobs: exponential backoff from
   // restart_backoff_ms doubling up to restart_backoff_max_ms, reset once a
   // checkpoint completes after the restart; at most max_restarts in a row.

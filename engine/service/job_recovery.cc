@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<runtime::JobRunner>> JobManager::StartRunner(Job*
   o.source_batch_records = options_.source_batch_records;
   o.job_id = job->id;
   o.ml_metrics = options_.ml_metrics;
+  o.model_resolver = options_.model_resolver;
   o.engine_metrics = options_.engine_metrics;
   o.checkpoint.dir = CheckpointDir(job->id);  // interval 0: savepoints only
   o.checkpoint.interval_ms = c.interval_ms();

@@ -33,6 +33,7 @@ class SgdLogistic {
   double Learn(Features x, bool label);
 
   double Weight(uint32_t index) const { return w_[index]; }  // dim: intercept
+  const SgdOptions& options() const { return options_; }
   uint64_t updates() const { return updates_; }
 
   std::string Serialize() const;  // sparse: non-zero weights only
