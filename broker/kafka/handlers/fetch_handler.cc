@@ -1,8 +1,14 @@
-// Fetch (key 1), versions 0-11. Two passes over the requested partitions:
-// pass 1 reads every partition without waiting; if that yields fewer than
-// MinBytes (and MaxWait > 0), pass 2 long-polls every partition through
-// Broker::Fetch and answers as soon as any partition has data or fails, or
-// when all have waited MaxWait (capped by options.fetch_max_wait_ms).
+// Fetch (key 1), versions 0-11, in up to three passes over the requested
+// partitions:
+//  1. read every partition without waiting; enough when it yields at least
+//     MinBytes (at least 1), an error, or MaxWait is 0;
+//  2. otherwise long-poll every partition (Broker::Fetch with the time left
+//     of MaxWait, capped by options.fetch_max_wait_ms). A partition that
+//     answers with data is polled again from just after that data, so bytes
+//     accumulate across partitions and polls until they reach MinBytes, a
+//     partition fails, or MaxWait is spent (the clock is the server's);
+//  3. read every partition again without waiting: the response is what is
+//     there at that moment (all of it, not only what the polls saw).
 // Per-partition MaxBytes goes to the broker; the response-level MaxBytes
 // (v3+) drops later partitions' data once exceeded, except that the first
 // non-empty partition is always served whole (KIP-74). No fetch sessions
@@ -11,10 +17,13 @@
 // returned (empty for read_uncommitted). Batches are served in the
 // v2 format whatever the version (no down-conversion).
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
 #include "absl/synchronization/mutex.h"
+#include "base/byte_order.h"
+#include "base/clock.h"
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
@@ -61,71 +70,138 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
         parts_[i++].slot = p.mutable_struct();
       }
     }
-    first_.resize(parts_.size());
-    second_.resize(parts_.size());
+    result_.resize(parts_.size());
   }
 
-  void Start() { RunPass(1); }
+  void Start() {
+    start_ns_ = SystemClock()->MonotonicNanos();
+    RunPass(1);
+  }
 
  private:
+  // Passes 1 and 3: every partition once, without waiting.
   void RunPass(int pass) {
     {
       absl::MutexLock lock(&mu_);
       pending_ = static_cast<int>(parts_.size()) + 1;
     }
-    const int64_t wait = pass == 1 ? 0 : max_wait_ms_;
     for (size_t i = 0; i < parts_.size(); ++i) {
       const PartitionFetch& p = parts_[i];
-      if (pass == 2 && !first_[i]->ok()) {  // errors are final
-        OnResult(pass, i, std::nullopt);
-        continue;
-      }
       ctx_.broker->FetchIsolated(p.topic, PartitionId(p.partition), Offset(p.offset),
-                                 std::max<int32_t>(p.max_bytes, 1), wait, isolation_,
+                                 std::max<int32_t>(p.max_bytes, 1), 0, isolation_,
                                  [self = shared_from_this(), pass, i](FetchOutcome r) {
-                                   self->OnResult(pass, i, std::move(r));
+                                   self->OnReadResult(pass, i, std::move(r));
                                  });
     }
-    OnResult(pass, parts_.size(), std::nullopt);  // releases the +1
+    OnReadResult(pass, parts_.size(), std::nullopt);  // releases the +1
   }
 
-  // `i == parts_.size()` or an empty `r` only counts down.
-  void OnResult(int pass, size_t i, std::optional<FetchOutcome> r) {
-    bool respond_now = false, second_pass = false;
+  // `i == parts_.size()` only counts down.
+  void OnReadResult(int pass, size_t i, std::optional<FetchOutcome> r) {
+    bool done = false, wait = false;
     {
       absl::MutexLock lock(&mu_);
-      if (responded_) return;
-      const bool has_data = r.has_value() && (!r->ok() || !(*r)->batches.empty());
-      if (r.has_value()) (pass == 1 ? first_ : second_)[i] = std::move(*r);
-      const bool last = --pending_ == 0;
-      if (pass == 2 && (has_data || last)) {
-        respond_now = true;
-      } else if (pass == 1 && last) {
-        respond_now = max_wait_ms_ <= 0 || FirstPassSatisfies();
-        second_pass = !respond_now;
-      }
-      if (respond_now) {
-        responded_ = true;
-        BuildResponse();
-      }
+      if (r.has_value()) result_[i] = std::move(*r);
+      if (--pending_ != 0) return;
+      done = pass == 3 || max_wait_ms_ <= 0 || Satisfied();
+      wait = !done;
+      if (done) BuildResponse();
     }
-    if (respond_now) respond_(std::move(response_));
-    if (second_pass) RunPass(2);
+    if (done) respond_(std::move(response_));
+    if (wait) StartPolls();
   }
 
-  bool FirstPassSatisfies() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // Pass 1 counted: errors, or bytes of the data read.
+  bool Satisfied() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     int64_t bytes = 0;
-    for (const std::optional<FetchOutcome>& r : first_) {
+    for (const std::optional<FetchOutcome>& r : result_) {
       if (!r->ok()) return true;
       bytes += static_cast<int64_t>((*r)->batches.size());
     }
     return bytes >= std::max<int64_t>(min_bytes_, 1);
   }
 
+  int64_t RemainingWaitMs() const {
+    const int64_t elapsed_ms = (SystemClock()->MonotonicNanos() - start_ns_) / 1'000'000;
+    return std::max<int64_t>(0, max_wait_ms_ - elapsed_ms);
+  }
+
+  // Pass 2.
+  void StartPolls() {
+    {
+      absl::MutexLock lock(&mu_);
+      polls_ = static_cast<int>(parts_.size());
+      next_.resize(parts_.size());
+      for (size_t i = 0; i < parts_.size(); ++i) {
+        next_[i] = parts_[i].offset;
+        const FetchOutcome& r = *result_[i];
+        if (r.ok()) {
+          seen_bytes_ += static_cast<int64_t>(r->batches.size());
+          next_[i] = EndOfBatches(r->batches, next_[i]);
+        }
+      }
+    }
+    for (size_t i = 0; i < parts_.size(); ++i) Poll(i);
+  }
+
+  void Poll(size_t i) {
+    int64_t offset;
+    {
+      absl::MutexLock lock(&mu_);
+      offset = next_[i];
+    }
+    const PartitionFetch& p = parts_[i];
+    ctx_.broker->FetchIsolated(p.topic, PartitionId(p.partition), Offset(offset),
+                               std::max<int32_t>(p.max_bytes, 1), RemainingWaitMs(), isolation_,
+                               [self = shared_from_this(), i](FetchOutcome r) {
+                                 self->OnPollResult(i, std::move(r));
+                               });
+  }
+
+  void OnPollResult(size_t i, FetchOutcome r) {
+    bool poll_again = false, final_read = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finishing_) return;
+      const bool data = r.ok() && !r->batches.empty();
+      if (data) {
+        seen_bytes_ += static_cast<int64_t>(r->batches.size());
+        next_[i] = EndOfBatches(r->batches, next_[i]);
+      }
+      if (!r.ok() || seen_bytes_ >= std::max<int64_t>(min_bytes_, 1)) {
+        final_read = true;
+      } else if (data && RemainingWaitMs() > 0) {
+        poll_again = true;  // this partition keeps waiting for more
+      } else {
+        final_read = --polls_ == 0;  // it waited MaxWait out
+      }
+      if (final_read) finishing_ = true;
+    }
+    if (poll_again) Poll(i);
+    if (final_read) RunPass(3);
+  }
+
+  // The offset after the last record of the whole v2 batches in `batches`
+  // (`from` if there are none).
+  static int64_t EndOfBatches(const std::string& batches, int64_t from) {
+    int64_t next = from;
+    size_t pos = 0;
+    while (pos + 27 <= batches.size()) {
+      const int64_t base = static_cast<int64_t>(LoadBigEndian<uint64_t>(batches.data() + pos));
+      const int32_t length = static_cast<int32_t>(LoadBigEndian<uint32_t>(batches.data() + pos + 8));
+      const int32_t last_delta =
+          static_cast<int32_t>(LoadBigEndian<uint32_t>(batches.data() + pos + 23));
+      if (length < 15) break;
+      next = std::max(next, base + last_delta + 1);
+      pos += 12 + static_cast<size_t>(length);
+    }
+    return next;
+  }
+
   void BuildResponse() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     int64_t total = 0;
     for (size_t i = 0; i < parts_.size(); ++i) {
-      FetchOutcome& r = second_[i].has_value() ? *second_[i] : *first_[i];
+      FetchOutcome& r = *result_[i];
       StructValue* slot = parts_[i].slot;
       if (!r.ok()) {
         slot->SetInt("ErrorCode", Code(ErrorFromStatus(r.status(), ctx_.api_version >= 6)));
@@ -158,10 +234,15 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
   broker::Isolation isolation_ = broker::Isolation::kReadUncommitted;
   absl::Mutex mu_;
   StructValue response_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::optional<FetchOutcome>> first_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::optional<FetchOutcome>> second_ ABSL_GUARDED_BY(mu_);
-  int pending_ ABSL_GUARDED_BY(mu_) = 0;
-  bool responded_ ABSL_GUARDED_BY(mu_) = false;
+  // The latest pass 1 or pass 3 read of each partition.
+  std::vector<std::optional<FetchOutcome>> result_ ABSL_GUARDED_BY(mu_);
+  int pending_ ABSL_GUARDED_BY(mu_) = 0;  // reads outstanding in pass 1 or 3
+  // Pass 2.
+  int64_t start_ns_ = 0;
+  std::vector<int64_t> next_ ABSL_GUARDED_BY(mu_);  // where each partition's poll reads
+  int64_t seen_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  int polls_ ABSL_GUARDED_BY(mu_) = 0;  // partitions still waiting
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 void HandleFetch(const HandlerContext& ctx, StructValue request, Respond respond) {

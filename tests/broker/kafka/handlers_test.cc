@@ -286,6 +286,45 @@ TEST_F(HandlersTest, FetchLongPollIsAnsweredByAProduce) {
   EXPECT_EQ(values[0].second, "late");
 }
 
+TEST_F(HandlersTest, FetchWaitsUntilMinBytesAccumulateAcrossProduces) {
+  ASSERT_TRUE(broker_.CreateTopic("t", 1, {}).ok());
+  const std::string first = BuildBatch({{"k", std::string(100, 'a')}});
+  StructValue req = FetchRequest("t", 0, 0, 30000);
+  req.SetInt("MinBytes", static_cast<int64_t>(2 * first.size()));
+  std::string frame = testing::RequestFrame(ApiKey::kFetch, 11, 5, req);
+  absl::Notification done;
+  RequestProcessor::Outcome outcome;
+  processor_.Process(std::string_view(frame).substr(4), [&](RequestProcessor::Outcome o) {
+    outcome = std::move(o);
+    done.Notify();
+  });
+  while (broker_.waiting_fetches() == 0) std::this_thread::yield();
+  // One batch is not MinBytes: the fetch goes on waiting, after that batch.
+  Ok(ApiKey::kProduce, 7, ProduceRequest("t", 0, first));
+  while (broker_.waiting_fetches() == 0 && !done.HasBeenNotified()) std::this_thread::yield();
+  EXPECT_FALSE(done.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
+  Ok(ApiKey::kProduce, 7, ProduceRequest("t", 0, BuildBatch({{"k", std::string(100, 'b')}})));
+  done.WaitForNotification();
+  ASSERT_TRUE(outcome.ok() && outcome->has_value());
+  auto r = testing::ParseResponse(ApiKey::kFetch, 11, **outcome);
+  ASSERT_TRUE(r.ok());
+  auto values = DecodeValues(FirstPartition(r->body, "Responses", "PartitionResponses").Str("RecordSet"));
+  ASSERT_EQ(values.size(), 2u);  // everything there, from the requested offset
+  EXPECT_EQ(values[0].second, std::string(100, 'a'));
+  EXPECT_EQ(values[1].second, std::string(100, 'b'));
+}
+
+TEST_F(HandlersTest, FetchBelowMinBytesAnswersWithWhatThereIsAfterMaxWait) {
+  ASSERT_TRUE(broker_.CreateTopic("t", 1, {}).ok());
+  Ok(ApiKey::kProduce, 7, ProduceRequest("t", 0, BuildBatch({{"k", "small"}})));
+  StructValue req = FetchRequest("t", 0, 0, 50);
+  req.SetInt("MinBytes", 1 << 20);
+  StructValue r = Ok(ApiKey::kFetch, 11, req);
+  auto values = DecodeValues(FirstPartition(r, "Responses", "PartitionResponses").Str("RecordSet"));
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0].second, "small");
+}
+
 TEST_F(HandlersTest, FetchWithoutDataWaitsMaxWaitThenAnswersEmpty) {
   ASSERT_TRUE(broker_.CreateTopic("t", 2, {}).ok());
   StructValue r = Ok(ApiKey::kFetch, 4, FetchRequest("t", 1, 0, 20));
