@@ -63,6 +63,8 @@ def check_groups(port):
     if len(g.members) != 1:
         fail("members %r" % (g.members,))
     m = g.members[0]
+    if m.client_host != "/127.0.0.1":
+        fail("client_host %r" % (m.client_host,))
     if m.client_id != "admin-test-consumer" or not m.member_id.startswith("admin-test-consumer"):
         fail("member %r" % (m,))
     if list(m.member_metadata.subscription) != ["admin_topic"]:

@@ -2,6 +2,7 @@
 // completes (GroupCoordinator), so the response may come much later; the
 // connection keeps answering in request order meanwhile.
 
+#include "broker/kafka/auth/connection_session.h"
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
@@ -14,6 +15,8 @@ void HandleJoinGroup(const HandlerContext& ctx, StructValue request, Respond res
   data.group_id = request.Str("GroupId");
   data.member_id = request.Str("MemberId");
   data.client_id = ctx.client_id;
+  // As Kafka reports it: "/" + the member's IP address.
+  if (ctx.session != nullptr) data.client_host = "/" + ctx.session->peer_ip();
   data.session_timeout_ms = static_cast<int32_t>(request.Int("SessionTimeoutMs"));
   data.rebalance_timeout_ms = static_cast<int32_t>(request.Int("RebalanceTimeoutMs"));
   data.protocol_type = request.Str("ProtocolType");
