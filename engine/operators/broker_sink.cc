@@ -58,16 +58,16 @@ absl::Status BrokerSink::FenceFrom(const std::string& prefix, int64_t base) {
     if (h.producer_epoch == 0) return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "more than ", kMaxFenceProbes, " transactional ids ", prefix, "-* after checkpoint ", base,
+      "more than ", kMaxFenceProbes, " transactional ids ", prefix, "-* after sequence ", base,
       " were used; cannot fence them all"));
 }
 
 absl::Status BrokerSink::EnsureFenced() {
   if (!ctx_.exactly_once || fenced_) return absl::OkStatus();
   if (!restored_prefix_.empty() && restored_prefix_ != Prefix()) {
-    RETURN_IF_ERROR(FenceFrom(restored_prefix_, base_id_));
+    RETURN_IF_ERROR(FenceFrom(restored_prefix_, last_seq_));
   }
-  RETURN_IF_ERROR(FenceFrom(Prefix(), base_id_));
+  RETURN_IF_ERROR(FenceFrom(Prefix(), last_seq_));
   fenced_ = true;
   return absl::OkStatus();
 }
@@ -87,7 +87,7 @@ absl::Status BrokerSink::ProcessBatch(int, std::unique_ptr<runtime::Batch> batch
   RETURN_IF_ERROR(EnsureFenced());
   if (!current_.has_value()) {
     ASSIGN_OR_RETURN(current_, ctx_.txn_client->InitTransactions(
-                                   TxnId(base_id_ + 1),
+                                   TxnId(++last_seq_),
                                    static_cast<int32_t>(ctx_.transaction_timeout_ms)));
   }
   return ctx_.txn_client->AppendTransactional(*current_, config_.topic, std::move(records));
@@ -100,10 +100,9 @@ absl::StatusOr<std::string> BrokerSink::SnapshotState(int64_t checkpoint_id) {
   // waits for the checkpoint to complete.
   if (current_.has_value()) pending_.emplace_back(checkpoint_id, *std::move(current_));
   current_.reset();
-  base_id_ = checkpoint_id;
   runtime::SnapshotWriter w(runtime::SnapshotTag::kBrokerSink, 1);
   w.Bytes(Prefix());
-  w.I64(base_id_);
+  w.I64(last_seq_);
   w.I64(static_cast<int64_t>(pending_.size()));
   for (const auto& [id, h] : pending_) {
     w.I64(id);
@@ -136,7 +135,8 @@ absl::Status BrokerSink::RestoreState(std::string_view bytes) {
   std::string_view prefix;
   RETURN_IF_ERROR(r.Bytes(&prefix, 1024));
   restored_prefix_ = std::string(prefix);
-  RETURN_IF_ERROR(r.I64(&base_id_));
+  RETURN_IF_ERROR(r.I64(&last_seq_));
+  if (last_seq_ < 0) return absl::DataLossError("sink snapshot: negative transaction sequence");
   RETURN_IF_ERROR(r.Count(&n, kMaxPending, 32));
   pending_.clear();
   for (uint64_t i = 0; i < n; ++i) {

@@ -8,15 +8,19 @@
 // Delivery (docs/CHECKPOINTS.md): at-least-once writes plainly through
 // io::PartitionClient. Exactly-once (ctx.exactly_once) is a two-phase-commit
 // sink on io::TransactionalClient, as Flink's KafkaSink: records go into a
-// transaction with id "rtai-<job>-<uid>-<subtask>-<n>", n = the checkpoint
-// the records will belong to. On barrier n (SnapshotState) the transaction
-// is pre-committed (its appends are already durable) and its handle stored
-// in the snapshot; NotifyCheckpointComplete(n) commits every pre-committed
-// transaction up to n. On restore the snapshot's handles are committed again
-// (idempotent) and every later id that was used is fenced (InitTransactions
-// aborts what it had open), probing upward until an id comes back never
-// used (epoch 0) — under this job's ids and, after a savepoint restore into
-// a new job, under the ids of the job that took the savepoint. At end of
+// transaction with id "rtai-<job>-<uid>-<subtask>-<n>", n = a sequence the
+// sink advances by one for every transaction it starts (kept in its
+// snapshot), so the ids any incarnation used after a snapshot are
+// contiguous — checkpoints without output, or barriers this sink never saw,
+// leave no gaps. On barrier n (SnapshotState) the transaction is
+// pre-committed (its appends are already durable) and its handle stored in
+// the snapshot; NotifyCheckpointComplete(n) commits every pre-committed
+// transaction up to checkpoint n. On restore the snapshot's handles are
+// committed again (idempotent) and every later id that was used is fenced
+// (InitTransactions aborts what it had open), probing upward until an id
+// comes back never used (epoch 0) — under this job's ids and, after a
+// savepoint restore into a new job, under the ids of the job that took the
+// savepoint. At end of
 // input the open transaction is committed; when the sink is destroyed
 // (cancel, failure) its open transaction — never part of a completed
 // checkpoint — is aborted so read_committed readers are not held back.
@@ -53,7 +57,7 @@ class BrokerSink : public runtime::Operator {
   std::string Prefix() const;
   std::string TxnId(int64_t n) const { return absl::StrCat(Prefix(), "-", n); }
   // Once, before the first transactional write: aborts transactions a
-  // previous incarnation left open under ids after base_id_.
+  // previous incarnation left open under ids after last_seq_.
   absl::Status EnsureFenced();
   absl::Status FenceFrom(const std::string& prefix, int64_t base);
   absl::Status CommitUpTo(int64_t checkpoint_id);
@@ -63,7 +67,9 @@ class BrokerSink : public runtime::Operator {
   std::unique_ptr<expr::Expression> key_;
   // Exactly-once only.
   bool fenced_ = false;
-  int64_t base_id_ = 0;  // last checkpoint snapshotted or restored
+  // The sequence number of the last transaction started (or, after a
+  // restore, started before the snapshot); the next one is last_seq_ + 1.
+  int64_t last_seq_ = 0;
   std::string restored_prefix_;  // transactional-id prefix of the restored snapshot
   std::optional<io::TxnHandle> current_;
   std::vector<std::pair<int64_t, io::TxnHandle>> pending_;  // pre-committed, by checkpoint

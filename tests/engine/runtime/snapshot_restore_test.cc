@@ -175,5 +175,45 @@ TEST(TwoPhaseCommitSinkTest, RestoreCommitsTheCheckpointedTransactionAndFencesLa
   EXPECT_EQ(client.ReadAllCommitted("out", 0)->size(), 2u);
 }
 
+// Checkpoints whose interval produced no output must leave no gap in the
+// transactional ids: a restore probes ids upward until a never-used one,
+// so a gap would hide the transactions after it, left open (holding back
+// read_committed readers until their timeout). Seen in a CI run of the
+// SIGKILL crash test before ids became a sink-local sequence.
+TEST(TwoPhaseCommitSinkTest, CheckpointsWithoutOutputLeaveNoIdGapForFencing) {
+  io::MemoryPartitionClient client;
+  ASSERT_TRUE(client.CreateTopic("out", 1).ok());
+  auto g = graph::ParseAndValidateJobGraph(testing_util::WindowJob(
+      R"({"type": "tumbling", "size_ms": 10})", R"([{"name": "n", "fn": "count"}])", 0, 0, true));
+  ASSERT_TRUE(g.ok()) << g.status();
+  const Schema* schema = g->nodes[1].output.get();
+  runtime::OperatorMetrics metrics;
+  runtime::OperatorContext ctx;
+  ctx.uid = "out";
+  ctx.client = &client;
+  ctx.txn_client = &client;
+  ctx.exactly_once = true;
+  ctx.job_id = "job-gap";
+  ctx.clock = SystemClock();
+  ctx.metrics = &metrics;
+  auto first = operators::CreateOperator(*g, 2);
+  ASSERT_TRUE(first.ok() && (*first)->Open(ctx).ok());
+  ASSERT_TRUE((*first)->ProcessBatch(0, Row(schema, 1), nullptr).ok());
+  auto snapshot = (*first)->SnapshotState(1);
+  ASSERT_TRUE(snapshot.ok());
+  ASSERT_TRUE((*first)->NotifyCheckpointComplete(1).ok());
+  // Checkpoints 2 and 3 see no output; then a transaction opens and the
+  // process dies before checkpoint 4.
+  ASSERT_TRUE((*first)->SnapshotState(2).ok());
+  ASSERT_TRUE((*first)->SnapshotState(3).ok());
+  ASSERT_TRUE((*first)->ProcessBatch(0, Row(schema, 2), nullptr).ok());
+  EXPECT_EQ(client.OpenTransactions(), 1);
+  auto second = operators::CreateOperator(*g, 2);
+  ASSERT_TRUE(second.ok() && (*second)->Open(ctx).ok());
+  ASSERT_TRUE((*second)->RestoreState(*snapshot).ok());
+  EXPECT_EQ(client.OpenTransactions(), 0);  // the open one was found and aborted
+  EXPECT_EQ(client.ReadAllCommitted("out", 0)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace rtai::engine
