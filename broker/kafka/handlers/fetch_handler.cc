@@ -141,6 +141,7 @@ class FetchOperation : public std::enable_shared_from_this<FetchOperation> {
         }
       }
     }
+    if (parts_.empty()) return RunPass(3);  // nothing to wait for
     for (size_t i = 0; i < parts_.size(); ++i) Poll(i);
   }
 

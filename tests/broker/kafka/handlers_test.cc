@@ -325,6 +325,15 @@ TEST_F(HandlersTest, FetchBelowMinBytesAnswersWithWhatThereIsAfterMaxWait) {
   EXPECT_EQ(values[0].second, "small");
 }
 
+TEST_F(HandlersTest, FetchOfNoPartitionsIsAnswered) {
+  StructValue req = NewMessage(kFetchRequest);
+  req.SetInt("ReplicaId", -1);
+  req.SetInt("MaxWait", 500);
+  req.SetInt("MinBytes", 1);
+  StructValue r = Ok(ApiKey::kFetch, 11, req);
+  EXPECT_TRUE(r.Array("Responses").empty());
+}
+
 TEST_F(HandlersTest, FetchWithoutDataWaitsMaxWaitThenAnswersEmpty) {
   ASSERT_TRUE(broker_.CreateTopic("t", 2, {}).ok());
   StructValue r = Ok(ApiKey::kFetch, 4, FetchRequest("t", 1, 0, 20));
