@@ -116,11 +116,14 @@ Task::~Task() {
   setup_.ops.clear();  // states before their backend
 }
 
+int64_t Task::NowMillis() const {
+  const Clock* clock = setup_.contexts[0].clock;
+  return (clock != nullptr ? clock : SystemClock())->NowMillis();
+}
+
 absl::Status Task::FireProcessingTimers() {
   if (processing_timers_.empty()) return absl::OkStatus();
-  const Clock* clock = setup_.contexts[0].clock != nullptr ? setup_.contexts[0].clock
-                                                           : SystemClock();
-  for (const auto& [time, op] : processing_timers_.PopDue(clock->NowMillis())) {
+  for (const auto& [time, op] : processing_timers_.PopDue(NowMillis())) {
     RETURN_IF_ERROR(setup_.ops[op]->OnProcessingTime(time, outputs_[op].get()));
   }
   return absl::OkStatus();
@@ -129,9 +132,7 @@ absl::Status Task::FireProcessingTimers() {
 absl::Duration Task::InputWait() const {
   constexpr int64_t kMaxWaitMs = 100;
   if (processing_timers_.empty()) return absl::Milliseconds(kMaxWaitMs);
-  const Clock* clock = setup_.contexts[0].clock != nullptr ? setup_.contexts[0].clock
-                                                           : SystemClock();
-  const int64_t until = processing_timers_.next() - clock->NowMillis();
+  const int64_t until = processing_timers_.next() - NowMillis();
   return absl::Milliseconds(std::clamp<int64_t>(until, 1, kMaxWaitMs));
 }
 

@@ -73,6 +73,7 @@ class Task {
   absl::Status Snapshot(int64_t id, int64_t alignment_ns);
   absl::Status DeliverNotifications();
   int64_t NowNanos() const;  // the chain's clock; 0 without one
+  int64_t NowMillis() const;  // the chain's clock (processing time)
   absl::Status FireProcessingTimers();
   absl::Duration InputWait() const;  // until the next processing timer, <= 100 ms
 

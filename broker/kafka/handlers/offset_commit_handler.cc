@@ -7,11 +7,14 @@
 #include "broker/kafka/codec.h"
 #include "broker/kafka/error_codes.h"
 #include "broker/kafka/handler.h"
+#include "broker/kafka/handlers/offset_commit_answer.h"
 
 namespace rtai::kafka {
 namespace {
 
-StructValue Answer(const StructValue& request, ErrorCode error);
+StructValue Answer(const StructValue& request, ErrorCode error) {
+  return OffsetCommitAnswer(kOffsetCommitResponse, request, error);
+}
 
 void HandleOffsetCommit(const HandlerContext& ctx, StructValue request, Respond respond) {
   std::vector<std::pair<GroupCoordinator::TopicPartition, CommittedOffset>> offsets;
@@ -39,21 +42,6 @@ void HandleOffsetCommit(const HandlerContext& ctx, StructValue request, Respond 
         if (s.ok()) groups->ApplyCommit(group, offsets);
         respond(Answer(request, s.ok() ? ErrorCode::kNone : ErrorCode::kCoordinatorNotAvailable));
       });
-}
-
-// The response: `error` for every partition of the request.
-StructValue Answer(const StructValue& request, ErrorCode error) {
-  StructValue response = NewMessage(kOffsetCommitResponse);
-  for (const Value& t : request.Array("Topics")) {
-    StructValue& out = response.AddStruct("Topics");
-    out.SetStr("Name", t.as_struct().Str("Name"));
-    for (const Value& p : t.as_struct().Array("Partitions")) {
-      StructValue& part = out.AddStruct("Partitions");
-      part.SetInt("PartitionIndex", p.as_struct().Int("PartitionIndex"));
-      part.SetInt("ErrorCode", Code(error));
-    }
-  }
-  return response;
 }
 
 }  // namespace

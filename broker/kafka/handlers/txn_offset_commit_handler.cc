@@ -7,6 +7,7 @@
 
 #include "broker/kafka/codec.h"
 #include "broker/kafka/handler.h"
+#include "broker/kafka/handlers/offset_commit_answer.h"
 #include "broker/kafka/handlers/txn_error_mapping.h"
 #include "broker/txn/transaction_coordinator.h"
 
@@ -14,17 +15,7 @@ namespace rtai::kafka {
 namespace {
 
 StructValue Answer(const StructValue& request, ErrorCode error) {
-  StructValue response = NewMessage(kTxnOffsetCommitResponse);
-  for (const Value& t : request.Array("Topics")) {
-    StructValue& out = response.AddStruct("Topics");
-    out.SetStr("Name", t.as_struct().Str("Name"));
-    for (const Value& p : t.as_struct().Array("Partitions")) {
-      StructValue& part = out.AddStruct("Partitions");
-      part.SetInt("PartitionIndex", p.as_struct().Int("PartitionIndex"));
-      part.SetInt("ErrorCode", Code(error));
-    }
-  }
-  return response;
+  return OffsetCommitAnswer(kTxnOffsetCommitResponse, request, error);
 }
 
 void HandleTxnOffsetCommit(const HandlerContext& ctx, StructValue request, Respond respond) {

@@ -124,22 +124,37 @@ std::unique_ptr<runtime::Batch> Row(const Schema* schema, int64_t n) {
   return b;
 }
 
-TEST(TwoPhaseCommitSinkTest, RestoreCommitsTheCheckpointedTransactionAndFencesLaterOnes) {
+// An exactly-once sink (node 2 of the WindowJob) over in-memory transactions.
+struct SinkFixture {
+  explicit SinkFixture(const std::string& job_id) {
+    EXPECT_TRUE(client.CreateTopic("out", 1).ok());
+    auto parsed = graph::ParseAndValidateJobGraph(testing_util::WindowJob(
+        R"({"type": "tumbling", "size_ms": 10})", R"([{"name": "n", "fn": "count"}])", 0, 0,
+        true));
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    g = *std::move(parsed);
+    schema = g.nodes[1].output.get();
+    ctx.uid = "out";
+    ctx.client = &client;
+    ctx.txn_client = &client;
+    ctx.exactly_once = true;
+    ctx.job_id = job_id;
+    ctx.clock = SystemClock();
+    ctx.metrics = &metrics;
+  }
   io::MemoryPartitionClient client;
-  ASSERT_TRUE(client.CreateTopic("out", 1).ok());
-  auto g = graph::ParseAndValidateJobGraph(testing_util::WindowJob(
-      R"({"type": "tumbling", "size_ms": 10})", R"([{"name": "n", "fn": "count"}])", 0, 0, true));
-  ASSERT_TRUE(g.ok()) << g.status();
-  const Schema* schema = g->nodes[1].output.get();
+  graph::ValidatedGraph g;
+  const Schema* schema = nullptr;
   runtime::OperatorMetrics metrics;
   runtime::OperatorContext ctx;
-  ctx.uid = "out";
-  ctx.client = &client;
-  ctx.txn_client = &client;
-  ctx.exactly_once = true;
-  ctx.job_id = "job-9";
-  ctx.clock = SystemClock();
-  ctx.metrics = &metrics;
+};
+
+TEST(TwoPhaseCommitSinkTest, RestoreCommitsTheCheckpointedTransactionAndFencesLaterOnes) {
+  SinkFixture f("job-9");
+  io::MemoryPartitionClient& client = f.client;
+  const graph::ValidatedGraph* g = &f.g;
+  const Schema* schema = f.schema;
+  const runtime::OperatorContext& ctx = f.ctx;
   auto first = operators::CreateOperator(*g, 2);  // node 2: the sink `out`
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_TRUE((*first)->Open(ctx).ok());
@@ -181,21 +196,11 @@ TEST(TwoPhaseCommitSinkTest, RestoreCommitsTheCheckpointedTransactionAndFencesLa
 // read_committed readers until their timeout). Seen in a CI run of the
 // SIGKILL crash test before ids became a sink-local sequence.
 TEST(TwoPhaseCommitSinkTest, CheckpointsWithoutOutputLeaveNoIdGapForFencing) {
-  io::MemoryPartitionClient client;
-  ASSERT_TRUE(client.CreateTopic("out", 1).ok());
-  auto g = graph::ParseAndValidateJobGraph(testing_util::WindowJob(
-      R"({"type": "tumbling", "size_ms": 10})", R"([{"name": "n", "fn": "count"}])", 0, 0, true));
-  ASSERT_TRUE(g.ok()) << g.status();
-  const Schema* schema = g->nodes[1].output.get();
-  runtime::OperatorMetrics metrics;
-  runtime::OperatorContext ctx;
-  ctx.uid = "out";
-  ctx.client = &client;
-  ctx.txn_client = &client;
-  ctx.exactly_once = true;
-  ctx.job_id = "job-gap";
-  ctx.clock = SystemClock();
-  ctx.metrics = &metrics;
+  SinkFixture f("job-gap");
+  io::MemoryPartitionClient& client = f.client;
+  const graph::ValidatedGraph* g = &f.g;
+  const Schema* schema = f.schema;
+  const runtime::OperatorContext& ctx = f.ctx;
   auto first = operators::CreateOperator(*g, 2);
   ASSERT_TRUE(first.ok() && (*first)->Open(ctx).ok());
   ASSERT_TRUE((*first)->ProcessBatch(0, Row(schema, 1), nullptr).ok());
