@@ -30,8 +30,11 @@ namespace rtai::cli {
 class BrokerPartitionClient : public engine::io::PartitionClient,
                               public engine::io::TransactionalClient {
  public:
-  // `broker` must outlive the client.
-  explicit BrokerPartitionClient(broker::Broker* broker) : broker_(broker) {}
+  // `broker` must outlive the client, and `group_offsets` (may be null: no
+  // consumer-group offsets) too.
+  explicit BrokerPartitionClient(broker::Broker* broker,
+                                 engine::io::GroupOffsets* group_offsets = nullptr)
+      : broker_(broker), group_offsets_(group_offsets) {}
 
   absl::StatusOr<int32_t> PartitionCount(const std::string& topic) override;
   absl::StatusOr<std::pair<int64_t, int64_t>> OffsetRange(const std::string& topic,
@@ -41,6 +44,7 @@ class BrokerPartitionClient : public engine::io::PartitionClient,
                                                    int32_t max_wait_ms) override;
   absl::Status Append(const std::string& topic,
                       std::vector<engine::io::ClientRecord> records) override;
+  engine::io::GroupOffsets* group_offsets() override { return group_offsets_; }
 
   // TransactionalClient. kUnimplemented when the broker has no coordinator.
   absl::StatusOr<engine::io::TxnHandle> InitTransactions(const std::string& transactional_id,
@@ -63,6 +67,7 @@ class BrokerPartitionClient : public engine::io::PartitionClient,
                                                              int64_t offset);
 
   broker::Broker* broker_;
+  engine::io::GroupOffsets* const group_offsets_;
   std::atomic<uint32_t> next_partition_{0};
 };
 

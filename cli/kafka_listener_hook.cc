@@ -109,6 +109,8 @@ class KafkaServerListener : public KafkaListener {
   }
   std::string address() const override { return address_; }
   void Shutdown() override { server_.Stop(); }
+  kafka::GroupCoordinator* groups() override { return server_.groups(); }
+  kafka::OffsetStore* offset_store() override { return server_.offset_store(); }
 
  private:
   kafka::KafkaServer server_;

@@ -16,6 +16,11 @@
 #include "broker/core/broker.h"
 #include "broker/log/log_config.h"
 
+namespace rtai::kafka {
+class GroupCoordinator;
+class OffsetStore;
+}  // namespace rtai::kafka
+
 namespace rtai::cli {
 
 class KafkaListener {
@@ -25,6 +30,11 @@ class KafkaListener {
   virtual std::string address() const = 0;
   // Stops accepting connections and closes the open ones. Idempotent.
   virtual void Shutdown() = 0;
+  // The consumer-group coordinator with the committed offsets loaded, and
+  // their durable store (null if offsets are not persisted); they outlive
+  // Shutdown() and live as long as the listener.
+  virtual kafka::GroupCoordinator* groups() = 0;
+  virtual kafka::OffsetStore* offset_store() = 0;
 };
 
 // Starts the listener on `listen_address` with options from the --kafka-*

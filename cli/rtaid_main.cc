@@ -30,6 +30,7 @@
 #include "broker/grpc/admin_service.h"
 #include "broker/grpc/grpc_server.h"
 #include "broker/topic/topic_config.h"
+#include "cli/broker_group_offsets.h"
 #include "cli/broker_partition_client.h"
 #include "cli/daemon_security.h"
 #include "cli/http/admin_endpoints.h"
@@ -223,8 +224,11 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<Broker>> broker(
       std::make_unique<rtai::broker::MeteredBroker>(*std::move(opened), &metrics));
 
-  // The engine reaches the broker only through the PartitionClient adapter.
-  rtai::cli::BrokerPartitionClient partition_client(broker->get());
+  // The engine reaches the broker only through the PartitionClient adapter;
+  // consumer-group offsets (broker_source `group`) through the Kafka
+  // listener's group coordinator, attached once the listener has loaded them.
+  rtai::cli::BrokerGroupOffsets group_offsets;
+  rtai::cli::BrokerPartitionClient partition_client(broker->get(), &group_offsets);
   // Model registry (docs/MODELS.md): <data_dir>/models, served as ModelService
   // and used by jobs' ML operators to resolve models.
   rtai::ml::ModelRegistryOptions registry_options;
@@ -289,6 +293,22 @@ int main(int argc, char** argv) {
     return Die(http.status());
   }
 
+  // Before jobs run (Recover, gRPC submits): the listener restores the
+  // committed consumer offsets that `start: committed` sources read.
+  auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
+                                             broker->get(), clock,
+                                             options->log_defaults, &metrics,
+                                             security->principals.get(),
+                                             security->audit.get());
+  if (!kafka.ok()) {
+    (*http)->Stop();
+    job_exporter.reset();
+    jobs->reset();
+    (*broker)->Shutdown();
+    return Die(kafka.status());
+  }
+  if (*kafka) group_offsets.Attach((*kafka)->groups(), (*kafka)->offset_store());
+
   rtai::broker::GrpcServerOptions grpc_options;
   grpc_options.listen_address = absl::GetFlag(FLAGS_grpc_listen);
   rtai::ml::ModelServiceImpl model_service(registry->get());
@@ -307,6 +327,7 @@ int main(int argc, char** argv) {
   auto grpc =
       rtai::broker::GrpcServer::Start(grpc_options, broker->get(), clock);
   if (!grpc.ok()) {
+    if (*kafka) (*kafka)->Shutdown();
     (*http)->Stop();
     job_exporter.reset();
     jobs->reset();
@@ -318,19 +339,6 @@ int main(int argc, char** argv) {
     rtai::LogWarning("jobs not recovered", {{"error", std::string(recovered.status().message())}});
   } else if (*recovered > 0) {
     rtai::LogInfo("jobs resubmitted", {{"count", *recovered}});
-  }
-  auto kafka = rtai::cli::StartKafkaListener(absl::GetFlag(FLAGS_kafka_listen),
-                                             broker->get(), clock,
-                                             options->log_defaults, &metrics,
-                                             security->principals.get(),
-                                             security->audit.get());
-  if (!kafka.ok()) {
-    (*grpc)->Shutdown();
-    (*http)->Stop();
-    job_exporter.reset();
-    jobs->reset();
-    (*broker)->Shutdown();
-    return Die(kafka.status());
   }
   rtai::LogInfo("rtaid listening",
                 {{"grpc", (*grpc)->address()},

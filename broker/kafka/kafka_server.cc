@@ -273,6 +273,10 @@ int KafkaServer::port() const { return impl_->port; }
 
 int KafkaServer::memory_waiters() const { return impl_->budget->waiters(); }
 
+GroupCoordinator* KafkaServer::groups() { return &impl_->groups; }
+
+OffsetStore* KafkaServer::offset_store() { return impl_->offset_store.get(); }
+
 int KafkaServer::connection_count() const {
   absl::MutexLock lock(&impl_->mu);
   return static_cast<int>(impl_->connections.size());

@@ -26,8 +26,10 @@
 
 namespace rtai::kafka {
 
+class GroupCoordinator;
 class KafkaConnection;
 class Gate;
+class OffsetStore;
 class RequestProcessor;
 
 class KafkaServer {
@@ -51,6 +53,11 @@ class KafkaServer {
   // joins all threads. Idempotent.
   void Stop();
   int connection_count() const;
+  // The consumer-group coordinator (committed offsets restored by Start) and
+  // its durable store (null unless options.persist_offsets), for in-process
+  // committers (rtaid's BrokerGroupOffsets). Live as long as the server.
+  GroupCoordinator* groups();
+  OffsetStore* offset_store();
   // Connections waiting for request memory (max_inflight_request_bytes).
   int memory_waiters() const;
 

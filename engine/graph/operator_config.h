@@ -14,7 +14,9 @@
 
 namespace rtai::engine::graph {
 
-enum class StartPosition { kEarliest, kLatest };
+// kCommitted: the consumer group's committed offset; partitions without one
+// (or with one outside the log) start at SourceConfig::reset.
+enum class StartPosition { kEarliest, kLatest, kCommitted };
 enum class EventFormat { kJson, kCsv, kRaw };  // kRaw: sources only
 
 // broker_source v1: reads a topic, decodes values into an event schema.
@@ -29,6 +31,11 @@ struct SourceConfig {
   char csv_delimiter = ',';
   bool ignore_unknown_fields = true;
   bool bounded = false;              // stop at the end offsets seen at start
+  // Kafka consumer group whose committed offsets the source starts from
+  // (start kCommitted) and commits to; "" = none.
+  std::string group;
+  StartPosition reset = StartPosition::kEarliest;  // kEarliest or kLatest
+  int64_t commit_interval_ms = 5000;  // commits when checkpointing is off
 };
 
 // parse v1: decodes a bytes/string column (a raw source's `value`) into an

@@ -14,6 +14,9 @@ namespace {
 
 using Inputs = std::vector<const Schema*>;
 
+// Kafka does not bound group ids; we do, since they are stored per commit.
+constexpr size_t kMaxGroupIdBytes = 255;
+
 std::shared_ptr<const Schema> Same(const Schema* s) {
   return std::make_shared<const Schema>(*s);
 }
@@ -73,6 +76,42 @@ absl::StatusOr<std::shared_ptr<const Schema>> ReadDecoding(ConfigReader& c,
   return it->second;
 }
 
+// broker_source's start position and consumer group: `start`, `group`,
+// `reset` (start committed only) and `commit_interval_ms` (group only).
+absl::Status ReadStartAndGroup(ConfigReader& c, SourceConfig* cfg) {
+  ASSIGN_OR_RETURN(std::string start, c.String("start", "earliest"));
+  if (start == "earliest") cfg->start = StartPosition::kEarliest;
+  else if (start == "latest") cfg->start = StartPosition::kLatest;
+  else if (start == "committed") cfg->start = StartPosition::kCommitted;
+  else return c.Error("start", absl::StrCat("must be \"earliest\", \"latest\" or \"committed\", got \"", start, "\""));
+  const bool has_group = c.Has("group");
+  ASSIGN_OR_RETURN(cfg->group, c.String("group", ""));
+  if (has_group && cfg->group.empty()) return c.Error("group", "must not be empty");
+  if (cfg->group.size() > kMaxGroupIdBytes) {
+    return c.Error("group", absl::StrCat("must be at most ", kMaxGroupIdBytes, " bytes"));
+  }
+  if (cfg->start == StartPosition::kCommitted && cfg->group.empty()) {
+    return c.Error("group", "is required with \"start\": \"committed\" (the consumer group whose "
+                            "committed offsets to start from)");
+  }
+  if (c.Has("reset") && cfg->start != StartPosition::kCommitted) {
+    return c.Error("reset", "applies only with \"start\": \"committed\"");
+  }
+  ASSIGN_OR_RETURN(std::string reset, c.String("reset", "earliest"));
+  if (reset == "earliest") cfg->reset = StartPosition::kEarliest;
+  else if (reset == "latest") cfg->reset = StartPosition::kLatest;
+  else return c.Error("reset", absl::StrCat("must be \"earliest\" or \"latest\", got \"", reset, "\""));
+  if (c.Has("commit_interval_ms") && cfg->group.empty()) {
+    return c.Error("commit_interval_ms", "needs \"group\" (offsets are committed to a consumer group)");
+  }
+  ASSIGN_OR_RETURN(cfg->commit_interval_ms, c.Int("commit_interval_ms", 5000));
+  if (cfg->commit_interval_ms < 100 || cfg->commit_interval_ms > 86'400'000) {
+    return c.Error("commit_interval_ms",
+                   absl::StrCat("must be in [100, 86400000], got ", cfg->commit_interval_ms));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<OperatorOutputs> ValidateSource(ConfigReader& c, const Inputs&,
                                                const SchemaMap& schemas) {
   SourceConfig cfg;
@@ -83,10 +122,7 @@ absl::StatusOr<OperatorOutputs> ValidateSource(ConfigReader& c, const Inputs&,
     if (p < 0 || p > 1000000) return c.Error("partitions", absl::StrCat("has invalid partition ", p));
     cfg.partitions.push_back(static_cast<int32_t>(p));
   }
-  ASSIGN_OR_RETURN(std::string start, c.String("start", "earliest"));
-  if (start == "earliest") cfg.start = StartPosition::kEarliest;
-  else if (start == "latest") cfg.start = StartPosition::kLatest;
-  else return c.Error("start", absl::StrCat("must be \"earliest\" or \"latest\", got \"", start, "\""));
+  RETURN_IF_ERROR(ReadStartAndGroup(c, &cfg));
   ASSIGN_OR_RETURN(std::shared_ptr<const Schema> schema,
                    ReadDecoding(c, schemas, /*raw_ok=*/true, &cfg));
   ASSIGN_OR_RETURN(cfg.bounded, c.Bool("bounded", false));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "engine/io/memory_group_offsets.h"
 #include "engine/io/partition_client.h"
 #include "engine/io/transactional_client.h"
 
@@ -41,6 +42,9 @@ class MemoryPartitionClient : public PartitionClient, public TransactionalClient
                                        int32_t max_wait_ms) override;
   // Keyed records go to hash(key) % partitions, keyless ones round robin.
   absl::Status Append(const std::string& topic, std::vector<ClientRecord> records) override;
+  // Consumer-group offsets in memory (tests drive them through groups()).
+  GroupOffsets* group_offsets() override { return &groups_; }
+  MemoryGroupOffsets* groups() { return &groups_; }
 
   absl::StatusOr<TxnHandle> InitTransactions(const std::string& transactional_id,
                                              int32_t timeout_ms) override;
@@ -81,6 +85,7 @@ class MemoryPartitionClient : public PartitionClient, public TransactionalClient
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t max_records_;
+  MemoryGroupOffsets groups_;
   absl::Mutex mu_;
   std::map<std::string, Topic> topics_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Producer> producers_ ABSL_GUARDED_BY(mu_);

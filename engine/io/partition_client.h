@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/io/group_offsets.h"
 
 namespace rtai::engine::io {
 
@@ -48,6 +49,9 @@ class PartitionClient {
   // returns once they are acknowledged.
   virtual absl::Status Append(const std::string& topic,
                               std::vector<ClientRecord> records) = 0;
+  // Consumer-group committed offsets of this broker (broker_source `group`),
+  // or null when the broker offers none. Owned by the client.
+  virtual GroupOffsets* group_offsets() { return nullptr; }
 };
 
 }  // namespace rtai::engine::io

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/logging.h"
 #include "base/status_macros.h"
 #include "engine/runtime/snapshot_codec.h"
 
@@ -14,8 +15,9 @@ constexpr int32_t kIdleWaitMs = 20;
 
 }  // namespace
 
-BrokerSource::BrokerSource(graph::SourceConfig config, const Schema* schema)
-    : config_(std::move(config)), schema_(schema),
+BrokerSource::BrokerSource(graph::SourceConfig config, const Schema* schema,
+                           bool checkpointing)
+    : config_(std::move(config)), schema_(schema), checkpointing_(checkpointing),
       decoder_(config_.format, schema, config_.csv_delimiter, config_.ignore_unknown_fields,
                config_.event_time_column),
       batch_(std::make_unique<runtime::Batch>(schema)) {}
@@ -23,11 +25,24 @@ BrokerSource::BrokerSource(graph::SourceConfig config, const Schema* schema)
 absl::Status BrokerSource::Open(const runtime::OperatorContext& ctx) {
   RETURN_IF_ERROR(Operator::Open(ctx));
   if (ctx.client == nullptr) return absl::FailedPreconditionError("no broker client");
+  if (!config_.group.empty()) {
+    io::GroupOffsets* groups = ctx.client->group_offsets();
+    if (groups == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "broker_source `group` \"", config_.group,
+          "\": this broker offers no consumer-group offsets (rtaid keeps them with its Kafka "
+          "listener: start it with --kafka-listen)"));
+    }
+    committer_ = std::make_unique<SourceOffsetCommitter>(
+        config_.group, config_.topic, groups, checkpointing_, config_.commit_interval_ms,
+        ctx.clock);
+  }
   ASSIGN_OR_RETURN(int32_t count, ctx.client->PartitionCount(config_.topic));
   std::vector<int32_t> wanted = config_.partitions;
   if (wanted.empty()) {
     for (int32_t p = 0; p < count; ++p) wanted.push_back(p);
   }
+  std::vector<std::pair<int64_t, int64_t>> ranges;
   for (int32_t p : wanted) {
     if (p >= count) {
       return absl::InvalidArgumentError(
@@ -37,13 +52,57 @@ absl::Status BrokerSource::Open(const runtime::OperatorContext& ctx) {
     PartitionState s;
     s.partition = p;
     ASSIGN_OR_RETURN(auto range, ctx.client->OffsetRange(config_.topic, p));
-    s.offset = config_.start == graph::StartPosition::kEarliest ? range.first : range.second;
+    ranges.push_back(range);
     s.end = range.second;
-    s.finished = config_.bounded && s.offset >= s.end;
     s.last_active_ms = ctx.clock->NowMillis();
     partitions_.push_back(s);
   }
+  return SetStartOffsets(ranges);
+}
+
+absl::Status BrokerSource::SetStartOffsets(
+    const std::vector<std::pair<int64_t, int64_t>>& ranges) {
+  std::vector<int64_t> committed(partitions_.size(), io::kNoCommittedOffset);
+  if (config_.start == graph::StartPosition::kCommitted && !partitions_.empty()) {
+    std::vector<int32_t> ids;
+    for (const PartitionState& p : partitions_) ids.push_back(p.partition);
+    absl::StatusOr<std::vector<int64_t>> got = committer_->FetchCommitted(ids);
+    if (!got.ok()) {
+      return absl::Status(got.status().code(),
+                          absl::StrCat("fetching the committed offsets of group `", config_.group,
+                                       "`: ", got.status().message()));
+    }
+    committed = *std::move(got);
+  }
+  for (size_t i = 0; i < partitions_.size(); ++i) {
+    PartitionState& p = partitions_[i];
+    const auto [first, end] = ranges[i];
+    graph::StartPosition start = config_.start;
+    if (start == graph::StartPosition::kCommitted) {
+      if (committed[i] >= first && committed[i] <= end) {
+        p.offset = committed[i];
+      } else {
+        if (committed[i] != io::kNoCommittedOffset) {
+          LogWarning("broker_source: committed offset outside the log; using `reset`",
+                     {{"group", config_.group}, {"topic", config_.topic},
+                      {"partition", p.partition}, {"committed", committed[i]},
+                      {"log_start", first}, {"log_end", end}});
+        }
+        start = config_.reset;
+      }
+    }
+    if (start == graph::StartPosition::kEarliest) p.offset = first;
+    if (start == graph::StartPosition::kLatest) p.offset = end;
+    p.finished = config_.bounded && p.offset >= p.end;
+  }
   return absl::OkStatus();
+}
+
+std::vector<io::PartitionOffset> BrokerSource::CurrentOffsets() const {
+  std::vector<io::PartitionOffset> out;
+  out.reserve(partitions_.size());
+  for (const PartitionState& p : partitions_) out.push_back({p.partition, p.offset});
+  return out;
 }
 
 absl::Status BrokerSource::DecodeRecord(const PartitionState& p, io::ClientRecord& record) {
@@ -116,6 +175,10 @@ absl::Status BrokerSource::UpdateWatermark(runtime::Output* out) {
 }
 
 absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
+  if (committer_ != nullptr && !committer_->checkpointing() && committer_->IntervalDue()) {
+    // Records before these offsets were emitted (at-least-once on restart).
+    committer_->CommitNow(CurrentOffsets(), "interval");
+  }
   bool read_any = false;
   for (size_t i = 0; i < partitions_.size(); ++i) {
     PartitionState& p = partitions_[i];
@@ -161,7 +224,7 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
          (partitions_.empty() && !config_.bounded);
 }
 
-absl::StatusOr<std::string> BrokerSource::SnapshotState(int64_t) {
+absl::StatusOr<std::string> BrokerSource::SnapshotState(int64_t checkpoint_id) {
   runtime::SnapshotWriter w(runtime::SnapshotTag::kBrokerSource, 1);
   w.I64(emitted_watermark_);
   w.I64(static_cast<int64_t>(partitions_.size()));
@@ -171,6 +234,9 @@ absl::StatusOr<std::string> BrokerSource::SnapshotState(int64_t) {
     w.I64(p.end);
     w.I64(p.max_ts);
     w.U8(p.finished ? 1 : 0);
+  }
+  if (committer_ != nullptr && committer_->checkpointing()) {
+    committer_->OnSnapshot(checkpoint_id, CurrentOffsets());
   }
   return w.Finish();
 }
@@ -210,6 +276,28 @@ absl::Status BrokerSource::RestoreState(std::string_view bytes) {
   emitted_watermark_ = wm;
   ctx_.metrics->watermark.store(wm, std::memory_order_relaxed);
   return absl::OkStatus();
+}
+
+absl::Status BrokerSource::NotifyCheckpointComplete(int64_t checkpoint_id) {
+  if (committer_ != nullptr && committer_->checkpointing()) {
+    committer_->OnCheckpointComplete(checkpoint_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BrokerSource::Finish(runtime::Output*) {
+  // A bounded source read to its end: commit the end offsets in both modes
+  // (Flink's final checkpoint does the same).
+  if (committer_ != nullptr) committer_->CommitNow(CurrentOffsets(), "source end");
+  return absl::OkStatus();
+}
+
+int64_t BrokerSource::offset_commits() const {
+  return committer_ == nullptr ? 0 : committer_->commits();
+}
+
+int64_t BrokerSource::offset_commit_failures() const {
+  return committer_ == nullptr ? 0 : committer_->commit_failures();
 }
 
 }  // namespace rtai::engine::operators

@@ -18,11 +18,21 @@
 // for bounded sources), the largest event time seen and the emitted
 // watermark; RestoreState resumes from them (partitions not in the snapshot
 // start at `start`). Called between Polls, so nothing is half-emitted.
+//
+// Consumer groups (config `group`): "start": "committed" starts each
+// partition at the group's committed offset, or at `reset` (earliest or
+// latest) when it has none or it lies outside the log (Kafka's
+// auto.offset.reset); a restored snapshot wins over committed offsets. The
+// source commits its offsets to the group (SourceOffsetCommitter: on
+// checkpoint completion with checkpointing on, else every
+// commit_interval_ms) and, when a bounded source ends, its end offsets.
+// Commit failures are logged and counted, never fail the job.
 
 #include <memory>
 #include <vector>
 
 #include "engine/graph/operator_config.h"
+#include "engine/operators/broker_source_offsets.h"
 #include "engine/operators/event_decoder.h"
 #include "engine/runtime/operator.h"
 
@@ -30,13 +40,20 @@ namespace rtai::engine::operators {
 
 class BrokerSource : public runtime::SourceOperator {
  public:
-  // `schema` must outlive the source.
-  BrokerSource(graph::SourceConfig config, const Schema* schema);
+  // `schema` must outlive the source. `checkpointing`: the job takes
+  // periodic checkpoints (decides when group offsets are committed).
+  BrokerSource(graph::SourceConfig config, const Schema* schema, bool checkpointing = false);
 
   absl::Status Open(const runtime::OperatorContext& ctx) override;
   absl::StatusOr<bool> Poll(runtime::Output* out) override;
+  absl::Status Finish(runtime::Output* out) override;
   absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
   absl::Status RestoreState(std::string_view bytes) override;
+  absl::Status NotifyCheckpointComplete(int64_t checkpoint_id) override;
+
+  // Group offset commits so far: successful and failed (0 without a group).
+  int64_t offset_commits() const;
+  int64_t offset_commit_failures() const;
 
  private:
   struct PartitionState {
@@ -47,12 +64,17 @@ class BrokerSource : public runtime::SourceOperator {
     int64_t last_active_ms = 0;
     bool finished = false;
   };
+  // Start offsets of `partitions_` (Open): start, or committed and reset.
+  absl::Status SetStartOffsets(const std::vector<std::pair<int64_t, int64_t>>& ranges);
+  std::vector<io::PartitionOffset> CurrentOffsets() const;
   absl::Status DecodeRecord(const PartitionState& p, io::ClientRecord& record);
   absl::Status FlushBatch(runtime::Output* out);
   absl::Status UpdateWatermark(runtime::Output* out);
 
   graph::SourceConfig config_;
   const Schema* schema_;
+  const bool checkpointing_;
+  std::unique_ptr<SourceOffsetCommitter> committer_;  // null without a group
   EventDecoder decoder_;  // JSON and CSV
   std::vector<PartitionState> partitions_;
   std::unique_ptr<runtime::Batch> batch_;

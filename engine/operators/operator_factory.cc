@@ -25,7 +25,8 @@ absl::StatusOr<std::unique_ptr<runtime::Operator>> CreateOperator(
   ASSIGN_OR_RETURN(std::unique_ptr<runtime::Operator> ml, ml::ops::CreateMlOperator(g, node));
   if (ml != nullptr) return ml;
   if (auto* s = std::get_if<graph::SourceConfig>(&c)) {
-    return std::unique_ptr<runtime::Operator>(new BrokerSource(*s, n.output.get()));
+    const bool checkpointing = g.proto.checkpoint().interval_ms() > 0;
+    return std::unique_ptr<runtime::Operator>(new BrokerSource(*s, n.output.get(), checkpointing));
   }
   if (auto* x = std::get_if<graph::NexmarkSourceConfig>(&c)) {
     return std::unique_ptr<runtime::Operator>(new NexmarkSource(*x, n.output.get()));

@@ -134,8 +134,8 @@ TEST(ValidatorTest, RejectsMissingIllTypedAndUnknownConfigFields) {
   EXPECT_THAT(ErrorOf(Replace("\"fn\": \"max\"", "\"fn\": \"median\"")),
               HasSubstr("aggregates[1]: config field `fn` unknown aggregate `median`"));
   EXPECT_EQ(ErrorOf(Replace("\"topic\": \"bids\",", "\"topic\": \"bids\", \"start\": \"middle\",")),
-            "node `src` (broker_source): config field `start` must be \"earliest\" or "
-            "\"latest\", got \"middle\"");
+            "node `src` (broker_source): config field `start` must be \"earliest\", "
+            "\"latest\" or \"committed\", got \"middle\"");
 }
 
 TEST(ValidatorTest, RejectsUnknownColumnsAndTypeErrorsInExpressions) {
