@@ -362,6 +362,43 @@ TEST_F(SourceFixture, GroupWithoutBrokerSupportFailsAtOpenWithAClearError) {
   EXPECT_NE(plain, nullptr);
 }
 
+TEST(SourceOffsetCommitterTest, PendingSnapshotsAreBoundedAndTheNewestCompletedWins) {
+  io::MemoryGroupOffsets groups;
+  FakeClock clock;
+  operators::SourceOffsetCommitter c("g", "t", &groups, /*checkpointing=*/true, 5000, &clock);
+  for (int64_t id = 1; id <= 40; ++id) c.OnSnapshot(id, {{0, id * 10}});
+  EXPECT_EQ(c.pending_snapshots(), operators::SourceOffsetCommitter::kMaxPendingSnapshots);
+  c.OnCheckpointComplete(3);  // dropped long ago: nothing to commit
+  EXPECT_THAT(*groups.Fetch("g", "t", {0}), ElementsAre(-1));
+  c.OnCheckpointComplete(30);
+  EXPECT_THAT(*groups.Fetch("g", "t", {0}), ElementsAre(300));
+  EXPECT_EQ(c.pending_snapshots(), 10u);  // 31..40 still pending
+  c.OnCheckpointComplete(100);
+  EXPECT_THAT(*groups.Fetch("g", "t", {0}), ElementsAre(400));
+  EXPECT_EQ(c.pending_snapshots(), 0u);
+  EXPECT_EQ(c.commits(), 2);
+}
+
+// A GroupOffsets that answers Fetch with the wrong number of offsets.
+class ShortAnswerGroups : public io::GroupOffsets {
+ public:
+  absl::StatusOr<std::vector<int64_t>> Fetch(const std::string&, const std::string&,
+                                             const std::vector<int32_t>&) override {
+    return std::vector<int64_t>{1};
+  }
+  absl::Status Commit(const std::string&, const std::string&,
+                      const std::vector<io::PartitionOffset>&) override {
+    return absl::OkStatus();
+  }
+};
+
+TEST(SourceOffsetCommitterTest, AMalformedFetchAnswerIsAnErrorNotACrash) {
+  ShortAnswerGroups groups;
+  FakeClock clock;
+  operators::SourceOffsetCommitter c("g", "t", &groups, false, 5000, &clock);
+  EXPECT_EQ(c.FetchCommitted({0, 1, 2}).status().code(), absl::StatusCode::kInternal);
+}
+
 TEST(MemoryGroupOffsetsTest, RejectsHostileInput) {
   io::MemoryGroupOffsets groups(/*max_offsets=*/2);
   EXPECT_EQ(groups.Commit("", "t", {{0, 1}}).code(), absl::StatusCode::kInvalidArgument);
