@@ -13,7 +13,11 @@
 # Build first:  ninja -C build rtaid kafka_txn_bench
 # Run:          bench/kafka_txn_bench.sh [rounds]      (from the repo root)
 # Env:          RECORDS (default 1000000), TXN_RECORDS (1000),
-#               PARTITIONS (1), LINGER_MS (5), PRODUCERS ("1 4")
+#               PARTITIONS (1), LINGER_MS (5), PRODUCERS ("1 4"),
+#               CONSUME (1; 0 skips the read_committed comparison)
+# Besides the medians, the ratio of each round (the two modes ran next to
+# each other) is printed to stderr and its median reported: on a loaded
+# machine that is steadier than the ratio of the medians.
 set -euo pipefail
 
 BUILD=${BUILD:-build}
@@ -26,13 +30,14 @@ TXN_RECORDS=${TXN_RECORDS:-1000}
 PARTITIONS=${PARTITIONS:-1}
 LINGER_MS=${LINGER_MS:-5}
 PRODUCERS=${PRODUCERS:-1 4}
+CONSUME=${CONSUME:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$WORK"
 source "$HERE/kafka_bench_lib.sh"
 
 start_rtaid "$WORK/rtaid"
 B="127.0.0.1:$KAFKA_PORT"
-declare -A RATE
+declare -A RATE RATIO
 for r in $(seq "$ROUNDS"); do
   common=(--brokers="$B" --partitions="$PARTITIONS" --records="$RECORDS" --linger_ms="$LINGER_MS")
   first_txn=""
@@ -45,9 +50,12 @@ for r in $(seq "$ROUNDS"); do
       RATE[$m-$p]+="$(echo "$out" | field records_per_s) "
     done
     [[ -z "$first_txn" ]] && first_txn="transactional-p$p-$r"
-    echo "round $r P=$p: idem=$(echo "${RATE[idempotent-$p]}" | awk '{print $NF}')" \
-         "txn=$(echo "${RATE[transactional-$p]}" | awk '{print $NF}')" >&2
+    i=$(echo "${RATE[idempotent-$p]}" | awk '{print $NF}')
+    t=$(echo "${RATE[transactional-$p]}" | awk '{print $NF}')
+    RATIO[$p]+="$(awk -v a="$t" -v b="$i" 'BEGIN {printf "%.4f", a / b}') "
+    echo "round $r P=$p: idem=$i txn=$t ratio=$(awk -v a="$t" -v b="$i" 'BEGIN {printf "%.0f%%", 100 * a / b}')" >&2
   done
+  (( CONSUME )) || continue
   # read_committed vs read_uncommitted over the first transactional topic;
   # alternate which isolation level reads first (page cache warm for both).
   if (( r % 2 )); then order=(read_uncommitted read_committed); else order=(read_committed read_uncommitted); fi
@@ -62,13 +70,15 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
 mbs() { awk -v r="$1" 'BEGIN {printf "%.1f", r * 100 / 1e6}'; }
 machine_info
 echo
-echo "| Workload ($RECORDS records of 100 B, $PARTITIONS partition(s), median of $ROUNDS) | records/s | MB/s | ratio |"
-echo "|---|---:|---:|---:|"
+echo "| Workload ($RECORDS records of 100 B, $PARTITIONS partition(s), median of $ROUNDS) | records/s | MB/s | ratio | median per-round ratio |"
+echo "|---|---:|---:|---:|---:|"
 for p in $PRODUCERS; do
   idem=$(med "idempotent-$p"); txn=$(med "transactional-$p")
-  echo "| P=$p: idempotent produce, $p producer(s) (enable.idempotence, acks=all) | $idem | $(mbs "$idem") | 100% |"
-  echo "| P=$p: transactional produce, $p producer(s), $TXN_RECORDS records per transaction | $txn | $(mbs "$txn") | $(pct "$txn" "$idem") |"
+  rr=$(echo "${RATIO[$p]}" | tr ' ' '\n' | grep -v '^$' | median)
+  echo "| P=$p: idempotent produce, $p producer(s) (enable.idempotence, acks=all) | $idem | $(mbs "$idem") | 100% | |"
+  echo "| P=$p: transactional produce, $p producer(s), $TXN_RECORDS records per transaction | $txn | $(mbs "$txn") | $(pct "$txn" "$idem") | $(pct "$rr" 1) |"
 done
+(( CONSUME )) || exit 0
 ru=$(med read_uncommitted); rc=$(med read_committed)
-echo "| fetch, read_uncommitted | $ru | $(mbs "$ru") | 100% |"
-echo "| fetch, read_committed | $rc | $(mbs "$rc") | $(pct "$rc" "$ru") |"
+echo "| fetch, read_uncommitted | $ru | $(mbs "$ru") | 100% | |"
+echo "| fetch, read_committed | $rc | $(mbs "$rc") | $(pct "$rc" "$ru") | |"

@@ -322,5 +322,58 @@ TEST_F(CoordinatorTest, AStateLogFsyncErrorMakesTheCoordinatorUnavailable) {
   EXPECT_TRUE(Markers("a", 0).empty());
 }
 
+// Many producers at once (each its own id, sharing partitions), with the
+// Tick thread running beside them: every transaction ends with exactly one
+// marker of its outcome in each of its partitions, nothing is left open,
+// and a reopen replays the same states.
+TEST_F(CoordinatorTest, ConcurrentProducersEndEveryTransactionExactlyOnce) {
+  constexpr int kProducers = 6;
+  constexpr int kTxns = 25;
+  std::vector<ProducerIdAndEpoch> p;
+  for (int i = 0; i < kProducers; ++i) {
+    p.push_back(*c_->InitProducerId("p" + std::to_string(i), 60000));
+  }
+  std::atomic<bool> stop{false};
+  std::thread ticker([&] {
+    while (!stop.load()) EXPECT_EQ(c_->Tick(), 0);  // nothing times out
+  });
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kProducers; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string id = "p" + std::to_string(i);
+      for (int t = 0; t < kTxns; ++t) {
+        // Partitions 0..3 of "s" are shared by everyone; "own" is private.
+        const std::vector<TopicPartition> parts = {{"s", (i + t) % 4}, {"own" + id, 0}};
+        ASSERT_TRUE(c_->AddPartitions(id, p[i], parts).ok());
+        ASSERT_TRUE(c_->EndTransaction(id, p[i], /*commit=*/t % 3 != 0).ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  stop = true;
+  ticker.join();
+  EXPECT_TRUE(broker_.armed.empty());  // every armed partition got its marker
+  for (int i = 0; i < kProducers; ++i) {
+    const std::string id = "p" + std::to_string(i);
+    const std::vector<FakeTxnBroker::Marker> own = Markers("own" + id, 0);
+    ASSERT_EQ(own.size(), static_cast<size_t>(kTxns));
+    for (int t = 0; t < kTxns; ++t) {
+      EXPECT_EQ(own[t], FakeTxnBroker::Marker(p[i].producer_id, p[i].producer_epoch, t % 3 != 0));
+    }
+    EXPECT_EQ(State(id), (kTxns - 1) % 3 != 0 ? TxnState::kCompleteCommit
+                                               : TxnState::kCompleteAbort);
+  }
+  size_t shared = 0;
+  for (int part = 0; part < 4; ++part) shared += Markers("s", part).size();
+  EXPECT_EQ(shared, static_cast<size_t>(kProducers * kTxns));
+  std::map<std::string, TxnMetadata> before;
+  for (int i = 0; i < kProducers; ++i) {
+    const std::string id = "p" + std::to_string(i);
+    before[id] = *c_->Describe(id);
+  }
+  Reopen();
+  for (const auto& [id, m] : before) EXPECT_EQ(*c_->Describe(id), m) << id;
+}
+
 }  // namespace
 }  // namespace rtai::broker::txn
