@@ -3,12 +3,16 @@
 //   kafka_txn_bench --mode=transactional --brokers=127.0.0.1:9092 --topic=t
 //       --partitions=1 --records=1000000 --record_bytes=100 --txn_records=1000
 //   kafka_txn_bench --mode=idempotent ...      (same, enable.idempotence only)
+//   --producers=P (both producer modes): P producers on P threads, each
+//       with its own connection (and transactional.id <txn_id>-<i>),
+//       sending records/P records each.
 //   kafka_txn_bench --mode=consume --isolation=read_committed --records=N ...
 //
 // transactional: begin, produce --txn_records records, commit, repeated
 //   until --records; time from the first begin to the last commit.
 // idempotent: the same records as fast as librdkafka accepts them, until
-//   the last delivery report.
+//   the last delivery report. Both modes use the same librdkafka settings
+//   (linger.ms, batch.size, ...) except transactional.id.
 // consume: a consumer (assign from offset 0, every partition) reads
 //   --records records at --isolation; time from the first to the last.
 // Creates the topic when --partitions > 0 (producer modes). Prints one
@@ -18,7 +22,10 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "bench/kafka_bench_common.h"
@@ -26,11 +33,15 @@
 namespace rtai::bench {
 namespace {
 
-std::atomic<int64_t> g_delivered{0};
-std::atomic<int64_t> g_failed{0};
+// One producer's delivery reports (the rd_kafka_t's opaque).
+struct Deliveries {
+  std::atomic<int64_t> delivered{0};
+  std::atomic<int64_t> failed{0};
+};
 
-void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-  (m->err == RD_KAFKA_RESP_ERR_NO_ERROR ? g_delivered : g_failed).fetch_add(1);
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* d = static_cast<Deliveries*>(opaque);
+  (m->err == RD_KAFKA_RESP_ERR_NO_ERROR ? d->delivered : d->failed).fetch_add(1);
 }
 
 void RequireOk(rd_kafka_error_t* e, const char* what) {
@@ -47,41 +58,85 @@ void ProduceOne(rd_kafka_t* rk, rd_kafka_topic_t* rkt, const std::string& value)
   }
 }
 
+// One producer (one rd_kafka_t), created and initialized before the clock
+// starts; Run() sends its share of the records.
+class BenchProducer {
+ public:
+  BenchProducer(const BenchFlags& flags, const std::string& brokers, const std::string& topic,
+                bool txn, const std::string& txn_id, int64_t records)
+      : txn_(txn), records_(records), txn_records_(flags.Int("txn_records", 1000)) {
+    // The same settings for both modes; only transactional.id differs.
+    std::map<std::string, std::string> settings = {
+        {"bootstrap.servers", brokers},
+        {"linger.ms", absl::StrCat(flags.Int("linger_ms", 5))},
+        {"batch.size", "1000000"},
+        {"queue.buffering.max.messages", "1000000"},
+        {"compression.type", "none"},
+        {"enable.idempotence", "true"},
+    };
+    if (txn) settings["transactional.id"] = txn_id;
+    rd_kafka_conf_t* conf = NewKafkaConf(settings);
+    rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+    rd_kafka_conf_set_opaque(conf, &deliveries_);
+    char err[512];
+    rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+    Require(rk_ != nullptr, err);
+    rkt_ = rd_kafka_topic_new(rk_, topic.c_str(), nullptr);
+    if (txn) RequireOk(rd_kafka_init_transactions(rk_, 60000), "init_transactions");
+  }
+  ~BenchProducer() {
+    rd_kafka_topic_destroy(rkt_);
+    rd_kafka_destroy(rk_);
+  }
+
+  // Returns once every record is acknowledged (and the last transaction
+  // committed).
+  void Run(const std::string& value) {
+    for (int64_t i = 0; i < records_;) {
+      if (txn_) RequireOk(rd_kafka_begin_transaction(rk_), "begin_transaction");
+      const int64_t end = txn_ ? std::min(records_, i + txn_records_) : records_;
+      for (; i < end; ++i) {
+        ProduceOne(rk_, rkt_, value);
+        if (i % 4096 == 0) rd_kafka_poll(rk_, 0);
+      }
+      if (txn_) RequireOk(rd_kafka_commit_transaction(rk_, 60000), "commit_transaction");
+    }
+    while (deliveries_.delivered.load() + deliveries_.failed.load() < records_) {
+      rd_kafka_poll(rk_, 10);
+    }
+    Require(deliveries_.failed.load() == 0, "deliveries failed");
+  }
+
+ private:
+  const bool txn_;
+  const int64_t records_;
+  const int64_t txn_records_;
+  Deliveries deliveries_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_topic_t* rkt_ = nullptr;
+};
+
+// --producers producers, each on its own thread with its own rd_kafka_t
+// (transactional: distinct transactional.ids), splitting --records evenly.
+// Time from the moment all are initialized to the last one's end.
 double Produce(const BenchFlags& flags, const std::string& mode, const std::string& brokers,
                const std::string& topic, int64_t records, const std::string& value) {
-  const int64_t txn_records = flags.Int("txn_records", 1000);
-  std::map<std::string, std::string> settings = {
-      {"bootstrap.servers", brokers},
-      {"linger.ms", absl::StrCat(flags.Int("linger_ms", 5))},
-      {"batch.size", "1000000"},
-      {"queue.buffering.max.messages", "1000000"},
-      {"compression.type", "none"},
-      {"enable.idempotence", "true"},
-  };
-  const bool txn = mode == "transactional";
-  if (txn) settings["transactional.id"] = flags.String("txn_id", "bench-" + topic);
-  rd_kafka_conf_t* conf = NewKafkaConf(settings);
-  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
-  char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-  Require(rk != nullptr, err);
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-  if (txn) RequireOk(rd_kafka_init_transactions(rk, 60000), "init_transactions");
-  const int64_t start = NowNanos();
-  for (int64_t i = 0; i < records;) {
-    if (txn) RequireOk(rd_kafka_begin_transaction(rk), "begin_transaction");
-    const int64_t end = txn ? std::min(records, i + txn_records) : records;
-    for (; i < end; ++i) {
-      ProduceOne(rk, rkt, value);
-      if (i % 4096 == 0) rd_kafka_poll(rk, 0);
-    }
-    if (txn) RequireOk(rd_kafka_commit_transaction(rk, 60000), "commit_transaction");
+  const int64_t producers = flags.Int("producers", 1);
+  Require(producers >= 1 && producers <= 64 && records % producers == 0,
+          "--producers must be in [1, 64] and divide --records");
+  const std::string txn_id = flags.String("txn_id", "bench-" + topic);
+  std::vector<std::unique_ptr<BenchProducer>> all;
+  for (int64_t i = 0; i < producers; ++i) {
+    all.push_back(std::make_unique<BenchProducer>(flags, brokers, topic, mode == "transactional",
+                                                  absl::StrCat(txn_id, "-", i),
+                                                  records / producers));
   }
-  while (g_delivered.load() + g_failed.load() < records) rd_kafka_poll(rk, 10);
+  const int64_t start = NowNanos();
+  std::vector<std::thread> threads;
+  for (auto& p : all) threads.emplace_back([&p, &value] { p->Run(value); });
+  for (std::thread& t : threads) t.join();
   const double secs = static_cast<double>(NowNanos() - start) / 1e9;
-  rd_kafka_topic_destroy(rkt);
-  rd_kafka_destroy(rk);
-  Require(g_failed.load() == 0, "deliveries failed");
+  all.clear();
   return secs;
 }
 

@@ -31,6 +31,24 @@ absl::Status Concurrent(const TxnMetadata& m) {
 
 }  // namespace
 
+// Claims a transactional id for one call (waiting while another call holds
+// it) and releases it at scope exit. The coordinator's lock must be held at
+// both ends.
+class TransactionCoordinator::IdClaim {
+ public:
+  IdClaim(TransactionCoordinator* c, std::string id)
+      : c_(c), id_(std::move(id)) {
+    c_->ClaimLocked(id_);
+  }
+  ~IdClaim() { c_->ReleaseLocked(id_); }
+  IdClaim(const IdClaim&) = delete;
+  IdClaim& operator=(const IdClaim&) = delete;
+
+ private:
+  TransactionCoordinator* const c_;
+  const std::string id_;
+};
+
 absl::Status TransactionCoordinatorOptions::Validate() const {
   if (max_transaction_timeout_ms < 1) {
     return absl::InvalidArgumentError("max_transaction_timeout_ms must be >= 1");
@@ -38,6 +56,10 @@ absl::Status TransactionCoordinatorOptions::Validate() const {
   if (transactional_id_expiration_ms < 1) {
     return absl::InvalidArgumentError(
         "transactional_id_expiration_ms must be >= 1");
+  }
+  if (request_threads < 1 || request_threads > 256 || max_queued_requests < 1) {
+    return absl::InvalidArgumentError(
+        "request_threads must be in [1, 256] and max_queued_requests >= 1");
   }
   if (max_transactional_ids < 1 || max_partitions_per_transaction < 1) {
     return absl::InvalidArgumentError(
@@ -53,6 +75,8 @@ TransactionCoordinator::Open(TransactionCoordinatorOptions options,
   RETURN_IF_ERROR(options.Validate());
   std::unique_ptr<TransactionCoordinator> c(
       new TransactionCoordinator(options, clock, broker));
+  c->executor_ = std::make_unique<TxnExecutor>(
+      options.request_threads, static_cast<size_t>(options.max_queued_requests));
   absl::MutexLock l(&c->mu_);
   ASSIGN_OR_RETURN(c->log_, TxnStateLog::Open(fs, dir, &c->txns_,
                                               options.state_log_compact_bytes));
@@ -108,14 +132,34 @@ absl::Status TransactionCoordinator::PersistLocked(const TxnMetadata& m, bool sy
   } else {
     txns_[m.transactional_id] = m;
   }
-  absl::Status s = log_->Append(m, txns_, sync);
+  absl::StatusOr<int64_t> seq = log_->Write(m, txns_);
+  absl::Status s = seq.status();
+  if (s.ok() && sync) {
+    // Group commit: other ids' steps go on (and share this fsync) meanwhile;
+    // this id is claimed, so nothing acts on its not-yet-durable state.
+    mu_.Unlock();
+    s = log_->SyncTo(*seq);
+    mu_.Lock();
+  }
   if (!s.ok()) {
-    failure_ = s;
-    LogError("transaction state log write failed; coordinator unavailable",
-             {{"error", s.ToString()}});
+    if (failure_.ok()) {
+      failure_ = s;
+      LogError("transaction state log write failed; coordinator unavailable",
+               {{"error", s.ToString()}});
+    }
     return UsableLocked();
   }
   return absl::OkStatus();
+}
+
+void TransactionCoordinator::ClaimLocked(const std::string& id) {
+  while (busy_.count(id) != 0) idle_.Wait(&mu_);
+  busy_.insert(id);
+}
+
+void TransactionCoordinator::ReleaseLocked(const std::string& id) {
+  busy_.erase(id);
+  idle_.SignalAll();
 }
 
 absl::Status TransactionCoordinator::BumpEpochLocked(TxnMetadata* m) {
@@ -144,6 +188,7 @@ absl::StatusOr<ProducerIdAndEpoch> TransactionCoordinator::InitProducerId(
                                  options_.max_transaction_timeout_ms, "]"));
   }
   absl::MutexLock l(&mu_);
+  IdClaim claim(this, id);
   RETURN_IF_ERROR(UsableLocked());
   const int64_t now = clock_->NowMillis();
   auto it = txns_.find(id);
@@ -213,6 +258,7 @@ absl::Status TransactionCoordinator::AddPartitions(
     const std::string& id, ProducerIdAndEpoch producer,
     const std::vector<TopicPartition>& partitions) {
   absl::MutexLock l(&mu_);
+  IdClaim claim(this, id);
   ASSIGN_OR_RETURN(TxnMetadata m, FindProducerLocked(id, producer));
   if (IsPrepare(m.state)) {
     if (!CompleteLocked(m).ok()) return Concurrent(m);
@@ -262,7 +308,8 @@ absl::Status TransactionCoordinator::AddPartitions(
 absl::Status TransactionCoordinator::CheckInTransaction(
     const std::string& id, ProducerIdAndEpoch producer,
     const TopicPartition& tp) {
-  absl::ReaderMutexLock l(&mu_);
+  absl::MutexLock l(&mu_);
+  IdClaim claim(this, id);
   ASSIGN_OR_RETURN(TxnMetadata m, FindProducerLocked(id, producer));
   if (m.state != TxnState::kOngoing ||
       (tp.second >= 0 && m.partitions.count(tp) == 0)) {
@@ -278,6 +325,7 @@ absl::Status TransactionCoordinator::EndTransaction(const std::string& id,
                                                     ProducerIdAndEpoch producer,
                                                     bool commit) {
   absl::MutexLock l(&mu_);
+  IdClaim claim(this, id);
   RETURN_IF_ERROR(UsableLocked());
   auto it = txns_.find(id);
   // The old incarnation retrying the abort the coordinator already did.
@@ -322,6 +370,9 @@ absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
     absl::Status first_error ABSL_GUARDED_BY(mu);
   };
   auto wait = std::make_shared<Wait>();
+  // The markers' appends and fsyncs run without the coordinator's lock
+  // (other ids go on; this one is claimed by the caller).
+  mu_.Unlock();
   {
     absl::MutexLock wl(&wait->mu);
     wait->pending = static_cast<int>(m.partitions.size());
@@ -351,6 +402,7 @@ absl::Status TransactionCoordinator::CompleteLocked(TxnMetadata m) {
         wait.get()));
     error = wait->first_error;
   }
+  mu_.Lock();
   if (!error.ok()) {
     return TxnError(absl::StatusCode::kUnavailable, kCoordinatorNotAvailable,
                     absl::StrCat("writing transaction markers: ",
@@ -383,36 +435,60 @@ absl::Status TransactionCoordinator::FenceAndAbortLocked(TxnMetadata m) {
 int TransactionCoordinator::Tick() {
   absl::MutexLock l(&mu_);
   if (!UsableLocked().ok()) return 0;
-  const int64_t now = clock_->NowMillis();
-  // Copies only the ids that need work (the map may hold many idle ones).
-  std::vector<TxnMetadata> due;
+  // Collects only the ids that need work (the map may hold many idle ones);
+  // each is looked at again when its turn comes, since the lock is released
+  // during a step's fsyncs and marker writes.
+  std::vector<std::string> due;
   for (const auto& [id, m] : txns_) {
-    const bool timed_out =
-        m.state == TxnState::kOngoing && now - m.txn_start_ms > m.timeout_ms;
-    const bool expired =
-        m.state != TxnState::kOngoing && !IsPrepare(m.state) &&
-        now - m.last_update_ms > options_.transactional_id_expiration_ms;
-    if (timed_out || expired || IsPrepare(m.state)) due.push_back(m);
+    if (TickActionLocked(m) != TickAction::kNone) due.push_back(id);
   }
   int aborted = 0;
-  for (TxnMetadata& m : due) {
-    if (m.state == TxnState::kOngoing) {
-      LogInfo("aborting transaction past its timeout",
-              {{"transactional_id", m.transactional_id},
-               {"producer_id", m.producer_id},
-               {"timeout_ms", m.timeout_ms}});
-      if (FenceAndAbortLocked(m).ok()) ++aborted;
-    } else if (IsPrepare(m.state)) {
-      (void)CompleteLocked(m);
-    } else {
-      m.state = TxnState::kDead;
-      if (PersistLocked(m).ok()) {
-        LogInfo("transactional id expired",
-                {{"transactional_id", m.transactional_id}});
-      }
+  for (const std::string& id : due) {
+    if (busy_.count(id) != 0) continue;  // a client's call is working on it
+    auto it = txns_.find(id);
+    if (it == txns_.end()) continue;
+    TxnMetadata m = it->second;
+    IdClaim claim(this, id);
+    switch (TickActionLocked(m)) {
+      case TickAction::kNone:
+        break;
+      case TickAction::kTimeout:
+        LogInfo("aborting transaction past its timeout",
+                {{"transactional_id", m.transactional_id},
+                 {"producer_id", m.producer_id},
+                 {"timeout_ms", m.timeout_ms}});
+        if (FenceAndAbortLocked(m).ok()) ++aborted;
+        break;
+      case TickAction::kComplete:
+        (void)CompleteLocked(m);
+        break;
+      case TickAction::kExpire:
+        m.state = TxnState::kDead;
+        if (PersistLocked(m).ok()) {
+          LogInfo("transactional id expired",
+                  {{"transactional_id", m.transactional_id}});
+        }
+        break;
     }
   }
   return aborted;
+}
+
+TransactionCoordinator::TickAction TransactionCoordinator::TickActionLocked(
+    const TxnMetadata& m) const {
+  const int64_t now = clock_->NowMillis();
+  if (m.state == TxnState::kOngoing) {
+    return now - m.txn_start_ms > m.timeout_ms ? TickAction::kTimeout
+                                               : TickAction::kNone;
+  }
+  if (IsPrepare(m.state)) return TickAction::kComplete;
+  return now - m.last_update_ms > options_.transactional_id_expiration_ms
+             ? TickAction::kExpire
+             : TickAction::kNone;
+}
+
+bool TransactionCoordinator::Schedule(absl::AnyInvocable<void()> task) {
+  return executor_->TrySchedule(std::move(task));
 }
 
 void TransactionCoordinator::SetCompletionListener(CompletionListener listener) {

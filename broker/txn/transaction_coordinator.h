@@ -18,10 +18,14 @@
 // are re-armed and left to finish or time out.
 //
 // Errors: txn_errors.h (Status code for in-process callers, Kafka error
-// name as payload). Thread safety: all methods thread-safe; one mutex
-// serializes them, held across their disk writes and marker waits (a
-// transaction step costs one or two fsyncs). Never call on a network
-// thread. `fs`, `clock` and `broker` outlive the coordinator.
+// name as payload). Thread safety: all methods thread-safe. One mutex
+// guards the state; it is released while a step waits for its state-log
+// fsync (group commit: concurrent steps of different ids share one) or its
+// markers, so different transactional ids proceed concurrently. Calls for
+// the same id are serialized (a call waits until the previous one for that
+// id finished; Tick skips ids a call is working on). Calls block on disk:
+// never call on a network thread (Schedule runs work on the coordinator's
+// own threads). `fs`, `clock` and `broker` outlive the coordinator.
 
 #include <cstdint>
 #include <functional>
@@ -37,7 +41,9 @@
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
 #include "base/file_system.h"
+#include "absl/functional/any_invocable.h"
 #include "broker/txn/txn_broker.h"
+#include "broker/txn/txn_executor.h"
 #include "broker/txn/txn_metadata.h"
 #include "broker/txn/txn_state_log.h"
 
@@ -55,6 +61,12 @@ struct TransactionCoordinatorOptions {
   int32_t max_transactional_ids = 100000;
   // Partitions in one transaction. Default: 10000.
   int32_t max_partitions_per_transaction = 10000;
+  // Threads that run Schedule()d requests (the Kafka transaction handlers'
+  // blocking calls; each waits for fsyncs). Default: 8.
+  int32_t request_threads = 8;
+  // Schedule()d requests waiting for a thread; beyond, Schedule refuses
+  // (the handler answers a retriable error). Default: 1024.
+  int32_t max_queued_requests = 1024;
   // The state log is compacted past this size. Default: 4 MiB (bytes).
   int64_t state_log_compact_bytes = int64_t{4} << 20;
   // Test failpoint, called at "prepared" (a Prepare* state is durable, no
@@ -119,6 +131,12 @@ class TransactionCoordinator {
   // Returns the number of transactions aborted by timeout.
   int Tick();
 
+  // Runs `task` on one of the coordinator's request threads (for callers on
+  // network threads). False, and `task` dropped, when max_queued_requests
+  // tasks are waiting. Queued tasks still run when the coordinator is
+  // destroyed (before its state goes).
+  bool Schedule(absl::AnyInvocable<void()> task);
+
   void SetCompletionListener(CompletionListener listener);
   std::optional<TxnMetadata> Describe(const std::string& transactional_id) const;
   size_t size() const;
@@ -128,9 +146,18 @@ class TransactionCoordinator {
                          TxnBroker* broker)
       : options_(options), clock_(clock), broker_(broker) {}
 
+  class IdClaim;
+  enum class TickAction { kNone, kTimeout, kComplete, kExpire };
+
   void RecoverLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Stores `m` in the map and the log (fsynced unless !sync). Any log
-  // failure fails the coordinator.
+  // Waits until no call holds `id`, then holds it (IdClaim).
+  void ClaimLocked(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReleaseLocked(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  TickAction TickActionLocked(const TxnMetadata& m) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Stores `m` in the map and the log (durable unless !sync: the lock is
+  // released while the group commit fsyncs). Any log failure fails the
+  // coordinator.
   absl::Status PersistLocked(const TxnMetadata& m, bool sync = true)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status UsableLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -138,7 +165,8 @@ class TransactionCoordinator {
   absl::StatusOr<TxnMetadata> FindProducerLocked(const std::string& id,
                                                  ProducerIdAndEpoch producer)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Writes the markers of a Prepare* transaction, then Complete*.
+  // Writes the markers of a Prepare* transaction (lock released while they
+  // become durable), then Complete*.
   absl::Status CompleteLocked(TxnMetadata m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Aborts an Ongoing transaction with a bumped epoch (timeout, fencing).
   absl::Status FenceAndAbortLocked(TxnMetadata m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -153,6 +181,11 @@ class TransactionCoordinator {
   TxnStateLog::State txns_ ABSL_GUARDED_BY(mu_);
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
   CompletionListener listener_ ABSL_GUARDED_BY(mu_);
+  // Transactional ids a call is working on (claimed), and their release.
+  std::set<std::string> busy_ ABSL_GUARDED_BY(mu_);
+  absl::CondVar idle_;
+  // Last member: destroyed (queued tasks run, threads joined) first.
+  std::unique_ptr<TxnExecutor> executor_;
 };
 
 }  // namespace rtai::broker::txn

@@ -150,7 +150,10 @@ absl::StatusOr<std::unique_ptr<TxnStateLog>> TxnStateLog::Open(
     RETURN_IF_ERROR(log->writer_->Sync());
   }
   RETURN_IF_ERROR(fs->SyncDir(dir));
-  log->file_bytes_ = static_cast<int64_t>(pos);
+  {
+    absl::MutexLock l(&log->mu_);
+    log->file_bytes_ = static_cast<int64_t>(pos);
+  }
   LogInfo("transaction state loaded",
           {{"path", log->path_},
            {"records", records},
@@ -158,23 +161,89 @@ absl::StatusOr<std::unique_ptr<TxnStateLog>> TxnStateLog::Open(
   return log;
 }
 
-absl::Status TxnStateLog::Append(const TxnMetadata& m, const State& live, bool sync) {
+absl::StatusOr<int64_t> TxnStateLog::Write(const TxnMetadata& m, const State& live) {
   const std::string framed = Frame(Encode(m));
-  RETURN_IF_ERROR(writer_->Append(framed));
-  if (sync) RETURN_IF_ERROR(writer_->Sync());
+  absl::MutexLock l(&mu_);
+  RETURN_IF_ERROR(failure_);
+  absl::Status s = writer_->Append(framed);
+  if (!s.ok()) return FailLocked(s);
   file_bytes_ += static_cast<int64_t>(framed.size());
+  written_ += static_cast<int64_t>(framed.size());
   if (file_bytes_ > next_check_bytes_) {
     int64_t live_bytes = 0;
     for (const auto& [id, meta] : live) {
       live_bytes += static_cast<int64_t>(kFrameHeader + Encode(meta).size());
     }
-    if (file_bytes_ > 4 * live_bytes) RETURN_IF_ERROR(Compact(live));
+    if (file_bytes_ > 4 * live_bytes) {
+      s = CompactLocked(live);
+      if (!s.ok()) return FailLocked(s);
+    }
     next_check_bytes_ = std::max(compact_bytes_, file_bytes_ + compact_bytes_);
   }
-  return absl::OkStatus();
+  return written_;
 }
 
-absl::Status TxnStateLog::Compact(const State& live) {
+absl::Status TxnStateLog::SyncTo(int64_t seq) {
+  absl::MutexLock l(&mu_);
+  for (;;) {
+    RETURN_IF_ERROR(failure_);
+    if (durable_ >= seq) return absl::OkStatus();
+    if (syncing_) {
+      // A leader is fsyncing: wait for it, then look again (covered, failed,
+      // or written after it started: lead the next round).
+      ++waiting_;
+      mu_.Await(absl::Condition(
+          +[](bool* syncing) { return !*syncing; }, &syncing_));
+      --waiting_;
+      continue;
+    }
+    syncing_ = true;
+    const int64_t target = written_;
+    WritableFile* const w = writer_.get();
+    ++sync_calls_;
+    mu_.Unlock();
+    // Concurrent Write()s may append meanwhile (as write(2) may run beside
+    // fdatasync(2)); they are not covered by `target`.
+    const absl::Status s = w->Sync();
+    mu_.Lock();
+    syncing_ = false;
+    if (!s.ok()) return FailLocked(s);
+    durable_ = std::max(durable_, target);
+  }
+}
+
+absl::Status TxnStateLog::Append(const TxnMetadata& m, const State& live, bool sync) {
+  ASSIGN_OR_RETURN(const int64_t seq, Write(m, live));
+  return sync ? SyncTo(seq) : absl::OkStatus();
+}
+
+absl::Status TxnStateLog::FailLocked(absl::Status s) {
+  if (failure_.ok()) {
+    failure_ = s;
+    LogError("transaction state log failed; nothing more is written",
+             {{"path", path_}, {"error", s.ToString()}});
+  }
+  return failure_;
+}
+
+int64_t TxnStateLog::file_bytes() const {
+  absl::MutexLock l(&mu_);
+  return file_bytes_;
+}
+
+int64_t TxnStateLog::sync_calls() const {
+  absl::MutexLock l(&mu_);
+  return sync_calls_;
+}
+
+int TxnStateLog::waiting() const {
+  absl::MutexLock l(&mu_);
+  return waiting_;
+}
+
+absl::Status TxnStateLog::CompactLocked(const State& live) {
+  // The leader's fsync uses writer_ without the lock: let it finish.
+  mu_.Await(absl::Condition(+[](bool* syncing) { return !*syncing; }, &syncing_));
   std::string contents;
   for (const auto& [id, meta] : live) contents += Frame(Encode(meta));
   RETURN_IF_ERROR(writer_->Close());
@@ -186,6 +255,9 @@ absl::Status TxnStateLog::Compact(const State& live) {
            {"bytes_before", file_bytes_},
            {"bytes_after", static_cast<int64_t>(contents.size())}});
   file_bytes_ = static_cast<int64_t>(contents.size());
+  // The rewritten file holds every live record and is durable: everything
+  // written so far is (a record it dropped is superseded by a live one).
+  durable_ = written_;
   return absl::OkStatus();
 }
 

@@ -14,13 +14,18 @@ One rtaid, one data directory; in order:
  4. ListOffsets with read_committed stops at the last stable offset while a
     transaction is open;
  5. timeout: a producer process SIGKILLed mid-transaction has it aborted by
-    the broker after transaction.timeout.ms; the last stable offset advances.
+    the broker after transaction.timeout.ms; the last stable offset advances;
+ 6. concurrent producers: four transactional producers (distinct ids, one
+    thread each) commit and abort interleaved transactions over the same
+    partitions (their coordinator steps share fsyncs): read_committed sees
+    exactly the committed records, no transaction is left hanging.
 """
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
@@ -204,6 +209,41 @@ def timeout(bootstrap):
     print("ok timeout: the abandoned transaction was aborted, the LSO advanced")
 
 
+def concurrent_producers(bootstrap):
+    create_topic(bootstrap, "conc", 2)
+    committed, aborted, errors = [], [], []
+    lock = threading.Lock()
+
+    def run(k):
+        try:
+            p = producer(bootstrap, "conc-%d" % k)
+            for n in range(15):
+                vals = ["p%d-t%d-r%d" % (k, n, i) for i in range(30)]
+                commit = (n + k) % 4 != 0
+                txn(p, "conc", vals, commit, partitions=[0, 1])
+                with lock:
+                    (committed if commit else aborted).extend(vals)
+        except Exception as e:  # reported by the main thread
+            errors.append("producer %d: %r" % (k, e))
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    check(not errors, "concurrent producers failed: %s" % errors)
+    rc = consume_all(bootstrap, "conc", 2, "read_committed")
+    check(values(rc) == sorted(committed),
+          "read_committed saw %d records, expected the %d committed ones"
+          % (len(rc), len(committed)))
+    ru = consume_all(bootstrap, "conc", 2, "read_uncommitted")
+    check(values(ru) == sorted(committed + aborted),
+          "read_uncommitted saw %d records, expected %d" % (len(ru), len(committed + aborted)))
+    for lso, hw in watermarks(bootstrap, "conc", 2):
+        check(lso == hw, "a transaction is left hanging: LSO %d < HW %d" % (lso, hw))
+    print("ok concurrent producers: 4 x 15 transactions, %d committed, %d aborted records"
+          % (len(committed), len(aborted)))
+
+
 def main():
     rtaid = sys.argv[1]
     port = free_port()
@@ -217,6 +257,7 @@ def main():
             fencing(bootstrap)
             last_stable_offset(bootstrap)
             timeout(bootstrap)
+            concurrent_producers(bootstrap)
         except BaseException:
             with open(log) as f:
                 sys.stderr.write(f.read()[-6000:])

@@ -5,15 +5,20 @@
 
 #include "broker/txn/transaction_coordinator.h"
 
+#include <atomic>
 #include <map>
+#include <thread>
 #include <tuple>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "base/clock.h"
 #include "broker/txn/txn_errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/fault_injection_file_system.h"
 #include "tests/testing/temp_dir.h"
 
 namespace rtai::broker::txn {
@@ -58,7 +63,7 @@ class CoordinatorTest : public ::testing::Test {
   void SetUp() override { Reopen(); }
   void Reopen(TransactionCoordinatorOptions o = {}) {
     c_.reset();
-    auto c = TransactionCoordinator::Open(o, DefaultFileSystem(), dir_.path(), &clock_, &broker_);
+    auto c = TransactionCoordinator::Open(o, &fs_, dir_.path(), &clock_, &broker_);
     ASSERT_TRUE(c.ok()) << c.status();
     c_ = *std::move(c);
   }
@@ -69,6 +74,7 @@ class CoordinatorTest : public ::testing::Test {
 
   FakeClock clock_;
   rtai::testing::TempDir dir_;
+  rtai::testing::FaultInjectionFileSystem fs_{DefaultFileSystem()};
   FakeTxnBroker broker_;
   std::unique_ptr<TransactionCoordinator> c_;
 };
@@ -235,6 +241,138 @@ TEST_F(CoordinatorTest, AnOngoingTransactionRecoveredAfterACrashTimesOut) {
   const FakeTxnBroker::Marker abort(p.producer_id, p.producer_epoch + 1, false);
   EXPECT_THAT(Markers("a", 0), ElementsAre(abort));
   EXPECT_THAT(Markers("a", 1), ElementsAre(abort));
+}
+
+// Group commit through the coordinator: while one id's state-log fsync is
+// in flight the coordinator's lock is free, so other ids' steps go on and
+// share the next fsync (before, each step held the lock across its own).
+TEST_F(CoordinatorTest, ConcurrentIdsShareStateLogFsyncs) {
+  std::vector<ProducerIdAndEpoch> p;
+  for (const char* id : {"a", "b", "c"}) p.push_back(*c_->InitProducerId(id, 60000));
+  std::atomic<bool> held{false};
+  fs_.SetSyncHook([&](const std::string&) {
+    if (held.exchange(true)) return;
+    // Sync point: hold a's fsync until b's and c's records are written
+    // (they then wait in the group commit), polling Describe (which needs
+    // the coordinator's lock: it would never answer if a's step held it).
+    const absl::Time give_up = absl::Now() + absl::Seconds(30);
+    auto ongoing = [&](const char* id) { return c_->Describe(id)->state == TxnState::kOngoing; };
+    while (!(ongoing("b") && ongoing("c")) && absl::Now() < give_up) {
+      absl::SleepFor(absl::Microseconds(50));
+    }
+  });
+  const int64_t syncs_before = fs_.sync_count();
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { EXPECT_TRUE(c_->AddPartitions("a", p[0], {{"a", 0}}).ok()); });
+  while (!held.load()) std::this_thread::yield();
+  threads.emplace_back([&] { EXPECT_TRUE(c_->AddPartitions("b", p[1], {{"b", 0}}).ok()); });
+  threads.emplace_back([&] { EXPECT_TRUE(c_->AddPartitions("c", p[2], {{"c", 0}}).ok()); });
+  for (std::thread& t : threads) t.join();
+  fs_.SetSyncHook(nullptr);
+  // a's fsync, then one for b and c together.
+  EXPECT_EQ(fs_.sync_count() - syncs_before, 2);
+  EXPECT_EQ(broker_.armed.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    const std::string id(1, static_cast<char>('a' + i));
+    ASSERT_TRUE(c_->EndTransaction(id, p[i], /*commit=*/true).ok());
+    EXPECT_EQ(State(id), TxnState::kCompleteCommit);
+  }
+}
+
+// Calls for the same id never interleave: a second call waits for the
+// first one's fsync instead of acting on its not-yet-durable state.
+TEST_F(CoordinatorTest, CallsForOneIdWaitForEachOther) {
+  auto p = *c_->InitProducerId("t", 60000);
+  std::atomic<bool> held{false};
+  absl::Notification second_started, release;
+  fs_.SetSyncHook([&](const std::string&) {
+    if (held.exchange(true)) return;
+    release.WaitForNotification();
+  });
+  std::thread first([&] { EXPECT_TRUE(c_->AddPartitions("t", p, {{"a", 0}}).ok()); });
+  while (!held.load()) std::this_thread::yield();
+  std::atomic<bool> second_done{false};
+  std::thread second([&] {
+    second_started.Notify();
+    EXPECT_TRUE(c_->EndTransaction("t", p, /*commit=*/true).ok());
+    second_done = true;
+  });
+  second_started.WaitForNotification();
+  // Other ids are not held up meanwhile.
+  EXPECT_TRUE(c_->Describe("t").has_value());
+  EXPECT_FALSE(second_done.load());
+  release.Notify();
+  first.join();
+  second.join();
+  EXPECT_EQ(State("t"), TxnState::kCompleteCommit);
+  EXPECT_THAT(Markers("a", 0),
+              ElementsAre(FakeTxnBroker::Marker(p.producer_id, p.producer_epoch, true)));
+}
+
+// A failed state-log fsync fails the step (its partitions are not armed)
+// and every later call: nothing is acknowledged after an fsync error.
+TEST_F(CoordinatorTest, AStateLogFsyncErrorMakesTheCoordinatorUnavailable) {
+  auto p = *c_->InitProducerId("t", 60000);
+  fs_.FailNextSyncs(1);
+  EXPECT_EQ(TxnErrorName(c_->AddPartitions("t", p, {{"a", 0}})), kCoordinatorNotAvailable);
+  EXPECT_TRUE(broker_.armed.empty());
+  EXPECT_EQ(TxnErrorName(c_->EndTransaction("t", p, /*commit=*/true)),
+            kCoordinatorNotAvailable);
+  EXPECT_EQ(TxnErrorName(c_->InitProducerId("u", 1000).status()), kCoordinatorNotAvailable);
+  EXPECT_TRUE(Markers("a", 0).empty());
+}
+
+// Many producers at once (each its own id, sharing partitions), with the
+// Tick thread running beside them: every transaction ends with exactly one
+// marker of its outcome in each of its partitions, nothing is left open,
+// and a reopen replays the same states.
+TEST_F(CoordinatorTest, ConcurrentProducersEndEveryTransactionExactlyOnce) {
+  constexpr int kProducers = 6;
+  constexpr int kTxns = 25;
+  std::vector<ProducerIdAndEpoch> p;
+  for (int i = 0; i < kProducers; ++i) {
+    p.push_back(*c_->InitProducerId("p" + std::to_string(i), 60000));
+  }
+  std::atomic<bool> stop{false};
+  std::thread ticker([&] {
+    while (!stop.load()) EXPECT_EQ(c_->Tick(), 0);  // nothing times out
+  });
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kProducers; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string id = "p" + std::to_string(i);
+      for (int t = 0; t < kTxns; ++t) {
+        // Partitions 0..3 of "s" are shared by everyone; "own" is private.
+        const std::vector<TopicPartition> parts = {{"s", (i + t) % 4}, {"own" + id, 0}};
+        ASSERT_TRUE(c_->AddPartitions(id, p[i], parts).ok());
+        ASSERT_TRUE(c_->EndTransaction(id, p[i], /*commit=*/t % 3 != 0).ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  stop = true;
+  ticker.join();
+  EXPECT_TRUE(broker_.armed.empty());  // every armed partition got its marker
+  for (int i = 0; i < kProducers; ++i) {
+    const std::string id = "p" + std::to_string(i);
+    const std::vector<FakeTxnBroker::Marker> own = Markers("own" + id, 0);
+    ASSERT_EQ(own.size(), static_cast<size_t>(kTxns));
+    for (int t = 0; t < kTxns; ++t) {
+      EXPECT_EQ(own[t], FakeTxnBroker::Marker(p[i].producer_id, p[i].producer_epoch, t % 3 != 0));
+    }
+    EXPECT_EQ(State(id), (kTxns - 1) % 3 != 0 ? TxnState::kCompleteCommit
+                                               : TxnState::kCompleteAbort);
+  }
+  size_t shared = 0;
+  for (int part = 0; part < 4; ++part) shared += Markers("s", part).size();
+  EXPECT_EQ(shared, static_cast<size_t>(kProducers * kTxns));
+  std::map<std::string, TxnMetadata> before;
+  for (int i = 0; i < kProducers; ++i) {
+    const std::string id = "p" + std::to_string(i);
+    before[id] = *c_->Describe(id);
+  }
+  Reopen();
+  for (const auto& [id, m] : before) EXPECT_EQ(*c_->Describe(id), m) << id;
 }
 
 }  // namespace
