@@ -235,6 +235,7 @@ bool JobRunner::TaskStopped(Task* task) {
 }
 
 void JobRunner::StopTasks() {
+  absl::MutexLock l(&release_mu_);  // Release() must not free the tasks meanwhile
   for (auto& t : tasks_) {
     if (t->input() != nullptr) t->input()->Close();
   }
@@ -270,6 +271,7 @@ void JobRunner::Release() {
   Wait();
   if (!stop_ticker_.HasBeenNotified()) stop_ticker_.Notify();
   if (ticker_.joinable()) ticker_.join();
+  absl::MutexLock l(&release_mu_);
   tasks_.clear();
 }
 

@@ -174,6 +174,8 @@ class JobRunner {
   std::thread ticker_;
   absl::Notification stop_ticker_;
 
+  // Held by StopTasks (a late Cancel) and by Release while it frees tasks_.
+  absl::Mutex release_mu_;
   mutable absl::Mutex mu_;
   RunState state_ ABSL_GUARDED_BY(mu_) = RunState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
