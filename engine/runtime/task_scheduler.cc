@@ -24,7 +24,8 @@ void ScheduledTask::Wake() {
 
 absl::Status TaskSchedulerOptions::Validate() const {
   if (threads < 0 || threads > TaskScheduler::kMaxThreads) {
-    return absl::InvalidArgumentError("engine threads must be in [0, 1024] (0 = machine size)");
+    return absl::InvalidArgumentError(
+        "engine threads (rtaid --engine-threads) must be in [0, 1024]; 0 = one per CPU");
   }
   if (max_timer_sleep_ms < 1) return absl::InvalidArgumentError("max_timer_sleep_ms must be >= 1");
   return absl::OkStatus();
