@@ -97,6 +97,8 @@ ABSL_FLAG(int32_t, max_partitions_per_topic, 1000,
           "Partition limit per topic.");
 ABSL_FLAG(int64_t, retention_check_interval_ms, 30000,
           "How often retention runs.");
+ABSL_FLAG(int32_t, engine_threads, 0,
+          "Worker threads shared by all jobs' tasks (0 = one per CPU).");
 
 namespace {
 
@@ -249,6 +251,7 @@ int main(int argc, char** argv) {
   job_options.model_resolver = registry->get();
   job_options.ml_metrics = &ml_metrics;
   job_options.engine_metrics = &engine_metrics;
+  job_options.engine_threads = absl::GetFlag(FLAGS_engine_threads);
   auto jobs = rtai::engine::service::JobManager::Create(job_options);
   if (!jobs.ok()) {
     (*broker)->Shutdown();

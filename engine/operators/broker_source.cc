@@ -11,7 +11,9 @@ namespace rtai::engine::operators {
 namespace {
 
 constexpr int32_t kReadBytes = 1 << 20;
-constexpr int32_t kIdleWaitMs = 20;
+// After rounds that read nothing, the task waits 1, 2, 4, ... up to this many
+// ms before polling again (off the worker; runtime/task.h).
+constexpr int64_t kMaxIdleWaitMs = 20;
 
 }  // namespace
 
@@ -183,9 +185,8 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
   for (size_t i = 0; i < partitions_.size(); ++i) {
     PartitionState& p = partitions_[i];
     if (p.finished) continue;
-    const int32_t wait = last_round_empty_ && i + 1 == partitions_.size() ? kIdleWaitMs : 0;
-    ASSIGN_OR_RETURN(io::ReadResult r,
-                     ctx_.client->ReadBatch(config_.topic, p.partition, p.offset, kReadBytes, wait));
+    ASSIGN_OR_RETURN(io::ReadResult r, ctx_.client->ReadBatch(config_.topic, p.partition,
+                                                              p.offset, kReadBytes, /*wait=*/0));
     if (!r.records.empty()) p.last_active_ms = ctx_.clock->NowMillis();
     bool yielded = false;
     for (io::ClientRecord& record : r.records) {
@@ -198,8 +199,9 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
       if (batch_->size() >= static_cast<size_t>(ctx_.source_batch_records)) {
         RETURN_IF_ERROR(FlushBatch(out));
         RETURN_IF_ERROR(UpdateWatermark(out));
-        // A checkpoint is due: return so the barrier follows this batch; the
-        // rest of the read is fetched again from p.offset.
+        // A checkpoint is due (the barrier must follow this batch) or an
+        // output queue is full (the task waits for space off its worker):
+        // return; the rest of the read is fetched again from p.offset.
         if (ctx_.yield_requested && ctx_.yield_requested()) {
           yielded = true;
           break;
@@ -212,16 +214,19 @@ absl::StatusOr<bool> BrokerSource::Poll(runtime::Output* out) {
     if (config_.bounded && p.offset >= p.end) p.finished = true;
     if (yielded) break;
   }
-  if (partitions_.empty() && !config_.bounded) {
-    // Nothing assigned: idle for good; do not spin.
-    absl::SleepFor(absl::Milliseconds(kIdleWaitMs));
-  }
-  last_round_empty_ = !read_any;
+  // Nothing assigned (unbounded): idle for good; NextPollDelayMs keeps the
+  // task from spinning.
+  empty_rounds_ = read_any ? 0 : std::min(empty_rounds_ + 1, 16);
   RETURN_IF_ERROR(FlushBatch(out));
   RETURN_IF_ERROR(UpdateWatermark(out));
   return !std::all_of(partitions_.begin(), partitions_.end(),
                       [](const PartitionState& p) { return p.finished; }) ||
          (partitions_.empty() && !config_.bounded);
+}
+
+int64_t BrokerSource::NextPollDelayMs() const {
+  if (empty_rounds_ == 0) return 0;
+  return std::min<int64_t>(kMaxIdleWaitMs, int64_t{1} << (empty_rounds_ - 1));
 }
 
 absl::StatusOr<std::string> BrokerSource::SnapshotState(int64_t checkpoint_id) {

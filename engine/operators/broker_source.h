@@ -45,8 +45,11 @@ class BrokerSource : public runtime::SourceOperator {
   BrokerSource(graph::SourceConfig config, const Schema* schema, bool checkpointing = false);
 
   absl::Status Open(const runtime::OperatorContext& ctx) override;
+  // Never waits for data: reads what the partitions have now.
   absl::StatusOr<bool> Poll(runtime::Output* out) override;
   absl::Status Finish(runtime::Output* out) override;
+  // After polls that read nothing: 1, 2, 4, ... 20 ms (backoff), else 0.
+  int64_t NextPollDelayMs() const override;
   absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
   absl::Status RestoreState(std::string_view bytes) override;
   absl::Status NotifyCheckpointComplete(int64_t checkpoint_id) override;
@@ -81,7 +84,7 @@ class BrokerSource : public runtime::SourceOperator {
   std::vector<io::ClientRecord> dead_letters_;
   int64_t emitted_watermark_ = runtime::kMinWatermark;
   bool idle_ = false;
-  bool last_round_empty_ = false;
+  int empty_rounds_ = 0;  // consecutive polls that read nothing (capped)
 };
 
 }  // namespace rtai::engine::operators

@@ -7,8 +7,7 @@ namespace rtai::engine::runtime {
 
 absl::StatusOr<std::unique_ptr<Exchange>> Exchange::Create(
     const graph::ResolvedEdge& edge, const Schema* schema, std::vector<Channel*> targets,
-    int producer_subtask, int sender_index, int max_parallelism, const Clock* clock,
-    std::atomic<int64_t>* blocked_ns) {
+    int producer_subtask, int sender_index, int max_parallelism) {
   std::unique_ptr<Exchange> x(new Exchange());
   x->partitioning_ = edge.partitioning;
   x->output_ = edge.output;
@@ -18,8 +17,6 @@ absl::StatusOr<std::unique_ptr<Exchange>> Exchange::Create(
   x->sender_index_ = sender_index;
   x->input_index_ = edge.input_index;
   x->max_parallelism_ = max_parallelism;
-  x->clock_ = clock;
-  x->blocked_ns_ = blocked_ns;
   if (edge.partitioning == job::HASH) {
     ASSIGN_OR_RETURN(expr::KeySelector key, expr::KeySelector::Compile(edge.key, *schema));
     x->key_ = std::make_unique<expr::KeySelector>(std::move(key));
@@ -30,13 +27,22 @@ absl::StatusOr<std::unique_ptr<Exchange>> Exchange::Create(
 absl::Status Exchange::Push(int target, Element e) {
   e.sender = sender_index_;
   e.input = input_index_;
-  Channel* ch = targets_[target];
-  if (ch->TryPush(e)) return absl::OkStatus();
-  const int64_t start = clock_->MonotonicNanos();
-  const bool ok = ch->Push(std::move(e));
-  blocked_ns_->fetch_add(clock_->MonotonicNanos() - start, std::memory_order_relaxed);
-  if (!ok) return absl::CancelledError("job is stopping");
+  if (!targets_[target]->Offer(std::move(e))) return absl::CancelledError("job is stopping");
   return absl::OkStatus();
+}
+
+bool Exchange::HasRoom() const {
+  for (const Channel* ch : targets_) {
+    if (!ch->HasRoom(sender_index_)) return false;
+  }
+  return true;
+}
+
+bool Exchange::HasRoomOrWait(ScheduledTask* producer) {
+  for (Channel* ch : targets_) {
+    if (!ch->HasRoomOrWait(sender_index_, producer)) return false;
+  }
+  return true;
 }
 
 absl::Status Exchange::Send(std::unique_ptr<Batch> batch) {

@@ -50,18 +50,24 @@ absl::StatusOr<std::unique_ptr<JobRunner>> JobRunner::Start(
   }
   std::unique_ptr<JobRunner> runner(new JobRunner(std::move(graph), std::move(options)));
   RETURN_IF_ERROR(runner->Build(factory));
-  runner->running_ = static_cast<int>(runner->tasks_.size());
-  for (auto& task : runner->tasks_) {
-    runner->threads_.emplace_back([r = runner.get(), t = task.get()] { r->RunTask(t); });
+  JobRunner* r = runner.get();
+  if (r->options_.scheduler != nullptr) {
+    r->scheduler_ = r->options_.scheduler;
+  } else {
+    r->own_scheduler_ = std::make_unique<TaskScheduler>();
+    r->scheduler_ = r->own_scheduler_.get();
   }
-  if (runner->coordinator_ != nullptr) {
-    runner->coordinator_->SetOnComplete([r = runner.get()] {
-      for (auto& t : r->tasks_) {
-        if (t->input() != nullptr) t->input()->Wake();
-      }
+  if (r->coordinator_ != nullptr) {
+    // Tasks waiting for input deliver NotifyCheckpointComplete when woken.
+    r->coordinator_->SetOnComplete([r] {
+      for (auto& t : r->tasks_) t->Wake();
     });
-    runner->ticker_ = std::thread([r = runner.get()] { r->RunTicker(); });
   }
+  r->running_ = static_cast<int>(r->tasks_.size());
+  r->started_ = true;
+  CHECK(!r->tasks_.empty());  // a valid graph has a node
+  for (auto& task : r->tasks_) r->scheduler_->Submit(task.get());
+  if (r->coordinator_ != nullptr) r->ticker_ = std::thread([r] { r->RunTicker(); });
   return runner;
 }
 
@@ -142,7 +148,14 @@ absl::StatusOr<std::unique_ptr<Task>> JobRunner::CreateTask(const std::vector<in
     for (int e : head.in_edges) setup.num_senders += g.nodes[g.edges[e].from].parallelism;
     setup.input = std::make_unique<Channel>(setup.num_senders, options_.channel_capacity);
   }
-  return std::make_unique<Task>(std::move(setup), &cancelled_);
+  const size_t index = tasks_.size();
+  auto on_finished = [this, index, completion = completion_] {
+    if (TaskStopped(tasks_[index].get())) {
+      absl::MutexLock l(&completion->mu);
+      completion->done = true;  // the runner may be destroyed from here on
+    }
+  };
+  return std::make_unique<Task>(std::move(setup), &cancelled_, std::move(on_finished));
 }
 
 absl::Status JobRunner::Build(const OperatorFactory& factory) {
@@ -191,8 +204,7 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
       }
       for (int s = 0; s < plan.chains[c].parallelism; ++s) {
         ASSIGN_OR_RETURN(auto x, Exchange::Create(edge, EdgeSchema(g, edge), targets, s, base + s,
-                                                  g.max_parallelism, options_.clock,
-                                                  &metrics_[tail][s]->blocked_ns));
+                                                  g.max_parallelism));
         by_chain[c][s]->setup().exchanges.push_back(std::move(x));
       }
     }
@@ -200,8 +212,8 @@ absl::Status JobRunner::Build(const OperatorFactory& factory) {
   return absl::OkStatus();
 }
 
-void JobRunner::RunTask(Task* task) {
-  const absl::Status s = task->Run();
+bool JobRunner::TaskStopped(Task* task) {
+  const absl::Status& s = task->final_status();
   task->setup().metrics[0]->stopped_ns.store(std::max<int64_t>(1, options_.clock->MonotonicNanos()));
   if (!s.ok() && !absl::IsCancelled(s)) {
     {
@@ -209,22 +221,25 @@ void JobRunner::RunTask(Task* task) {
       if (state_ == RunState::kRunning && failure_.ok()) failure_ = s;
     }
     cancelled_ = true;
-    CloseChannels();
+    StopTasks();
   }
   // A stopped task (finished, failed or cancelled) can ack no checkpoint.
   if (coordinator_ != nullptr) coordinator_->TaskFinished();
-  if (--running_ == 0) {
-    absl::MutexLock l(&mu_);
-    state_ = !failure_.ok()       ? RunState::kFailed
-             : cancel_requested_ ? RunState::kCanceled
-                                 : RunState::kFinished;
-  }
+  // The last touch of the runner by all but the last task.
+  if (running_.fetch_sub(1) != 1) return false;
+  absl::MutexLock l(&mu_);
+  state_ = !failure_.ok()       ? RunState::kFailed
+           : cancel_requested_ ? RunState::kCanceled
+                               : RunState::kFinished;
+  return true;
 }
 
-void JobRunner::CloseChannels() {
+void JobRunner::StopTasks() {
+  absl::MutexLock l(&release_mu_);  // Release() must not free the tasks meanwhile
   for (auto& t : tasks_) {
     if (t->input() != nullptr) t->input()->Close();
   }
+  for (auto& t : tasks_) t->Wake();
 }
 
 void JobRunner::Cancel() {
@@ -234,12 +249,13 @@ void JobRunner::Cancel() {
     cancel_requested_ = true;
   }
   cancelled_ = true;
-  CloseChannels();
+  StopTasks();
 }
 
 RunState JobRunner::Wait() {
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
+  if (started_) {
+    absl::MutexLock l(&completion_->mu);
+    completion_->mu.Await(absl::Condition(&completion_->done));
   }
   return state();
 }
@@ -255,7 +271,7 @@ void JobRunner::Release() {
   Wait();
   if (!stop_ticker_.HasBeenNotified()) stop_ticker_.Notify();
   if (ticker_.joinable()) ticker_.join();
-  threads_.clear();
+  absl::MutexLock l(&release_mu_);
   tasks_.clear();
 }
 
@@ -328,6 +344,15 @@ std::vector<TaskTimes> JobRunner::Tasks() const {
     t.backpressured_ns = setup.metrics.back()->blocked_ns.load();
     t.busy_ns = std::max<int64_t>(0, t.elapsed_ns - t.idle_ns - t.backpressured_ns);
     out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<size_t> JobRunner::InputHighWater() const {
+  std::vector<size_t> out;
+  for (const auto& task : tasks_) {
+    const Channel* in = static_cast<const Task&>(*task).setup().input.get();
+    out.push_back(in == nullptr ? 0 : in->high_water());
   }
   return out;
 }

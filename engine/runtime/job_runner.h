@@ -1,16 +1,21 @@
 #pragma once
 // JobRunner: runs a validated job graph. Plans chains (plan.h), creates one
 // Task per chain subtask with a bounded input channel, wires exchanges, and
-// runs every task on its own thread. The first task failure fails the job:
+// submits every task to a TaskScheduler (task_scheduler.h): a fixed pool of
+// workers shared by all jobs of the process, which runs tasks in bounded
+// slices. The first task failure fails the job:
 // its status (naming the task) becomes the job's, and the other tasks are
 // stopped by closing every channel. Restarting is the caller's business
 // (engine/service/job_supervisor.h): a new runner restores the latest
 // checkpoint. With checkpoint.dir set, a CheckpointCoordinator (driven by a
 // timer thread) takes aligned-barrier checkpoints (docs/CHECKPOINTS.md).
 //
-// Memory is bounded by channel_capacity batches per sender of each task (each batch at most
-// source_batch_records rows, or what one operator call emits), so a slow sink
-// blocks its producers and, transitively, the sources (backpressure).
+// Memory is bounded by channel_capacity batches per sender of each task,
+// plus what one unit of work of the sender emits past it (task.h; each
+// batch at most source_batch_records rows, or what one operator call
+// emits): a task only runs while its output queues have room, so a slow
+// sink stops its producers and, transitively, the sources (backpressure) —
+// without holding a worker.
 // Thread-safe: Cancel, state, status and Metrics may be called from any thread.
 
 #include <atomic>
@@ -33,6 +38,7 @@
 #include "engine/runtime/ml_metrics.h"
 #include "engine/runtime/operator.h"
 #include "engine/runtime/task.h"
+#include "engine/runtime/task_scheduler.h"
 
 namespace rtai::engine::runtime {
 
@@ -71,6 +77,10 @@ struct RuntimeOptions {
   // Where checkpoint and restart outcomes of this job go (engine_metrics.h).
   // Default: nullptr (not recorded). Not owned.
   EngineMetrics* engine_metrics = nullptr;
+  // The worker pool the tasks run on (rtaid's, shared by all jobs). Default:
+  // nullptr = the runner starts its own with one worker per CPU. Not owned;
+  // outlives the runner.
+  TaskScheduler* scheduler = nullptr;
   absl::Status Validate() const;
 };
 
@@ -128,14 +138,19 @@ class JobRunner {
   absl::StatusOr<CheckpointStats> TriggerCheckpoint(bool savepoint, absl::Duration timeout);
   // One entry per task, in plan order.
   std::vector<TaskTimes> Tasks() const;
+  // Per task in plan order: the most elements one sender's queue of its
+  // input held (InputGate::high_water); 0 for sources.
+  std::vector<size_t> InputHighWater() const;
 
  private:
   JobRunner(std::shared_ptr<const graph::ValidatedGraph> graph, RuntimeOptions options);
   absl::Status Build(const OperatorFactory& factory);
   absl::StatusOr<std::unique_ptr<Task>> CreateTask(const std::vector<int>& nodes, int parallelism,
                                                    int subtask, const OperatorFactory& factory);
-  void RunTask(Task* task);
-  void CloseChannels();
+  // After `task`'s last slice (on a worker); true for the job's last task.
+  bool TaskStopped(Task* task);
+  // Closes every channel and wakes every task (cancel, failure).
+  void StopTasks();
   void RunTicker();
 
   std::shared_ptr<const graph::ValidatedGraph> graph_;
@@ -143,13 +158,24 @@ class JobRunner {
   int64_t start_ns_ = 0;
   std::atomic<bool> cancelled_{false};
   std::vector<std::vector<std::unique_ptr<OperatorMetrics>>> metrics_;  // [node][subtask]
+  // Set once every task stopped. Shared with the tasks' completion
+  // callbacks, which may still be returning when the runner is destroyed.
+  struct Completion {
+    absl::Mutex mu;
+    bool done ABSL_GUARDED_BY(mu) = false;
+  };
+  std::unique_ptr<TaskScheduler> own_scheduler_;  // when options.scheduler is null
+  TaskScheduler* scheduler_ = nullptr;
+  std::shared_ptr<Completion> completion_ = std::make_shared<Completion>();
+  bool started_ = false;  // tasks submitted
   std::vector<std::unique_ptr<Task>> tasks_;
-  std::vector<std::thread> threads_;
   std::atomic<int> running_{0};
   std::unique_ptr<CheckpointCoordinator> coordinator_;
   std::thread ticker_;
   absl::Notification stop_ticker_;
 
+  // Held by StopTasks (a late Cancel) and by Release while it frees tasks_.
+  absl::Mutex release_mu_;
   mutable absl::Mutex mu_;
   RunState state_ ABSL_GUARDED_BY(mu_) = RunState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);

@@ -1,7 +1,9 @@
 #pragma once
-// Operator: the unit of processing inside a task's chain. Called by one task
-// thread only (not thread-safe, need not be). Every method returns a Status;
-// a non-OK status fails the job with that message.
+// Operator: the unit of processing inside a task's chain. Called by its
+// task only, from one worker at a time ("the task thread" below; slices of
+// one task never overlap, task_scheduler.h), so it need not be thread-safe.
+// Every method returns a Status; a non-OK status fails the job with that
+// message. Methods must not wait for other tasks (workers are shared).
 
 #include <atomic>
 #include <cstdint>
@@ -69,7 +71,8 @@ struct OperatorContext {
   const Clock* clock = nullptr;
   OperatorMetrics* metrics = nullptr;
   // Sources: true when the task wants Poll to return soon (a checkpoint
-  // barrier is due). Null = never. Called on the task thread.
+  // barrier is due, or the task's output queues are full). Null = never.
+  // Called on the task thread.
   std::function<bool()> yield_requested;
   // Asks for OnProcessingTime(time_ms) once the task's clock reaches
   // time_ms (runtime/processing_timers.h). Set by the task; call only from
@@ -126,14 +129,22 @@ class Operator {
   OperatorContext ctx_;
 };
 
-// A source drives its task: Poll is called in a loop until it returns false
-// (a bounded source reached its end) or the job is cancelled.
+// A source drives its task: Poll is called repeatedly until it returns false
+// (a bounded source reached its end) or the job is cancelled. Poll runs on a
+// shared worker (task_scheduler.h): it must not wait for data to arrive —
+// it reads what is there and, if that was nothing, says through
+// NextPollDelayMs how long the task may sleep (off the worker) before the
+// next Poll.
 class SourceOperator : public Operator {
  public:
   absl::Status ProcessBatch(int, std::unique_ptr<Batch>, Output*) override {
     return absl::InternalError("a source has no inputs");
   }
   virtual absl::StatusOr<bool> Poll(Output* out) = 0;
+  // After a Poll that returned true: how long (ms) to wait before the next
+  // Poll because nothing was there; 0 = poll again at once. The wait ends
+  // early for checkpoints, processing timers and cancellation.
+  virtual int64_t NextPollDelayMs() const { return 0; }
 };
 
 }  // namespace rtai::engine::runtime

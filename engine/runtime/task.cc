@@ -79,8 +79,8 @@ class Task::Tail : public Output {
   OperatorMetrics* m_;
 };
 
-Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
-    : setup_(std::move(setup)), cancelled_(cancelled) {
+Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled, std::function<void()> on_finished)
+    : setup_(std::move(setup)), cancelled_(cancelled), on_finished_(std::move(on_finished)) {
   const size_t n = setup_.ops.size();
   outputs_.resize(n);
   outputs_[n - 1] = std::make_unique<Tail>(&setup_.exchanges, setup_.metrics[n - 1]);
@@ -104,11 +104,15 @@ Task::Task(TaskSetup setup, const std::atomic<bool>* cancelled)
   if (setup_.coordinator != nullptr) {
     notified_ = setup_.coordinator->last_completed();
     last_barrier_ = notified_;
-    if (setup_.input == nullptr) {
-      setup_.contexts[0].yield_requested = [this] {
-        return setup_.coordinator->trigger_id() > last_barrier_;
-      };
-    }
+  }
+  if (setup_.input == nullptr) {
+    setup_.contexts[0].yield_requested = [this] {
+      return (setup_.coordinator != nullptr &&
+              setup_.coordinator->trigger_id() > last_barrier_) ||
+             !OutputsHaveRoom();
+    };
+  } else {
+    setup_.input->SetConsumer(this);
   }
 }
 
@@ -129,11 +133,10 @@ absl::Status Task::FireProcessingTimers() {
   return absl::OkStatus();
 }
 
-absl::Duration Task::InputWait() const {
-  constexpr int64_t kMaxWaitMs = 100;
-  if (processing_timers_.empty()) return absl::Milliseconds(kMaxWaitMs);
+int64_t Task::TimerWaitNs() const {
+  if (processing_timers_.empty()) return -1;
   const int64_t until = processing_timers_.next() - NowMillis();
-  return absl::Milliseconds(std::clamp<int64_t>(until, 1, kMaxWaitMs));
+  return std::clamp<int64_t>(until, 1, kMaxTimerWaitMs) * 1'000'000;
 }
 
 int64_t Task::NowNanos() const {
@@ -156,74 +159,136 @@ absl::Status Task::Open() {
   return absl::OkStatus();
 }
 
-absl::Status Task::Run() {
-  absl::Status s = Open();
-  if (s.ok()) s = setup_.input == nullptr ? RunSource() : RunInput();
-  if (!s.ok() && !absl::IsCancelled(s)) {
-    return absl::Status(s.code(), absl::StrCat("task ", setup_.name, ": ", s.message()));
+bool Task::OutputsHaveRoom() const {
+  for (const auto& x : setup_.exchanges) {
+    if (!x->HasRoom()) return false;
   }
-  return s;
+  return true;
 }
 
-absl::Status Task::RunSource() {
+bool Task::OutputsReadyOrWait() {
+  for (auto& x : setup_.exchanges) {
+    if (!x->HasRoomOrWait(this)) return false;
+  }
+  return true;
+}
+
+void Task::AccountWait() {
+  if (wait_reason_ == WaitReason::kNone) return;
+  const int64_t waited = std::max<int64_t>(0, NowNanos() - wait_start_ns_);
+  std::atomic<int64_t>& counter = wait_reason_ == WaitReason::kInput
+                                      ? setup_.metrics.front()->idle_ns
+                                      : setup_.metrics.back()->blocked_ns;
+  counter.fetch_add(waited, std::memory_order_relaxed);
+  wait_reason_ = WaitReason::kNone;
+}
+
+SliceResult Task::RunSlice() {
+  AccountWait();
+  SliceResult r = SliceResult::More();
+  absl::Status s;
+  if (!opened_) {
+    opened_ = true;
+    s = Open();
+  }
+  if (s.ok()) s = setup_.input == nullptr ? SourceSlice(&r) : InputSlice(&r);
+  if (!s.ok()) {
+    final_status_ = absl::IsCancelled(s) ? s
+                                         : absl::Status(s.code(), absl::StrCat("task ", setup_.name,
+                                                                               ": ", s.message()));
+    return SliceResult::Finished();
+  }
+  if (r.outcome == SliceOutcome::kWait) wait_start_ns_ = NowNanos();
+  return r;
+}
+
+void Task::OnFinished() {
+  std::function<void()> f = on_finished_;  // may destroy this task
+  f();
+}
+
+absl::Status Task::SourceSlice(SliceResult* r) {
   auto* source = static_cast<SourceOperator*>(setup_.ops[0].get());
-  while (true) {
+  OperatorMetrics* m = setup_.metrics[0];
+  for (int unit = 0; unit < kSliceUnits; ++unit) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
+    if (!OutputsReadyOrWait()) {
+      wait_reason_ = WaitReason::kOutput;
+      *r = SliceResult::Wait();
+      return absl::OkStatus();
+    }
     RETURN_IF_ERROR(FireProcessingTimers());
     if (setup_.coordinator != nullptr) {
       const int64_t id = setup_.coordinator->trigger_id();
       if (id > last_barrier_) RETURN_IF_ERROR(Snapshot(id, 0));
       RETURN_IF_ERROR(DeliverNotifications());
     }
-    // A poll that emitted no records was idle, except for time it spent
-    // blocked sending watermarks (already counted as backpressure).
-    OperatorMetrics* m = setup_.metrics[0];
-    const std::atomic<int64_t>& blocked = setup_.metrics.back()->blocked_ns;
+    // A poll that emitted no records was idle.
     const int64_t out_before = m->records_out.load(std::memory_order_relaxed);
-    const int64_t blocked_before = blocked.load(std::memory_order_relaxed);
     const int64_t start = NowNanos();
     ASSIGN_OR_RETURN(bool more, source->Poll(outputs_[0].get()));
     if (m->records_out.load(std::memory_order_relaxed) == out_before) {
-      const int64_t blocked_during = blocked.load(std::memory_order_relaxed) - blocked_before;
-      m->idle_ns.fetch_add(std::max<int64_t>(0, NowNanos() - start - blocked_during),
-                           std::memory_order_relaxed);
+      m->idle_ns.fetch_add(std::max<int64_t>(0, NowNanos() - start), std::memory_order_relaxed);
     }
-    if (!more) break;
+    if (!more) {
+      RETURN_IF_ERROR(outputs_[0]->EmitWatermark(kMaxWatermark));
+      m->watermark.store(kMaxWatermark);
+      RETURN_IF_ERROR(Finish());
+      *r = SliceResult::Finished();
+      return absl::OkStatus();
+    }
+    const int64_t delay_ms = source->NextPollDelayMs();
+    if (delay_ms > 0) {  // nothing to read: sleep off the worker
+      int64_t wait_ns = delay_ms * 1'000'000;
+      const int64_t timer_ns = TimerWaitNs();
+      if (timer_ns >= 0) wait_ns = std::min(wait_ns, timer_ns);
+      wait_reason_ = WaitReason::kInput;
+      *r = SliceResult::Wait(wait_ns);
+      return absl::OkStatus();
+    }
   }
-  RETURN_IF_ERROR(outputs_[0]->EmitWatermark(kMaxWatermark));
-  setup_.metrics[0]->watermark.store(kMaxWatermark);
-  return Finish();
+  *r = SliceResult::More();
+  return absl::OkStatus();
 }
 
-absl::Status Task::RunInput() {
-  while (true) {
+absl::Status Task::InputSlice(SliceResult* r) {
+  for (int unit = 0; unit < kSliceUnits; ++unit) {
     if (cancelled_->load()) return absl::CancelledError("job canceled");
     RETURN_IF_ERROR(DeliverNotifications());
+    if (!OutputsReadyOrWait()) {
+      wait_reason_ = WaitReason::kOutput;
+      *r = SliceResult::Wait();
+      return absl::OkStatus();
+    }
     RETURN_IF_ERROR(FireProcessingTimers());
-    const int64_t wait_start = NowNanos();
-    std::optional<Element> e = setup_.input->Pop(InputWait());
-    setup_.metrics[0]->idle_ns.fetch_add(NowNanos() - wait_start, std::memory_order_relaxed);
-    if (cancelled_->load()) return absl::CancelledError("job canceled");
+    std::optional<Element> e = setup_.input->TryPop();
     if (!e.has_value()) {
       if (setup_.input->closed()) return absl::CancelledError("job canceled");
-      continue;
-    }
-    if (e->kind == ElementKind::kBarrier) {
-      RETURN_IF_ERROR(HandleBarrier(*e));
-      continue;
-    }
-    if (e->kind == ElementKind::kBatch) {
-      setup_.metrics[0]->records_in.fetch_add(static_cast<int64_t>(e->batch->size()),
-                                              std::memory_order_relaxed);
-      if (sender_idle_[e->sender]) sender_idle_[e->sender] = 0;
-      RETURN_IF_ERROR(setup_.ops[0]->ProcessBatch(e->input, std::move(e->batch),
-                                                  outputs_[0].get()));
-      continue;
+      wait_reason_ = WaitReason::kInput;
+      *r = SliceResult::Wait(TimerWaitNs());
+      return absl::OkStatus();
     }
     bool done = false;
-    RETURN_IF_ERROR(HandleControl(*e, &done));
-    if (done) return Finish();
+    RETURN_IF_ERROR(ProcessElement(std::move(*e), &done));
+    if (done) {
+      RETURN_IF_ERROR(Finish());
+      *r = SliceResult::Finished();
+      return absl::OkStatus();
+    }
   }
+  *r = SliceResult::More();
+  return absl::OkStatus();
+}
+
+absl::Status Task::ProcessElement(Element e, bool* done) {
+  if (e.kind == ElementKind::kBarrier) return HandleBarrier(e);
+  if (e.kind == ElementKind::kBatch) {
+    setup_.metrics[0]->records_in.fetch_add(static_cast<int64_t>(e.batch->size()),
+                                            std::memory_order_relaxed);
+    if (sender_idle_[e.sender]) sender_idle_[e.sender] = 0;
+    return setup_.ops[0]->ProcessBatch(e.input, std::move(e.batch), outputs_[0].get());
+  }
+  return HandleControl(e, done);
 }
 
 absl::Status Task::HandleControl(const Element& e, bool* done) {

@@ -48,7 +48,14 @@ absl::StatusOr<std::unique_ptr<JobManager>> JobManager::Create(JobManagerOptions
   if (options.restart_backoff_ms < 1 || options.restart_backoff_max_ms < options.restart_backoff_ms) {
     return absl::InvalidArgumentError("restart backoff must be >= 1 ms and <= its maximum");
   }
+  runtime::TaskSchedulerOptions so;
+  so.threads = options.engine_threads;
+  RETURN_IF_ERROR(so.Validate());
   std::unique_ptr<JobManager> m(new JobManager(std::move(options)));
+  if (m->options_.scheduler == nullptr) {
+    m->own_scheduler_ = std::make_unique<runtime::TaskScheduler>(so);
+    m->options_.scheduler = m->own_scheduler_.get();
+  }
   RETURN_IF_ERROR(DefaultFileSystem()->CreateDirs(m->JobsDir()));
   RETURN_IF_ERROR(DefaultFileSystem()->CreateDirs(JoinPath(m->options_.data_dir, "savepoints")));
   m->supervisor_ = std::thread([p = m.get()] { p->Supervise(); });

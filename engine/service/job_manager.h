@@ -69,6 +69,12 @@ struct JobManagerOptions {
   // Passed to every job (RuntimeOptions::engine_metrics) for checkpoint and
   // restart outcomes. Default: nullptr. Not owned.
   runtime::EngineMetrics* engine_metrics = nullptr;
+  // The worker pool every job's tasks run on (runtime/task_scheduler.h).
+  // Default: nullptr = the manager starts one with engine_threads workers,
+  // shared by all its jobs. Not owned.
+  runtime::TaskScheduler* scheduler = nullptr;
+  // Default: 0 = one per CPU. Workers of the manager's own pool.
+  int engine_threads = 0;
 };
 
 // One job's live numbers, for metrics export and the dashboard.
@@ -151,6 +157,7 @@ class JobManager {
   std::string SavepointDir(const std::string& sp) const;
 
   JobManagerOptions options_;
+  std::unique_ptr<runtime::TaskScheduler> own_scheduler_;  // if options_.scheduler was null
   absl::Mutex mu_;
   // shared: Cancel keeps its job alive while it waits without the lock.
   std::map<std::string, std::shared_ptr<Job>> jobs_ ABSL_GUARDED_BY(mu_);

@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<runtime::JobRunner>> JobManager::StartRunner(Job*
   o.ml_metrics = options_.ml_metrics;
   o.model_resolver = options_.model_resolver;
   o.engine_metrics = options_.engine_metrics;
+  o.scheduler = options_.scheduler;
   o.checkpoint.dir = CheckpointDir(job->id);  // interval 0: savepoints only
   o.checkpoint.interval_ms = c.interval_ms();
   o.checkpoint.timeout_ms = c.timeout_ms();

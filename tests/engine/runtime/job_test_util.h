@@ -52,6 +52,7 @@ struct JobFixture {
   ::rtai::testing::TempDir dir;
   std::shared_ptr<const graph::ValidatedGraph> graph;
   std::unique_ptr<runtime::JobRunner> runner;
+  runtime::TaskScheduler* scheduler = nullptr;  // null: the runner's own pool
 
   void CreateTopics(int32_t in_partitions) {
     ASSERT_TRUE(client.CreateTopic("in", in_partitions).ok());
@@ -76,6 +77,7 @@ struct JobFixture {
     o.state_dir = dir.path();
     o.source_batch_records = batch_records;
     o.channel_capacity = channel_capacity;
+    o.scheduler = scheduler;
     auto r = runtime::JobRunner::Start(graph, o, operators::CreateOperator);
     if (!r.ok()) return r.status();
     runner = std::move(*r);
