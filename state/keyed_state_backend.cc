@@ -250,6 +250,18 @@ KeyedStateBackend::GetAggregatingState(std::string_view operator_id,
   return std::make_unique<AggregatingState>(ctx, aggregator);
 }
 
+absl::StatusOr<std::unique_ptr<TimerService>> KeyedStateBackend::GetTimerService(
+    std::string_view operator_id, const StateDescriptor& d,
+    TimerServiceOptions options) {
+  if (d.ttl_ms != 0)
+    return absl::InvalidArgumentError("keyed state: timers have no TTL");
+  ASSIGN_OR_RETURN(StateContext ctx,
+                   Register(operator_id, d, StateKind::kTimers));
+  auto timers = std::make_unique<TimerService>(ctx, options);
+  RETURN_IF_ERROR(timers->Init());
+  return timers;
+}
+
 absl::Status KeyedStateBackend::CreateCheckpoint(const std::string& dir) {
   rocksdb::Checkpoint* raw = nullptr;
   RETURN_IF_ERROR(

@@ -1,0 +1,238 @@
+#include "state/timer_service.h"
+
+#include <algorithm>
+#include <memory>
+#include <queue>
+
+#include "absl/strings/str_cat.h"
+#include "base/byte_order.h"
+#include "base/check.h"
+#include "base/status_macros.h"
+#include "state/key_group.h"
+#include "state/rocksdb_status.h"
+#include "state/state_format.h"
+
+namespace rtai::state {
+namespace {
+
+constexpr size_t kPrefixBytes = 4;                  // key group, state id
+constexpr size_t kFixedBytes = kPrefixBytes + 8 + 4;  // + time, key length
+constexpr uint64_t kSignBit = 1ull << 63;
+const char kTimerValue[1] = {static_cast<char>(kTagPlain)};
+
+void PutPrefix(uint16_t kg, uint16_t state_id, std::string* out) {
+  char b[4];
+  StoreBigEndian<uint16_t>(b, kg);
+  StoreBigEndian<uint16_t>(b + 2, state_id);
+  out->append(b, 4);
+}
+
+void PutTime(int64_t time, std::string* out) {
+  char b[8];
+  StoreBigEndian<uint64_t>(b, static_cast<uint64_t>(time) ^ kSignBit);
+  out->append(b, 8);
+}
+
+int64_t TimeOf(std::string_view raw) {
+  return static_cast<int64_t>(LoadBigEndian<uint64_t>(raw.data() + kPrefixBytes) ^ kSignBit);
+}
+
+std::string_view View(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+// The due timers of one key group, loaded a chunk at a time.
+struct TimerService::Cursor {
+  uint16_t kg = 0;
+  std::vector<std::string> keys;  // raw RocksDB keys, ascending
+  size_t pos = 0;
+  bool more = false;             // the chunk was full: reload after keys.back()
+  int64_t stop_time = kNoTimer;  // first timer after the due ones
+  int64_t from = INT64_MIN;      // no timer of the group is earlier
+};
+
+TimerService::TimerService(const StateContext& ctx, TimerServiceOptions options)
+    : ctx_(ctx), options_(options), head_(ctx.max_parallelism, kNoTimer) {
+  CHECK(ctx_.db != nullptr && ctx_.cf != nullptr);
+  write_options_.disableWAL = !ctx_.use_wal;
+  write_options_.sync = ctx_.use_wal && ctx_.sync_writes;
+}
+
+void TimerService::AppendRawKey(uint16_t kg, int64_t time, std::string_view key,
+                                std::string_view ns, std::string* out) const {
+  PutPrefix(kg, ctx_.state_id, out);
+  PutTime(time, out);
+  out->append(key);
+  out->append(ns);
+  char b[4];
+  StoreBigEndian<uint32_t>(b, static_cast<uint32_t>(key.size()));
+  out->append(b, 4);
+}
+
+void TimerService::SetHead(uint16_t kg, int64_t time) {
+  if (time >= head_[kg]) return;
+  if (head_[kg] != kNoTimer) heads_.erase({head_[kg], kg});
+  head_[kg] = time;
+  heads_.insert({time, kg});
+}
+
+absl::Status TimerService::Init() {
+  RETURN_IF_ERROR(Flush());
+  heads_.clear();
+  std::fill(head_.begin(), head_.end(), kNoTimer);
+  std::unique_ptr<rocksdb::Iterator> it(ctx_.db->NewIterator(rocksdb::ReadOptions(), ctx_.cf));
+  std::string seek;
+  uint32_t kg = 0;
+  while (kg < ctx_.max_parallelism) {
+    seek.clear();
+    PutPrefix(static_cast<uint16_t>(kg), ctx_.state_id, &seek);
+    it->Seek(seek);
+    if (!it->Valid()) break;
+    const std::string_view k = View(it->key());
+    if (k.size() < kPrefixBytes) return absl::DataLossError("timers: short key");
+    const uint32_t found_kg = LoadBigEndian<uint16_t>(k.data());
+    if (found_kg > kg) {
+      kg = found_kg;  // the groups in between hold nothing
+      continue;
+    }
+    if (k.compare(0, kPrefixBytes, seek) == 0) {
+      if (k.size() < kFixedBytes) return absl::DataLossError("timers: short timer key");
+      SetHead(static_cast<uint16_t>(kg), TimeOf(k));
+    }
+    ++kg;
+  }
+  return FromRocksDb(it->status(), "timers: init");
+}
+
+absl::Status TimerService::MaybeWrite() {
+  if (static_cast<size_t>(batch_.Count()) < options_.batch_ops_max) return absl::OkStatus();
+  return Flush();
+}
+
+absl::Status TimerService::Flush() {
+  if (batch_.Count() == 0) return absl::OkStatus();
+  rocksdb::Status s = ctx_.db->Write(write_options_, &batch_);
+  batch_.Clear();
+  return FromRocksDb(s, "timers: write");
+}
+
+absl::Status TimerService::Register(int64_t time, std::string_view key, std::string_view ns) {
+  if (key.size() > UINT32_MAX) return absl::InvalidArgumentError("timers: key too long");
+  const uint16_t kg = KeyGroupForKey(key, ctx_.max_parallelism);
+  key_buf_.clear();
+  AppendRawKey(kg, time, key, ns, &key_buf_);
+  if (dedupe_.contains(key_buf_)) return absl::OkStatus();
+  if (dedupe_.size() >= options_.dedupe_entries) dedupe_.clear();
+  dedupe_.insert(key_buf_);
+  batch_.Put(ctx_.cf, key_buf_, rocksdb::Slice(kTimerValue, 1));
+  SetHead(kg, time);
+  return MaybeWrite();
+}
+
+absl::Status TimerService::Delete(int64_t time, std::string_view key, std::string_view ns) {
+  const uint16_t kg = KeyGroupForKey(key, ctx_.max_parallelism);
+  key_buf_.clear();
+  AppendRawKey(kg, time, key, ns, &key_buf_);
+  dedupe_.erase(key_buf_);
+  batch_.Delete(ctx_.cf, key_buf_);
+  return MaybeWrite();
+}
+
+int64_t TimerService::EarliestTime() const {
+  return heads_.empty() ? kNoTimer : heads_.begin()->first;
+}
+
+absl::Status TimerService::Load(rocksdb::Iterator* it, int64_t up_to, size_t chunk, Cursor* c) {
+  std::string prefix;
+  PutPrefix(c->kg, ctx_.state_id, &prefix);
+  if (c->keys.empty()) {
+    std::string seek = prefix;
+    PutTime(c->from, &seek);
+    it->Seek(seek);
+  } else {
+    it->Seek(c->keys.back());
+    if (it->Valid() && View(it->key()) == c->keys.back()) it->Next();
+  }
+  c->keys.clear();
+  c->pos = 0;
+  c->more = false;
+  c->stop_time = kNoTimer;
+  for (; it->Valid(); it->Next()) {
+    const std::string_view k = View(it->key());
+    if (k.compare(0, kPrefixBytes, prefix) != 0) break;
+    if (k.size() < kFixedBytes) return absl::DataLossError("timers: short timer key");
+    const int64_t t = TimeOf(k);
+    if (t > up_to) {
+      c->stop_time = t;
+      break;
+    }
+    if (c->keys.size() == chunk) {
+      c->more = true;
+      break;
+    }
+    c->keys.emplace_back(k);
+  }
+  return FromRocksDb(it->status(), "timers: scan");
+}
+
+absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
+  RETURN_IF_ERROR(Flush());
+  std::vector<Cursor> cursors;
+  for (auto h = heads_.begin(); h != heads_.end() && h->first <= time; ++h) {
+    Cursor c;
+    c.kg = h->second;
+    c.from = h->first;
+    cursors.push_back(std::move(c));
+  }
+  if (cursors.empty()) return absl::OkStatus();
+  // The due groups leave the head index while they are scanned; each goes
+  // back with its next timer (or with fn's new registrations) when done.
+  for (const Cursor& c : cursors) {
+    heads_.erase({head_[c.kg], c.kg});
+    head_[c.kg] = kNoTimer;
+  }
+  const size_t chunk = std::max<size_t>(16, kScanBudget / cursors.size());
+  std::unique_ptr<rocksdb::Iterator> it(ctx_.db->NewIterator(rocksdb::ReadOptions(), ctx_.cf));
+  auto later = [&](size_t a, size_t b) {
+    const std::string& ka = cursors[a].keys[cursors[a].pos];
+    const std::string& kb = cursors[b].keys[cursors[b].pos];
+    return ka.compare(kPrefixBytes, std::string::npos, kb, kPrefixBytes, std::string::npos) > 0;
+  };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
+  absl::Status status;
+  for (size_t i = 0; i < cursors.size() && status.ok(); ++i) {
+    status = Load(it.get(), time, chunk, &cursors[i]);
+    if (!cursors[i].keys.empty()) heap.push(i);
+  }
+  while (status.ok() && !heap.empty()) {
+    Cursor& c = cursors[heap.top()];
+    const size_t index = heap.top();
+    heap.pop();
+    const std::string& raw = c.keys[c.pos];
+    const uint32_t key_len = LoadBigEndian<uint32_t>(raw.data() + raw.size() - 4);
+    if (key_len > raw.size() - kFixedBytes) {
+      status = absl::DataLossError("timers: bad key length");
+      break;
+    }
+    const Timer t{TimeOf(raw), std::string_view(raw).substr(kPrefixBytes + 8, key_len),
+                  std::string_view(raw).substr(kPrefixBytes + 8 + key_len,
+                                               raw.size() - kFixedBytes - key_len)};
+    status = fn(t);
+    if (!status.ok()) {
+      heap.push(index);  // this timer stays
+      break;
+    }
+    batch_.Delete(ctx_.cf, raw);
+    dedupe_.erase(raw);
+    if (++c.pos == c.keys.size() && c.more) status = Load(it.get(), time, chunk, &c);
+    if (c.pos < c.keys.size()) heap.push(index);
+    if (status.ok()) status = MaybeWrite();
+  }
+  // Every scanned group gets its head back: its next timer after the scan,
+  // or after an error the scan's start (a lower bound is always safe).
+  for (const Cursor& c : cursors) SetHead(c.kg, status.ok() ? c.stop_time : c.from);
+  absl::Status flushed = Flush();
+  return status.ok() ? flushed : status;
+}
+
+}  // namespace rtai::state
