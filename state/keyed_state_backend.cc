@@ -86,6 +86,10 @@ rocksdb::ColumnFamilyOptions KeyedStateBackend::CfOptions() const {
   cf.merge_operator = merge_operator_;
   cf.compaction_filter = compaction_filter_.get();
   cf.write_buffer_size = options_.write_buffer_bytes;
+  // A bloom filter over whole keys in the memtable: point reads of absent
+  // keys (a new window, an empty join bucket) skip the skiplist search.
+  cf.memtable_whole_key_filtering = true;
+  cf.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = block_cache_;
   if (options_.bloom_bits_per_key > 0) {

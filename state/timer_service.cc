@@ -49,7 +49,25 @@ struct TimerService::Cursor {
   bool more = false;             // the chunk was full: reload after keys.back()
   int64_t stop_time = kNoTimer;  // first timer after the due ones
   int64_t from = INT64_MIN;      // no timer of the group is earlier
+  size_t deleted = 0;            // keys[0, deleted) are deleted
 };
+
+// Deletes the popped timers keys[deleted, pos): one range deletion for a
+// long run (timers tend to fire in bulk, e.g. at a window end), point
+// deletions otherwise or when fn registered a timer that may lie inside the
+// run.
+void TimerService::DeletePopped(Cursor* c) {
+  const size_t n = c->pos - c->deleted;
+  if (n == 0) return;
+  if (n >= kRangeDeleteMin && !dirty_.contains(c->kg)) {
+    std::string end = c->keys[c->pos - 1];
+    end.push_back('\0');  // just after the last popped key
+    batch_.DeleteRange(ctx_.cf, c->keys[c->deleted], end);
+  } else {
+    for (size_t i = c->deleted; i < c->pos; ++i) batch_.Delete(ctx_.cf, c->keys[i]);
+  }
+  c->deleted = c->pos;
+}
 
 TimerService::TimerService(const StateContext& ctx, TimerServiceOptions options)
     : ctx_(ctx), options_(options), head_(ctx.max_parallelism, kNoTimer) {
@@ -124,6 +142,7 @@ absl::Status TimerService::Register(int64_t time, std::string_view key, std::str
   if (dedupe_.contains(key_buf_)) return absl::OkStatus();
   if (dedupe_.size() >= options_.dedupe_entries) dedupe_.clear();
   dedupe_.insert(key_buf_);
+  if (time <= popping_up_to_) dirty_.insert(kg);
   batch_.Put(ctx_.cf, key_buf_, rocksdb::Slice(kTimerValue, 1));
   SetHead(kg, time);
   return MaybeWrite();
@@ -142,9 +161,17 @@ int64_t TimerService::EarliestTime() const {
   return heads_.empty() ? kNoTimer : heads_.begin()->first;
 }
 
-absl::Status TimerService::Load(rocksdb::Iterator* it, int64_t up_to, size_t chunk, Cursor* c) {
+absl::Status TimerService::Load(int64_t up_to, size_t chunk, Cursor* c) {
   std::string prefix;
   PutPrefix(c->kg, ctx_.state_id, &prefix);
+  // Bounded to this group's timers: the iterator never walks into (the
+  // tombstones of) the next state or group.
+  std::string upper;
+  PutPrefix(c->kg, static_cast<uint16_t>(ctx_.state_id + 1), &upper);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(ctx_.db->NewIterator(ro, ctx_.cf));
   if (c->keys.empty()) {
     std::string seek = prefix;
     PutTime(c->from, &seek);
@@ -155,6 +182,7 @@ absl::Status TimerService::Load(rocksdb::Iterator* it, int64_t up_to, size_t chu
   }
   c->keys.clear();
   c->pos = 0;
+  c->deleted = 0;
   c->more = false;
   c->stop_time = kNoTimer;
   for (; it->Valid(); it->Next()) {
@@ -185,6 +213,8 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
     cursors.push_back(std::move(c));
   }
   if (cursors.empty()) return absl::OkStatus();
+  popping_up_to_ = time;
+  dirty_.clear();
   // The due groups leave the head index while they are scanned; each goes
   // back with its next timer (or with fn's new registrations) when done.
   for (const Cursor& c : cursors) {
@@ -192,7 +222,6 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
     head_[c.kg] = kNoTimer;
   }
   const size_t chunk = std::max<size_t>(16, kScanBudget / cursors.size());
-  std::unique_ptr<rocksdb::Iterator> it(ctx_.db->NewIterator(rocksdb::ReadOptions(), ctx_.cf));
   auto later = [&](size_t a, size_t b) {
     const std::string& ka = cursors[a].keys[cursors[a].pos];
     const std::string& kb = cursors[b].keys[cursors[b].pos];
@@ -201,7 +230,7 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
   absl::Status status;
   for (size_t i = 0; i < cursors.size() && status.ok(); ++i) {
-    status = Load(it.get(), time, chunk, &cursors[i]);
+    status = Load(time, chunk, &cursors[i]);
     if (!cursors[i].keys.empty()) heap.push(i);
   }
   while (status.ok() && !heap.empty()) {
@@ -222,15 +251,21 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
       heap.push(index);  // this timer stays
       break;
     }
-    batch_.Delete(ctx_.cf, raw);
     dedupe_.erase(raw);
-    if (++c.pos == c.keys.size() && c.more) status = Load(it.get(), time, chunk, &c);
+    if (++c.pos == c.keys.size() && c.more) {
+      DeletePopped(&c);
+      status = Load(time, chunk, &c);
+    }
     if (c.pos < c.keys.size()) heap.push(index);
     if (status.ok()) status = MaybeWrite();
   }
   // Every scanned group gets its head back: its next timer after the scan,
   // or after an error the scan's start (a lower bound is always safe).
-  for (const Cursor& c : cursors) SetHead(c.kg, status.ok() ? c.stop_time : c.from);
+  for (Cursor& c : cursors) {
+    DeletePopped(&c);
+    SetHead(c.kg, status.ok() ? c.stop_time : c.from);
+  }
+  popping_up_to_ = kNotPopping;
   absl::Status flushed = Flush();
   return status.ok() ? flushed : status;
 }

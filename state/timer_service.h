@@ -93,9 +93,11 @@ class TimerService {
   void AppendRawKey(uint16_t kg, int64_t time, std::string_view key,
                     std::string_view ns, std::string* out) const;
   void SetHead(uint16_t kg, int64_t time);
+  void DeletePopped(Cursor* c);
   absl::Status MaybeWrite();
-  absl::Status Load(rocksdb::Iterator* it, int64_t up_to, size_t chunk,
-                    Cursor* c);
+  // Reads the next chunk of `c`'s due timers (a fresh iterator each time:
+  // no iterator stays open between loads).
+  absl::Status Load(int64_t up_to, size_t chunk, Cursor* c);
 
   StateContext ctx_;
   TimerServiceOptions options_;
@@ -104,6 +106,11 @@ class TimerService {
   std::vector<int64_t> head_;                  // per key group
   std::set<std::pair<int64_t, uint16_t>> heads_;  // (head time, group)
   absl::flat_hash_set<std::string> dedupe_;
+  // While PopUpTo runs: its time, and the groups fn registered due timers in.
+  static constexpr int64_t kNotPopping = INT64_MIN;
+  static constexpr size_t kRangeDeleteMin = 32;
+  int64_t popping_up_to_ = kNotPopping;
+  absl::flat_hash_set<uint16_t> dirty_;
   std::string key_buf_;
 };
 

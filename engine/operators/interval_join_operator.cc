@@ -13,7 +13,13 @@ IntervalJoinOperator::IntervalJoinOperator(graph::IntervalJoinConfig config, con
                                            const Schema* right, const Schema* output)
     : config_(std::move(config)), schemas_{left, right}, output_(output),
       bucket_ms_(config_.upper_bound_ms - config_.lower_bound_ms + 1),
-      pending_(std::make_unique<runtime::Batch>(output)) {}
+      pending_(std::make_unique<runtime::Batch>(output)) {
+  for (auto& slots : live_until_) slots.assign(kFilterSlots, runtime::kMinWatermark);
+}
+
+size_t IntervalJoinOperator::Slot(const std::string& key) const {
+  return std::hash<std::string_view>()(key) % kFilterSlots;
+}
 
 IntervalJoinOperator::~IntervalJoinOperator() = default;
 
@@ -54,6 +60,9 @@ absl::Status IntervalJoinOperator::Probe(int input, const std::string& key, cons
   const int64_t lo = input == 0 ? ts + config_.lower_bound_ms : ts - config_.upper_bound_ms;
   const int64_t hi = input == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
   const int other = 1 - input;
+  // A buffered row can match only until its keep-until time (ts + upper on
+  // the left, ts - lower on the right), and a match needs it >= ts.
+  if (live_until_[other][Slot(key)] < ts) return absl::OkStatus();
   elements_.clear();
   for (int64_t bucket = BucketOf(lo); bucket <= hi; bucket += bucket_ms_) {
     Namespace(other, bucket, &ns_);
@@ -92,6 +101,11 @@ absl::Status IntervalJoinOperator::Buffer(int side, const std::string& key, cons
   const int64_t last = bucket + bucket_ms_ - 1;
   const int64_t keep_until =
       side == 0 ? last + config_.upper_bound_ms : last - config_.lower_bound_ms;
+  const int64_t row_until =
+      side == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
+  int64_t& slot = live_until_[side][Slot(key)];
+  slot = std::max(slot, row_until);
+  max_live_until_[side] = std::max(max_live_until_[side], row_until);
   return timers_->Register(keep_until + 1, key, ns_);
 }
 

@@ -18,9 +18,14 @@
 // still match (left: bucket end - 1 + upper, right: bucket end - 1 - lower);
 // rows past their own limit but still in a bucket never match, because a
 // new record is never behind the watermark. Nothing per key stays in
-// memory. Checkpoints: the RocksDB checkpoint holds the buffers and timers;
-// SnapshotState writes the watermark (version 2); version-1 snapshots, which
-// held the buffers, are imported into RocksDB on restore.
+// memory but a fixed-size probe filter: per side and key-hash slot, the
+// latest time until which a buffered row of that slot can match; a record
+// whose slot on the other side is already past skips the RocksDB reads (most
+// records, when one side is sparse). Checkpoints: the RocksDB checkpoint
+// holds the buffers and timers; SnapshotState writes the watermark and per
+// side the latest match time of any buffered row (version 2), which a
+// restore puts in every slot; version-1 snapshots, which held the buffers,
+// are imported into RocksDB on restore.
 // Thread safety: runtime/operator.h.
 
 #include <memory>
@@ -78,6 +83,11 @@ class IntervalJoinOperator : public runtime::Operator {
   std::vector<std::string> elements_;  // the rows a probe read
   std::vector<Match> matches_;
   std::vector<Value> other_;
+  // Probe filter: kFilterSlots slots per side (see above).
+  static constexpr size_t kFilterSlots = 16384;
+  size_t Slot(const std::string& key) const;
+  std::vector<int64_t> live_until_[2];
+  int64_t max_live_until_[2] = {runtime::kMinWatermark, runtime::kMinWatermark};
 };
 
 }  // namespace rtai::engine::operators

@@ -1,5 +1,7 @@
 // IntervalJoinOperator::SnapshotState / RestoreState (docs/CHECKPOINTS.md).
-// Version 2 (written now), SnapshotTag::kIntervalJoin: watermark i64. The
+// Version 2 (written now), SnapshotTag::kIntervalJoin: watermark i64 | per
+// side (left, right) the latest keep-until time of any buffered row i64 (a
+// restore fills the probe filter's slots with it). The
 // buffers and cleanup timers are in RocksDB, captured by the task's RocksDB
 // checkpoint right after this snapshot (the timer batch is flushed here).
 // Version 1 (read only): watermark | key count, then per key (sorted): key
@@ -15,6 +17,8 @@ absl::StatusOr<std::string> IntervalJoinOperator::SnapshotState(int64_t) {
   if (timers_ != nullptr) RETURN_IF_ERROR(timers_->Flush());
   runtime::SnapshotWriter w(runtime::SnapshotTag::kIntervalJoin, 2);
   w.I64(watermark_);
+  w.I64(max_live_until_[0]);
+  w.I64(max_live_until_[1]);
   return w.Finish();
 }
 
@@ -26,7 +30,14 @@ absl::Status IntervalJoinOperator::RestoreState(std::string_view bytes) {
   }
   int64_t watermark = 0;
   RETURN_IF_ERROR(r.I64(&watermark));
-  if (r.version() == 1) RETURN_IF_ERROR(RestoreV1(&r));
+  if (r.version() == 1) {
+    RETURN_IF_ERROR(RestoreV1(&r));  // Buffer() fills the filter
+  } else {
+    for (int side = 0; side < 2; ++side) {
+      RETURN_IF_ERROR(r.I64(&max_live_until_[side]));
+      live_until_[side].assign(kFilterSlots, max_live_until_[side]);
+    }
+  }
   RETURN_IF_ERROR(r.Done());
   watermark_ = watermark;
   return timers_->Flush();

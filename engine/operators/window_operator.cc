@@ -17,8 +17,9 @@ using window::TimeWindow;
 namespace {
 
 // Timer namespaces: kind (fires sort before cleanups of the same key and
-// time) then the window.
-constexpr char kFire = 0, kCleanup = 1;
+// time) then the window. Without allowed lateness a tumbling or session
+// window is fired and dropped at the same time: one timer does both.
+constexpr char kFire = 0, kCleanup = 1, kFireAndCleanup = 2;
 
 void TimerNs(char kind, const TimeWindow& w, std::string* out) {
   out->clear();
@@ -82,11 +83,15 @@ absl::Status WindowOperator::RegisterFire(std::string_view key, const TimeWindow
 
 absl::Status WindowOperator::RegisterCleanup(int64_t time, std::string_view key,
                                              const TimeWindow& ns) {
-  TimerNs(kCleanup, ns, &scratch_ns_);
+  TimerNs(OneTimer() ? kFireAndCleanup : kCleanup, ns, &scratch_ns_);
   return timers_->Register(time, key, scratch_ns_);
 }
 
 absl::Status WindowOperator::DeleteTimers(std::string_view key, const TimeWindow& w) {
+  if (OneTimer()) {
+    TimerNs(kFireAndCleanup, w, &scratch_ns_);
+    return timers_->Delete(w.max_timestamp(), key, scratch_ns_);
+  }
   TimerNs(kFire, w, &scratch_ns_);
   RETURN_IF_ERROR(timers_->Delete(w.max_timestamp(), key, scratch_ns_));
   TimerNs(kCleanup, w, &scratch_ns_);
@@ -136,7 +141,7 @@ absl::Status WindowOperator::FlushLocal() {
       if (w.max_timestamp() + config_.allowed_lateness_ms <= watermark_) continue;  // purged
       if (w.max_timestamp() <= watermark_) {
         fire_now_.insert({entry.key, w});
-      } else {
+      } else if (!OneTimer()) {
         RETURN_IF_ERROR(RegisterFire(entry.key, w));
       }
     }
@@ -164,7 +169,7 @@ absl::Status WindowOperator::AddSessionRecord(const std::string& key, const Valu
   RETURN_IF_ERROR(state_->Add(key, ns, scratch_acc_));
   if (r.session.max_timestamp() <= watermark_) {
     fire_now_.insert({key, r.session});
-  } else {
+  } else if (!OneTimer()) {
     RETURN_IF_ERROR(RegisterFire(key, r.session));
   }
   return RegisterCleanup(r.session.max_timestamp() + lateness, key, r.session);
@@ -294,7 +299,8 @@ absl::Status WindowOperator::OnTimer(const state::TimerService::Timer& t,
   TimeWindow w{};
   if (t.ns.empty()) return absl::DataLossError("window timer without a namespace");
   RETURN_IF_ERROR(DecodeWindowNamespace(t.ns.substr(1), &w));
-  RETURN_IF_ERROR(t.ns[0] == kCleanup ? Cleanup(t.key, w) : Fire(t.key, w));
+  if (t.ns[0] != kCleanup) RETURN_IF_ERROR(Fire(t.key, w));
+  if (t.ns[0] != kFire) RETURN_IF_ERROR(Cleanup(t.key, w));
   if (session_cache_.size() >= kCacheKeys) RETURN_IF_ERROR(FlushKeyCaches());
   if (pending_->size() >= 1024) RETURN_IF_ERROR(FlushOutput(out));
   return absl::OkStatus();

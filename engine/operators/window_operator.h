@@ -99,6 +99,9 @@ class WindowOperator : public runtime::Operator {
   absl::Status RegisterCleanup(int64_t time, std::string_view key,
                                const window::TimeWindow& ns);
   absl::Status DeleteTimers(std::string_view key, const window::TimeWindow& w);
+  // Tumbling and session windows without allowed lateness fire and are
+  // dropped at the same time: one timer (kind fire-and-cleanup) does both.
+  bool OneTimer() const { return !sliding_ && config_.allowed_lateness_ms == 0; }
 
   // window_operator_state.cc: the per-key caches.
   absl::StatusOr<window::MergingWindowSet*> SessionsOf(std::string_view key);

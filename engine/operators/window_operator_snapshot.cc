@@ -145,7 +145,7 @@ absl::Status WindowOperator::RestoreV1(SnapshotReader* r) {
     if (timers_ == nullptr) break;
     if (t.cleanup) {
       RETURN_IF_ERROR(RegisterCleanup(t.time, t.key, t.window));
-    } else {
+    } else if (!OneTimer()) {  // else the cleanup timer fires it too
       RETURN_IF_ERROR(RegisterFire(t.key, t.window));
     }
   }

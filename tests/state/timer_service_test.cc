@@ -89,6 +89,11 @@ TEST_F(TimerServiceTest, ManyDueTimersInOneKeyGroupAreReloadedInChunks) {
   }
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(PopAll(timers_.get(), INT64_MAX), expected);
+  EXPECT_TRUE(PopAll(timers_.get(), INT64_MAX).empty());  // range-deleted
+  EXPECT_EQ(*backend_->CountRawEntries("op"), 1u);          // metadata only
+  // A timer registered again inside a range-deleted run is live.
+  ASSERT_TRUE(timers_->Register(2500, "hot;", "").ok());
+  EXPECT_EQ(PopAll(timers_.get(), INT64_MAX), (std::vector<Fired>{{2500, "hot;", ""}}));
 }
 
 TEST_F(TimerServiceTest, DeletedAndReRegisteredTimers) {
