@@ -124,14 +124,33 @@ absl::Status TimerService::Init() {
 
 absl::Status TimerService::MaybeWrite() {
   if (static_cast<size_t>(batch_.Count()) < options_.batch_ops_max) return absl::OkStatus();
-  return Flush();
+  return WriteBatch();
 }
 
-absl::Status TimerService::Flush() {
+absl::Status TimerService::WriteBatch() {
   if (batch_.Count() == 0) return absl::OkStatus();
   rocksdb::Status s = ctx_.db->Write(write_options_, &batch_);
   batch_.Clear();
   return FromRocksDb(s, "timers: write");
+}
+
+void TimerService::Spill() {
+  std::string raw;
+  for (const auto& [suffix, kg] : mem_) {
+    raw.clear();
+    PutPrefix(kg, ctx_.state_id, &raw);
+    raw.append(suffix);
+    batch_.Put(ctx_.cf, raw, rocksdb::Slice(kTimerValue, 1));
+    const int64_t t = TimeOf(raw);
+    if (t <= popping_up_to_) dirty_.insert(kg);
+    SetHead(kg, t);
+  }
+  mem_.clear();
+}
+
+absl::Status TimerService::Flush() {
+  Spill();
+  return WriteBatch();
 }
 
 absl::Status TimerService::Register(int64_t time, std::string_view key, std::string_view ns) {
@@ -139,7 +158,17 @@ absl::Status TimerService::Register(int64_t time, std::string_view key, std::str
   const uint16_t kg = KeyGroupForKey(key, ctx_.max_parallelism);
   key_buf_.clear();
   AppendRawKey(kg, time, key, ns, &key_buf_);
-  if (dedupe_.contains(key_buf_)) return absl::OkStatus();
+  if (dedupe_.contains(key_buf_)) return absl::OkStatus();  // in RocksDB already
+  if (options_.memory_timers > 0) {
+    // In memory until a spill or Flush; a copy that is also in RocksDB pops
+    // once (PopUpTo skips the duplicate).
+    if (mem_.size() >= options_.memory_timers && popping_up_to_ == kNotPopping) {
+      Spill();
+      RETURN_IF_ERROR(MaybeWrite());
+    }
+    mem_.emplace(key_buf_.substr(kPrefixBytes), kg);
+    return absl::OkStatus();
+  }
   if (dedupe_.size() >= options_.dedupe_entries) dedupe_.clear();
   dedupe_.insert(key_buf_);
   if (time <= popping_up_to_) dirty_.insert(kg);
@@ -152,13 +181,19 @@ absl::Status TimerService::Delete(int64_t time, std::string_view key, std::strin
   const uint16_t kg = KeyGroupForKey(key, ctx_.max_parallelism);
   key_buf_.clear();
   AppendRawKey(kg, time, key, ns, &key_buf_);
+  mem_.erase({key_buf_.substr(kPrefixBytes), kg});
   dedupe_.erase(key_buf_);
-  batch_.Delete(ctx_.cf, key_buf_);
+  batch_.Delete(ctx_.cf, key_buf_);  // it may be in RocksDB too
   return MaybeWrite();
 }
 
 int64_t TimerService::EarliestTime() const {
-  return heads_.empty() ? kNoTimer : heads_.begin()->first;
+  int64_t t = heads_.empty() ? kNoTimer : heads_.begin()->first;
+  if (!mem_.empty()) {
+    t = std::min(t, static_cast<int64_t>(LoadBigEndian<uint64_t>(mem_.begin()->first.data()) ^
+                                         kSignBit));
+  }
+  return t;
 }
 
 absl::Status TimerService::Load(int64_t up_to, size_t chunk, Cursor* c) {
@@ -204,7 +239,7 @@ absl::Status TimerService::Load(int64_t up_to, size_t chunk, Cursor* c) {
 }
 
 absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
-  RETURN_IF_ERROR(Flush());
+  RETURN_IF_ERROR(WriteBatch());
   std::vector<Cursor> cursors;
   for (auto h = heads_.begin(); h != heads_.end() && h->first <= time; ++h) {
     Cursor c;
@@ -212,7 +247,12 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
     c.from = h->first;
     cursors.push_back(std::move(c));
   }
-  if (cursors.empty()) return absl::OkStatus();
+  auto mem_due = [&] {
+    return !mem_.empty() &&
+           static_cast<int64_t>(LoadBigEndian<uint64_t>(mem_.begin()->first.data()) ^ kSignBit) <=
+               time;
+  };
+  if (cursors.empty() && !mem_due()) return absl::OkStatus();
   popping_up_to_ = time;
   dirty_.clear();
   // The due groups leave the head index while they are scanned; each goes
@@ -221,37 +261,53 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
     heads_.erase({head_[c.kg], c.kg});
     head_[c.kg] = kNoTimer;
   }
-  const size_t chunk = std::max<size_t>(16, kScanBudget / cursors.size());
-  auto later = [&](size_t a, size_t b) {
-    const std::string& ka = cursors[a].keys[cursors[a].pos];
-    const std::string& kb = cursors[b].keys[cursors[b].pos];
-    return ka.compare(kPrefixBytes, std::string::npos, kb, kPrefixBytes, std::string::npos) > 0;
+  const size_t chunk = std::max<size_t>(16, kScanBudget / std::max<size_t>(1, cursors.size()));
+  auto suffix = [&](size_t i) {
+    return std::string_view(cursors[i].keys[cursors[i].pos]).substr(kPrefixBytes);
   };
+  auto later = [&](size_t a, size_t b) { return suffix(a) > suffix(b); };
   std::priority_queue<size_t, std::vector<size_t>, decltype(later)> heap(later);
   absl::Status status;
   for (size_t i = 0; i < cursors.size() && status.ok(); ++i) {
     status = Load(time, chunk, &cursors[i]);
     if (!cursors[i].keys.empty()) heap.push(i);
   }
-  while (status.ok() && !heap.empty()) {
-    Cursor& c = cursors[heap.top()];
-    const size_t index = heap.top();
-    heap.pop();
-    const std::string& raw = c.keys[c.pos];
-    const uint32_t key_len = LoadBigEndian<uint32_t>(raw.data() + raw.size() - 4);
-    if (key_len > raw.size() - kFixedBytes) {
-      status = absl::DataLossError("timers: bad key length");
-      break;
+  std::string last;  // suffix of the last timer fired: its copy is skipped
+  std::pair<std::string, uint16_t> from_mem;
+  while (status.ok()) {
+    const bool db = !heap.empty();
+    const bool mem = mem_due();
+    if (!db && !mem) break;
+    const bool use_mem = mem && (!db || mem_.begin()->first < suffix(heap.top()));
+    size_t index = 0;
+    std::string_view sfx;
+    if (use_mem) {
+      from_mem = std::move(mem_.extract(mem_.begin()).value());
+      sfx = from_mem.first;
+    } else {
+      index = heap.top();
+      heap.pop();
+      sfx = suffix(index);
     }
-    const Timer t{TimeOf(raw), std::string_view(raw).substr(kPrefixBytes + 8, key_len),
-                  std::string_view(raw).substr(kPrefixBytes + 8 + key_len,
-                                               raw.size() - kFixedBytes - key_len)};
-    status = fn(t);
-    if (!status.ok()) {
-      heap.push(index);  // this timer stays
-      break;
+    if (sfx != last) {
+      const uint32_t key_len = LoadBigEndian<uint32_t>(sfx.data() + sfx.size() - 4);
+      if (key_len > sfx.size() - 12) {
+        status = absl::DataLossError("timers: bad key length");
+      } else {
+        const Timer t{static_cast<int64_t>(LoadBigEndian<uint64_t>(sfx.data()) ^ kSignBit),
+                      sfx.substr(8, key_len), sfx.substr(8 + key_len, sfx.size() - 12 - key_len)};
+        status = fn(t);
+      }
+      if (!status.ok()) {  // this timer stays
+        if (use_mem) mem_.insert(std::move(from_mem));
+        else heap.push(index);
+        break;
+      }
+      last.assign(sfx);
     }
-    dedupe_.erase(raw);
+    if (use_mem) continue;
+    Cursor& c = cursors[index];
+    dedupe_.erase(c.keys[c.pos]);
     if (++c.pos == c.keys.size() && c.more) {
       DeletePopped(&c);
       status = Load(time, chunk, &c);
@@ -266,8 +322,9 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
     SetHead(c.kg, status.ok() ? c.stop_time : c.from);
   }
   popping_up_to_ = kNotPopping;
-  absl::Status flushed = Flush();
-  return status.ok() ? flushed : status;
+  if (mem_.size() > options_.memory_timers) Spill();  // fn registered many
+  absl::Status written = WriteBatch();
+  return status.ok() ? written : status;
 }
 
 }  // namespace rtai::state

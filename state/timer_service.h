@@ -14,11 +14,12 @@
 // the whole task (for prefix-free keys, such as engine key encodings, that
 // is (time, key, namespace)).
 //
-// Memory, all bounded: the earliest time per key group (max_parallelism
-// entries); a dedupe set of recently registered timers (skips repeated
-// writes of the same timer; cleared when full); a WriteBatch of pending
-// writes (written when full, before a scan, and by Flush); during PopUpTo a
-// window of at most kScanBudget timers.
+// Memory, all bounded: up to memory_timers newly registered timers (a timer
+// that fires before it is spilled or checkpointed costs no RocksDB write);
+// the earliest time per key group (max_parallelism entries); a dedupe set of
+// timers known to be in RocksDB (skips rewriting them; cleared when full); a
+// WriteBatch of pending writes (written when full, before a scan, and by
+// Flush); during PopUpTo a window of at most kScanBudget timers.
 //
 // Thread safety: one task thread, like the keyed states. Lifetime: must not
 // outlive its KeyedStateBackend.
@@ -39,6 +40,10 @@
 namespace rtai::state {
 
 struct TimerServiceOptions {
+  // Default: 65536. Newly registered timers kept in memory (entries) until
+  // this many are, then all are spilled to RocksDB; Flush spills too. Timers
+  // that fire before a spill or checkpoint never touch RocksDB. 0 = none.
+  size_t memory_timers = 65536;
   // Default: 8192. Timers remembered as already written (entries).
   size_t dedupe_entries = 8192;
   // Default: 4096. Pending writes before the batch is written (operations).
@@ -81,9 +86,10 @@ class TimerService {
   // The first error of fn stops the scan and is returned (that timer and
   // later ones stay registered).
   absl::Status PopUpTo(int64_t time, const Callback& fn);
-  // Writes pending registrations and deletions to RocksDB (before a
-  // checkpoint).
+  // Writes the in-memory timers and pending deletions to RocksDB (before a
+  // checkpoint: afterwards RocksDB holds every timer).
   absl::Status Flush();
+  size_t memory_size() const { return mem_.size(); }
 
   // Timers remembered in the dedupe set (tests: memory stays bounded).
   size_t dedupe_size() const { return dedupe_.size(); }
@@ -95,6 +101,9 @@ class TimerService {
   void SetHead(uint16_t kg, int64_t time);
   void DeletePopped(Cursor* c);
   absl::Status MaybeWrite();
+  absl::Status WriteBatch();
+  // Moves every in-memory timer into the write batch.
+  void Spill();
   // Reads the next chunk of `c`'s due timers (a fresh iterator each time:
   // no iterator stays open between loads).
   absl::Status Load(int64_t up_to, size_t chunk, Cursor* c);
@@ -106,6 +115,9 @@ class TimerService {
   std::vector<int64_t> head_;                  // per key group
   std::set<std::pair<int64_t, uint16_t>> heads_;  // (head time, group)
   absl::flat_hash_set<std::string> dedupe_;
+  // In-memory timers: (raw key without group and state id, group), in pop
+  // order. Never in the dedupe set.
+  std::set<std::pair<std::string, uint16_t>> mem_;
   // While PopUpTo runs: its time, and the groups fn registered due timers in.
   static constexpr int64_t kNotPopping = INT64_MIN;
   static constexpr size_t kRangeDeleteMin = 32;

@@ -42,10 +42,19 @@ std::vector<Fired> PopAll(TimerService* t, int64_t up_to) {
   return out;
 }
 
-class TimerServiceTest : public ::testing::Test {
+// Param: memory_timers — 0 (all in RocksDB), 50 (spills often, so timers
+// pop from memory and RocksDB at once, with duplicates), the default.
+class TimerServiceTest : public ::testing::TestWithParam<size_t> {
  protected:
   TimerServiceTest() : backend_(OpenAt(tmp_.Sub("db"), &clock_)) {
-    timers_ = std::move(*backend_->GetTimerService("op", {"timers"}));
+    TimerServiceOptions o;
+    o.memory_timers = GetParam();
+    timers_ = std::move(*backend_->GetTimerService("op", {"timers"}, o));
+  }
+  std::unique_ptr<TimerService> Reopen() {
+    TimerServiceOptions o;
+    o.memory_timers = GetParam();
+    return std::move(*backend_->GetTimerService("op", {"timers"}, o));
   }
   TempDir tmp_;
   FakeClock clock_{1'000'000};
@@ -53,7 +62,7 @@ class TimerServiceTest : public ::testing::Test {
   std::unique_ptr<TimerService> timers_;
 };
 
-TEST_F(TimerServiceTest, PopsInTimeThenKeyOrderAcrossKeyGroupsOnce) {
+TEST_P(TimerServiceTest, PopsInTimeThenKeyOrderAcrossKeyGroupsOnce) {
   Random rng(7);
   std::vector<Fired> expected;
   for (int i = 0; i < 3000; ++i) {
@@ -75,7 +84,7 @@ TEST_F(TimerServiceTest, PopsInTimeThenKeyOrderAcrossKeyGroupsOnce) {
   EXPECT_EQ(*backend_->CountRawEntries("op"), 1u);  // only the metadata entry
 }
 
-TEST_F(TimerServiceTest, ManyDueTimersInOneKeyGroupAreReloadedInChunks) {
+TEST_P(TimerServiceTest, ManyDueTimersInOneKeyGroupAreReloadedInChunks) {
   // 128 due groups make the chunk 512: one key with 5000 timers needs reloads.
   std::vector<Fired> expected;
   for (int i = 0; i < 5000; ++i) {
@@ -96,7 +105,7 @@ TEST_F(TimerServiceTest, ManyDueTimersInOneKeyGroupAreReloadedInChunks) {
   EXPECT_EQ(PopAll(timers_.get(), INT64_MAX), (std::vector<Fired>{{2500, "hot;", ""}}));
 }
 
-TEST_F(TimerServiceTest, DeletedAndReRegisteredTimers) {
+TEST_P(TimerServiceTest, DeletedAndReRegisteredTimers) {
   ASSERT_TRUE(timers_->Register(10, "a;", "x").ok());
   ASSERT_TRUE(timers_->Register(10, "a;", "x").ok());  // duplicate: one timer
   ASSERT_TRUE(timers_->Register(20, "b;", "y").ok());
@@ -110,7 +119,7 @@ TEST_F(TimerServiceTest, DeletedAndReRegisteredTimers) {
   EXPECT_EQ(PopAll(timers_.get(), 100), (std::vector<Fired>{{10, "a;", "x"}, {20, "b;", "y"}}));
 }
 
-TEST_F(TimerServiceTest, CallbackRegistrationsAndErrors) {
+TEST_P(TimerServiceTest, CallbackRegistrationsAndErrors) {
   ASSERT_TRUE(timers_->Register(5, "a;", "").ok());
   ASSERT_TRUE(timers_->Register(6, "b;", "").ok());
   std::vector<int64_t> seen;
@@ -126,7 +135,7 @@ TEST_F(TimerServiceTest, CallbackRegistrationsAndErrors) {
   EXPECT_EQ(PopAll(timers_.get(), 10), (std::vector<Fired>{{6, "b;", ""}, {7, "c;", ""}}));
 }
 
-TEST_F(TimerServiceTest, RestoresFromARocksDbCheckpoint) {
+TEST_P(TimerServiceTest, RestoresFromARocksDbCheckpoint) {
   for (int i = 0; i < 1000; ++i) {
     ASSERT_TRUE(timers_->Register(1000 + i, absl::StrCat("k", i % 37, ";"), "w").ok());
   }
@@ -143,7 +152,7 @@ TEST_F(TimerServiceTest, RestoresFromARocksDbCheckpoint) {
   EXPECT_EQ(std::get<0>(fired.back()), 1999);
 }
 
-TEST_F(TimerServiceTest, TimersHaveNoTtlAndFollowTheirKeyGroupOnClip) {
+TEST_P(TimerServiceTest, TimersHaveNoTtlAndFollowTheirKeyGroupOnClip) {
   EXPECT_FALSE(backend_->GetTimerService("op", {"ttl", 1000}).ok());
   EXPECT_FALSE(backend_->GetValueState("op", {"timers"}).ok());  // another kind
   auto value = std::move(*backend_->GetValueState("op", {"v", /*ttl_ms=*/10}));
@@ -157,7 +166,7 @@ TEST_F(TimerServiceTest, TimersHaveNoTtlAndFollowTheirKeyGroupOnClip) {
   clock_.AdvanceMillis(1'000'000);
   ASSERT_TRUE(backend_->CompactAll().ok());  // drops the expired values only
   ASSERT_TRUE(backend_->ClipToKeyGroups(0, 63).ok());
-  auto timers = std::move(*backend_->GetTimerService("op", {"timers"}));
+  auto timers = Reopen();
   std::vector<Fired> expected;
   for (int i = 0; i < 200; ++i) {
     if (KeyGroupForKey(keys[i], 128) <= 63) expected.emplace_back(i, keys[i], "");
@@ -166,13 +175,38 @@ TEST_F(TimerServiceTest, TimersHaveNoTtlAndFollowTheirKeyGroupOnClip) {
   EXPECT_EQ(PopAll(timers.get(), INT64_MAX), expected);
 }
 
-TEST_F(TimerServiceTest, DedupeSetStaysBounded) {
-  auto small = std::move(*backend_->GetTimerService("op2", {"t"}, {/*dedupe_entries=*/100, 64}));
+TEST_P(TimerServiceTest, DedupeSetStaysBounded) {
+  TimerServiceOptions o;
+  o.memory_timers = GetParam();
+  o.dedupe_entries = 100;
+  o.batch_ops_max = 64;
+  auto small = std::move(*backend_->GetTimerService("op2", {"t"}, o));
   for (int i = 0; i < 10000; ++i) {
     ASSERT_TRUE(small->Register(i, "k;", "").ok());
     ASSERT_LE(small->dedupe_size(), 100u);
+    ASSERT_LE(small->memory_size(), std::max<size_t>(GetParam(), 1));
   }
   EXPECT_EQ(PopAll(small.get(), INT64_MAX).size(), 10000u);
+}
+
+INSTANTIATE_TEST_SUITE_P(MemoryTimers, TimerServiceTest, ::testing::Values(0, 50, 65536));
+
+TEST(TimerServiceMemoryTest, DuplicatesInMemoryAndRocksDbFireOnce) {
+  TempDir tmp;
+  FakeClock clock(0);
+  auto backend = OpenAt(tmp.Sub("db"), &clock);
+  TimerServiceOptions o;
+  o.memory_timers = 10;
+  o.dedupe_entries = 0;  // nothing known to be in RocksDB
+  auto timers = std::move(*backend->GetTimerService("op", {"t"}, o));
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(timers->Register(i, "k;", "").ok());
+  ASSERT_TRUE(timers->Flush().ok());  // all 20 in RocksDB
+  for (int i = 0; i < 20; i += 2) ASSERT_TRUE(timers->Register(i, "k;", "").ok());  // again
+  EXPECT_EQ(timers->memory_size(), 10u);
+  const std::vector<Fired> fired = PopAll(timers.get(), 100);
+  ASSERT_EQ(fired.size(), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(std::get<0>(fired[i]), i);
+  EXPECT_EQ(*backend->CountRawEntries("op"), 1u);
 }
 
 }  // namespace
