@@ -82,7 +82,8 @@ class TimerService {
   int64_t EarliestTime() const;
   // Calls fn for every timer with time <= `time`, in (time, key|namespace)
   // order, deleting each. The views are valid during the call. fn may
-  // Register timers; those due at or before `time` fire on the next call.
+  // Register timers; those due at or before `time` fire in this call or the
+  // next (out of order if earlier than the current one).
   // The first error of fn stops the scan and is returned (that timer and
   // later ones stay registered).
   absl::Status PopUpTo(int64_t time, const Callback& fn);
