@@ -238,8 +238,16 @@ absl::Status TimerService::Load(int64_t up_to, size_t chunk, Cursor* c) {
   return FromRocksDb(it->status(), "timers: scan");
 }
 
-absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
-  RETURN_IF_ERROR(WriteBatch());
+// Decodes a timer from its key without group and state id and calls fn.
+absl::Status TimerService::Fire(std::string_view sfx, const Callback& fn) {
+  const uint32_t key_len = LoadBigEndian<uint32_t>(sfx.data() + sfx.size() - 4);
+  if (key_len > sfx.size() - 12) return absl::DataLossError("timers: bad key length");
+  const Timer t{static_cast<int64_t>(LoadBigEndian<uint64_t>(sfx.data()) ^ kSignBit),
+                sfx.substr(8, key_len), sfx.substr(8 + key_len, sfx.size() - 12 - key_len)};
+  return fn(t);
+}
+
+std::vector<TimerService::Cursor> TimerService::TakeDueGroups(int64_t time) {
   std::vector<Cursor> cursors;
   for (auto h = heads_.begin(); h != heads_.end() && h->first <= time; ++h) {
     Cursor c;
@@ -247,20 +255,26 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
     c.from = h->first;
     cursors.push_back(std::move(c));
   }
-  auto mem_due = [&] {
-    return !mem_.empty() &&
-           static_cast<int64_t>(LoadBigEndian<uint64_t>(mem_.begin()->first.data()) ^ kSignBit) <=
-               time;
-  };
-  if (cursors.empty() && !mem_due()) return absl::OkStatus();
-  popping_up_to_ = time;
-  dirty_.clear();
   // The due groups leave the head index while they are scanned; each goes
   // back with its next timer (or with fn's new registrations) when done.
   for (const Cursor& c : cursors) {
     heads_.erase({head_[c.kg], c.kg});
     head_[c.kg] = kNoTimer;
   }
+  return cursors;
+}
+
+absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
+  RETURN_IF_ERROR(WriteBatch());
+  auto mem_due = [&] {
+    return !mem_.empty() &&
+           static_cast<int64_t>(LoadBigEndian<uint64_t>(mem_.begin()->first.data()) ^ kSignBit) <=
+               time;
+  };
+  if ((heads_.empty() || heads_.begin()->first > time) && !mem_due()) return absl::OkStatus();
+  std::vector<Cursor> cursors = TakeDueGroups(time);
+  popping_up_to_ = time;
+  dirty_.clear();
   const size_t chunk = std::max<size_t>(16, kScanBudget / std::max<size_t>(1, cursors.size()));
   auto suffix = [&](size_t i) {
     return std::string_view(cursors[i].keys[cursors[i].pos]).substr(kPrefixBytes);
@@ -290,14 +304,7 @@ absl::Status TimerService::PopUpTo(int64_t time, const Callback& fn) {
       sfx = suffix(index);
     }
     if (sfx != last) {
-      const uint32_t key_len = LoadBigEndian<uint32_t>(sfx.data() + sfx.size() - 4);
-      if (key_len > sfx.size() - 12) {
-        status = absl::DataLossError("timers: bad key length");
-      } else {
-        const Timer t{static_cast<int64_t>(LoadBigEndian<uint64_t>(sfx.data()) ^ kSignBit),
-                      sfx.substr(8, key_len), sfx.substr(8 + key_len, sfx.size() - 12 - key_len)};
-        status = fn(t);
-      }
+      status = Fire(sfx, fn);
       if (!status.ok()) {  // this timer stays
         if (use_mem) mem_.insert(std::move(from_mem));
         else heap.push(index);

@@ -101,6 +101,9 @@ class TimerService {
                     std::string_view ns, std::string* out) const;
   void SetHead(uint16_t kg, int64_t time);
   void DeletePopped(Cursor* c);
+  // Takes the groups with a timer due at `time` out of the head index.
+  std::vector<Cursor> TakeDueGroups(int64_t time);
+  absl::Status Fire(std::string_view suffix, const Callback& fn);
   absl::Status MaybeWrite();
   absl::Status WriteBatch();
   // Moves every in-memory timer into the write batch.
