@@ -86,6 +86,10 @@ rocksdb::ColumnFamilyOptions KeyedStateBackend::CfOptions() const {
   cf.merge_operator = merge_operator_;
   cf.compaction_filter = compaction_filter_.get();
   cf.write_buffer_size = options_.write_buffer_bytes;
+  // A bloom filter over whole keys in the memtable: point reads of absent
+  // keys (a new window, an empty join bucket) skip the skiplist search.
+  cf.memtable_whole_key_filtering = true;
+  cf.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = block_cache_;
   if (options_.bloom_bits_per_key > 0) {
@@ -248,6 +252,18 @@ KeyedStateBackend::GetAggregatingState(std::string_view operator_id,
   ASSIGN_OR_RETURN(StateContext ctx,
                    Register(operator_id, d, StateKind::kAggregating));
   return std::make_unique<AggregatingState>(ctx, aggregator);
+}
+
+absl::StatusOr<std::unique_ptr<TimerService>> KeyedStateBackend::GetTimerService(
+    std::string_view operator_id, const StateDescriptor& d,
+    TimerServiceOptions options) {
+  if (d.ttl_ms != 0)
+    return absl::InvalidArgumentError("keyed state: timers have no TTL");
+  ASSIGN_OR_RETURN(StateContext ctx,
+                   Register(operator_id, d, StateKind::kTimers));
+  auto timers = std::make_unique<TimerService>(ctx, options);
+  RETURN_IF_ERROR(timers->Init());
+  return timers;
 }
 
 absl::Status KeyedStateBackend::CreateCheckpoint(const std::string& dir) {

@@ -29,6 +29,7 @@
 #include "state/list_state.h"
 #include "state/map_state.h"
 #include "state/state_descriptor.h"
+#include "state/timer_service.h"
 #include "state/value_state.h"
 
 namespace rtai::state {
@@ -55,6 +56,11 @@ class KeyedStateBackend {
   absl::StatusOr<std::unique_ptr<AggregatingState>> GetAggregatingState(
       std::string_view operator_id, const StateDescriptor& d,
       const StateAggregator* aggregator);
+  // The timers `name` of an operator (ttl_ms must be 0), initialized from
+  // what the instance holds (e.g. a restored checkpoint).
+  absl::StatusOr<std::unique_ptr<TimerService>> GetTimerService(
+      std::string_view operator_id, const StateDescriptor& d,
+      TimerServiceOptions options = {});
 
   // Writes a consistent, openable copy of the whole instance into `dir`
   // (which must not exist) using rocksdb::Checkpoint: memtables are flushed

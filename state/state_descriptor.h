@@ -1,7 +1,7 @@
 #pragma once
 // StateDescriptor: names one piece of keyed state inside an operator, with
 // its TTL. The (operator, name) pair is stable across restarts; the kind
-// (value, list, map, aggregating) is recorded at first registration and
+// (value, list, map, aggregating, timers) is recorded at first registration and
 // re-registering under another kind is kFailedPrecondition.
 
 #include <cstdint>
@@ -13,7 +13,8 @@ enum class StateKind : uint8_t {
   kValue = 1,
   kList = 2,
   kMap = 3,
-  kAggregating = 4
+  kAggregating = 4,
+  kTimers = 5,  // state/timer_service.h
 };
 
 struct StateDescriptor {

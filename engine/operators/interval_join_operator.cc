@@ -2,37 +2,48 @@
 
 #include <algorithm>
 
+#include "base/byte_order.h"
 #include "base/status_macros.h"
+#include "engine/operators/interval_join_operator_rows.h"
 #include "engine/record/key_encoding.h"
-#include "engine/runtime/snapshot_codec.h"
 
 namespace rtai::engine::operators {
-
-// A copy of one input row that owns its strings.
-struct IntervalJoinOperator::OwnedRow {
-  std::vector<std::string> strings;  // reserved up front: views stay valid
-  std::vector<Value> values;
-  OwnedRow(const Value* row, size_t width) {
-    strings.reserve(width);
-    for (size_t c = 0; c < width; ++c) {
-      const Value& v = row[c];
-      if (!v.is_null() && (v.type() == TypeId::kString || v.type() == TypeId::kBytes)) {
-        strings.emplace_back(v.str());
-        values.push_back(v.type() == TypeId::kString ? Value::String(strings.back())
-                                                     : Value::Bytes(strings.back()));
-      } else {
-        values.push_back(v);
-      }
-    }
-  }
-};
 
 IntervalJoinOperator::IntervalJoinOperator(graph::IntervalJoinConfig config, const Schema* left,
                                            const Schema* right, const Schema* output)
     : config_(std::move(config)), schemas_{left, right}, output_(output),
-      pending_(std::make_unique<runtime::Batch>(output)) {}
+      bucket_ms_(config_.upper_bound_ms - config_.lower_bound_ms + 1),
+      pending_(std::make_unique<runtime::Batch>(output)) {
+  for (auto& slots : live_until_) slots.assign(kFilterSlots, runtime::kMinWatermark);
+}
+
+size_t IntervalJoinOperator::Slot(const std::string& key) const {
+  return std::hash<std::string_view>()(key) % kFilterSlots;
+}
 
 IntervalJoinOperator::~IntervalJoinOperator() = default;
+
+absl::Status IntervalJoinOperator::Open(const runtime::OperatorContext& ctx) {
+  RETURN_IF_ERROR(Operator::Open(ctx));
+  if (ctx.state == nullptr) return absl::InternalError("interval join needs keyed state");
+  if (bucket_ms_ < 1) return absl::InternalError("interval join: lower bound above upper");
+  ASSIGN_OR_RETURN(rows_, ctx.state->GetListState(ctx.uid, {"rows", 0}));
+  ASSIGN_OR_RETURN(timers_, ctx.state->GetTimerService(ctx.uid, {"cleanup", 0}));
+  return absl::OkStatus();
+}
+
+int64_t IntervalJoinOperator::BucketOf(int64_t ts) const {
+  int64_t r = ts % bucket_ms_;
+  if (r < 0) r += bucket_ms_;
+  return ts - r;
+}
+
+void IntervalJoinOperator::Namespace(int side, int64_t bucket, std::string* out) const {
+  out->assign(1, static_cast<char>(side));
+  char b[8];
+  StoreBigEndian<uint64_t>(b, static_cast<uint64_t>(bucket) ^ (1ull << 63));
+  out->append(b, 8);
+}
 
 void IntervalJoinOperator::Join(const Value* left, int64_t left_ts, const Value* right,
                                 int64_t right_ts) {
@@ -43,11 +54,65 @@ void IntervalJoinOperator::Join(const Value* left, int64_t left_ts, const Value*
   pending_->timestamps.push_back(std::max(left_ts, right_ts));
 }
 
+absl::Status IntervalJoinOperator::Probe(int input, const std::string& key, const Value* row,
+                                         int64_t ts) {
+  // Matching other-side timestamps.
+  const int64_t lo = input == 0 ? ts + config_.lower_bound_ms : ts - config_.upper_bound_ms;
+  const int64_t hi = input == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
+  const int other = 1 - input;
+  // A buffered row can match only until its keep-until time (ts + upper on
+  // the left, ts - lower on the right), and a match needs it >= ts.
+  if (live_until_[other][Slot(key)] < ts) return absl::OkStatus();
+  elements_.clear();
+  for (int64_t bucket = BucketOf(lo); bucket <= hi; bucket += bucket_ms_) {
+    Namespace(other, bucket, &ns_);
+    ASSIGN_OR_RETURN(std::vector<std::string> list, rows_->Get(key, ns_));
+    for (std::string& e : list) elements_.push_back(std::move(e));
+  }
+  if (elements_.empty()) return absl::OkStatus();
+  matches_.clear();
+  for (size_t i = 0; i < elements_.size(); ++i) {
+    int64_t t = 0;
+    RETURN_IF_ERROR(JoinRowTime(elements_[i], &t));
+    if (t >= lo && t <= hi) matches_.push_back({t, i, elements_[i]});
+  }
+  std::sort(matches_.begin(), matches_.end(), [](const Match& a, const Match& b) {
+    return a.ts != b.ts ? a.ts < b.ts : a.order < b.order;
+  });
+  const size_t width = schemas_[other]->num_fields();
+  for (const Match& m : matches_) {
+    int64_t t = 0;
+    RETURN_IF_ERROR(DecodeJoinRow(m.bytes, width, &t, &other_));
+    if (input == 0) Join(row, ts, other_.data(), t);
+    else Join(other_.data(), t, row, ts);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IntervalJoinOperator::Buffer(int side, const std::string& key, const Value* row,
+                                          int64_t ts) {
+  const int64_t bucket = BucketOf(ts);
+  Namespace(side, bucket, &ns_);
+  row_bytes_.clear();
+  EncodeJoinRow(ts, row, schemas_[side]->num_fields(), &row_bytes_);
+  RETURN_IF_ERROR(rows_->Add(key, ns_, row_bytes_));
+  // The last moment a row of the bucket can still match; the bucket goes
+  // once the watermark passes it.
+  const int64_t last = bucket + bucket_ms_ - 1;
+  const int64_t keep_until =
+      side == 0 ? last + config_.upper_bound_ms : last - config_.lower_bound_ms;
+  const int64_t row_until =
+      side == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
+  int64_t& slot = live_until_[side][Slot(key)];
+  slot = std::max(slot, row_until);
+  max_live_until_[side] = std::max(max_live_until_[side], row_until);
+  return timers_->Register(keep_until + 1, key, ns_);
+}
+
 absl::Status IntervalJoinOperator::ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
                                                 runtime::Output* out) {
   if (input < 0 || input > 1) return absl::InternalError("interval_join has two inputs");
   const std::vector<int>& key_columns = input == 0 ? config_.left_columns : config_.right_columns;
-  const size_t width = schemas_[input]->num_fields();
   std::vector<Value> key_values(key_columns.size());
   std::string key;
   for (size_t i = 0; i < batch->size(); ++i) {
@@ -60,20 +125,8 @@ absl::Status IntervalJoinOperator::ProcessBatch(int input, std::unique_ptr<runti
     for (size_t k = 0; k < key_columns.size(); ++k) key_values[k] = row[key_columns[k]];
     key.clear();
     EncodeKey(key_values.data(), key_values.size(), &key);
-    KeyBuffers& buffers = keys_[key];
-    // Matching other-side timestamps.
-    const int64_t lo = input == 0 ? ts + config_.lower_bound_ms : ts - config_.upper_bound_ms;
-    const int64_t hi = input == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
-    const Buffer& other = buffers.side[1 - input];
-    for (auto it = other.lower_bound(lo); it != other.end() && it->first <= hi; ++it) {
-      const Value* o = it->second->values.data();
-      if (input == 0) Join(row, ts, o, it->first);
-      else Join(o, it->first, row, ts);
-    }
-    buffers.side[input].emplace(ts, std::make_unique<OwnedRow>(row, width));
-    const int64_t keep_until =
-        input == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
-    cleanups_.insert({keep_until + 1, input, key, ts});
+    RETURN_IF_ERROR(Probe(input, key, row, ts));
+    RETURN_IF_ERROR(Buffer(input, key, row, ts));
   }
   if (pending_->size() == 0) return absl::OkStatus();
   std::unique_ptr<runtime::Batch> result = std::move(pending_);
@@ -84,73 +137,10 @@ absl::Status IntervalJoinOperator::ProcessBatch(int input, std::unique_ptr<runti
 absl::Status IntervalJoinOperator::ProcessWatermark(int64_t watermark, runtime::Output* out) {
   if (watermark <= watermark_) return absl::OkStatus();
   watermark_ = watermark;
-  while (!cleanups_.empty() && cleanups_.begin()->time <= watermark) {
-    const Cleanup c = *cleanups_.begin();
-    cleanups_.erase(cleanups_.begin());
-    auto it = keys_.find(c.key);
-    if (it == keys_.end()) continue;
-    it->second.side[c.side].erase(c.ts);
-    if (it->second.side[0].empty() && it->second.side[1].empty()) keys_.erase(it);
-  }
+  RETURN_IF_ERROR(timers_->PopUpTo(watermark, [&](const state::TimerService::Timer& t) {
+    return rows_->Clear(t.key, t.ns);
+  }));
   return out->EmitWatermark(watermark);
-}
-
-// Layout (SnapshotTag::kIntervalJoin, version 1): watermark | key count, then
-// per key (sorted): key bytes, and for side 0 and 1: row count, then
-// (ts, one Value per column) each.
-absl::StatusOr<std::string> IntervalJoinOperator::SnapshotState(int64_t) {
-  runtime::SnapshotWriter w(runtime::SnapshotTag::kIntervalJoin, 1);
-  w.I64(watermark_);
-  std::vector<const std::string*> keys;
-  for (const auto& [k, _] : keys_) keys.push_back(&k);
-  std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-  w.I64(static_cast<int64_t>(keys.size()));
-  for (const std::string* k : keys) {
-    w.Bytes(*k);
-    const KeyBuffers& b = keys_.at(*k);
-    for (int side = 0; side < 2; ++side) {
-      w.I64(static_cast<int64_t>(b.side[side].size()));
-      for (const auto& [ts, row] : b.side[side]) {
-        w.I64(ts);
-        for (const Value& v : row->values) w.Val(v);
-      }
-    }
-  }
-  return w.Finish();
-}
-
-absl::Status IntervalJoinOperator::RestoreState(std::string_view bytes) {
-  ASSIGN_OR_RETURN(runtime::SnapshotReader r,
-                   runtime::SnapshotReader::Open(bytes, runtime::SnapshotTag::kIntervalJoin, 1));
-  keys_.clear();
-  cleanups_.clear();
-  RETURN_IF_ERROR(r.I64(&watermark_));
-  uint64_t nkeys = 0;
-  RETURN_IF_ERROR(r.Count(&nkeys, uint64_t{1} << 32, 8 + 16));
-  std::vector<Value> row;
-  for (uint64_t i = 0; i < nkeys; ++i) {
-    std::string_view key_view;
-    RETURN_IF_ERROR(r.Bytes(&key_view, 1 << 20));
-    const std::string key(key_view);
-    KeyBuffers& buffers = keys_[key];
-    for (int side = 0; side < 2; ++side) {
-      const size_t width = schemas_[side]->num_fields();
-      uint64_t nrows = 0;
-      RETURN_IF_ERROR(r.Count(&nrows, uint64_t{1} << 32, 8 + 2 * width));
-      for (uint64_t j = 0; j < nrows; ++j) {
-        int64_t ts = 0;
-        RETURN_IF_ERROR(r.I64(&ts));
-        if (!runtime::EventTimeInRange(ts)) return absl::DataLossError("join snapshot: bad time");
-        row.assign(width, Value());
-        for (size_t c = 0; c < width; ++c) RETURN_IF_ERROR(r.Val(&row[c]));
-        buffers.side[side].emplace(ts, std::make_unique<OwnedRow>(row.data(), width));
-        const int64_t keep_until =
-            side == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
-        cleanups_.insert({keep_until + 1, side, key, ts});
-      }
-    }
-  }
-  return r.Done();
 }
 
 }  // namespace rtai::engine::operators

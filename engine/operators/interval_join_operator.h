@@ -4,24 +4,39 @@
 // left.ts + upper_bound_ms] (Flink's interval join). Each side's records are
 // buffered per key; a new record is matched against the other side's buffer
 // and then buffered itself. Records behind the watermark are late: dropped
-// and counted. A left record is dropped from its buffer once the watermark
-// passes ts + upper_bound_ms (no right record can still match), a right one
-// once it passes ts - lower_bound_ms. Output rows: left columns then right
-// columns; event time max(left.ts, right.ts).
-// Buffers are in memory (bounded by the watermark's progress), not yet in
-// RocksDB. Checkpoints: SnapshotState writes the watermark and both buffers
-// (cleanup timers are derived from them on restore).
+// and counted. Output rows: left columns then right columns; event time
+// max(left.ts, right.ts). Matches of one record come out by ascending
+// timestamp of the buffered row, then in arrival order.
+//
+// Buffers live in RocksDB keyed state (column family of the operator uid):
+// ListState "rows", key = join key bytes, namespace = side u8 | bucket start
+// (i64 BE, sign flipped), where a bucket spans bucket_ms = upper - lower + 1
+// ms of event time, so a lookup reads at most two lists; each element is
+// the row (interval_join_operator_rows.h). Adding a row is a blind RocksDB
+// merge. A bucket is dropped by a cleanup timer (state::TimerService
+// "cleanup") once the watermark passes the last time any row in it can
+// still match (left: bucket end - 1 + upper, right: bucket end - 1 - lower);
+// rows past their own limit but still in a bucket never match, because a
+// new record is never behind the watermark. Nothing per key stays in
+// memory but a fixed-size probe filter: per side and key-hash slot, the
+// latest time until which a buffered row of that slot can match; a record
+// whose slot on the other side is already past skips the RocksDB reads (most
+// records, when one side is sparse). Checkpoints: the RocksDB checkpoint
+// holds the buffers and timers; SnapshotState writes the watermark and per
+// side the latest match time of any buffered row (version 2), which a
+// restore puts in every slot; version-1 snapshots, which held the buffers,
+// are imported into RocksDB on restore.
 // Thread safety: runtime/operator.h.
 
-#include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "engine/graph/operator_config.h"
 #include "engine/runtime/operator.h"
+#include "engine/runtime/snapshot_codec.h"
+#include "state/list_state.h"
+#include "state/timer_service.h"
 
 namespace rtai::engine::operators {
 
@@ -32,6 +47,7 @@ class IntervalJoinOperator : public runtime::Operator {
                        const Schema* output);
   ~IntervalJoinOperator() override;
 
+  absl::Status Open(const runtime::OperatorContext& ctx) override;
   absl::Status ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
                             runtime::Output* out) override;
   absl::Status ProcessWatermark(int64_t watermark, runtime::Output* out) override;
@@ -39,29 +55,39 @@ class IntervalJoinOperator : public runtime::Operator {
   absl::Status RestoreState(std::string_view bytes) override;
 
  private:
-  struct OwnedRow;
-  using Buffer = std::multimap<int64_t, std::unique_ptr<OwnedRow>>;
-  struct KeyBuffers {
-    Buffer side[2];
-  };
-  struct Cleanup {
-    int64_t time;
-    int side;
-    std::string key;
+  struct Match {
     int64_t ts;
-    friend bool operator<(const Cleanup& a, const Cleanup& b) {
-      return std::tie(a.time, a.side, a.key, a.ts) < std::tie(b.time, b.side, b.key, b.ts);
-    }
+    size_t order;
+    std::string_view bytes;
   };
+  // Start of the bucket holding `ts` (floor to a multiple of bucket_ms_).
+  int64_t BucketOf(int64_t ts) const;
+  void Namespace(int side, int64_t bucket, std::string* out) const;
+  // Joins a record of `input` with the other side's buffered rows.
+  absl::Status Probe(int input, const std::string& key, const Value* row, int64_t ts);
+  // Buffers a record of `side` and registers its bucket's cleanup timer.
+  absl::Status Buffer(int side, const std::string& key, const Value* row, int64_t ts);
+  absl::Status RestoreV1(runtime::SnapshotReader* r);
   void Join(const Value* left, int64_t left_ts, const Value* right, int64_t right_ts);
 
   graph::IntervalJoinConfig config_;
   const Schema* schemas_[2];
   const Schema* output_;
+  int64_t bucket_ms_;
   int64_t watermark_ = runtime::kMinWatermark;
-  absl::flat_hash_map<std::string, KeyBuffers> keys_;
-  std::set<Cleanup> cleanups_;
+  std::unique_ptr<state::ListState> rows_;
+  std::unique_ptr<state::TimerService> timers_;
   std::unique_ptr<runtime::Batch> pending_;
+  std::string ns_;
+  std::string row_bytes_;
+  std::vector<std::string> elements_;  // the rows a probe read
+  std::vector<Match> matches_;
+  std::vector<Value> other_;
+  // Probe filter: kFilterSlots slots per side (see above).
+  static constexpr size_t kFilterSlots = 16384;
+  size_t Slot(const std::string& key) const;
+  std::vector<int64_t> live_until_[2];
+  int64_t max_live_until_[2] = {runtime::kMinWatermark, runtime::kMinWatermark};
 };
 
 }  // namespace rtai::engine::operators

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/operators/window_operator_keys.h"
 #include "engine/record/key_encoding.h"
 #include "engine/window/state_accumulator.h"
 
@@ -13,10 +14,29 @@ using graph::WindowKind;
 using runtime::Batch;
 using window::TimeWindow;
 
+namespace {
+
+// Timer namespaces: kind (fires sort before cleanups of the same key and
+// time) then the window. Without allowed lateness a tumbling or session
+// window is fired and dropped at the same time: one timer does both.
+constexpr char kFire = 0, kCleanup = 1, kFireAndCleanup = 2;
+
+void TimerNs(char kind, const TimeWindow& w, std::string* out) {
+  out->clear();
+  out->push_back(kind);
+  out->append(window::EncodeWindowNamespace(w));
+}
+
+}  // namespace
+
 WindowOperator::WindowOperator(graph::WindowConfig config, const Schema* input,
                                const Schema* output)
     : config_(std::move(config)), input_(input), output_(output),
-      accumulator_(&config_.aggregates), pending_(std::make_unique<Batch>(output)) {}
+      accumulator_(&config_.aggregates), pending_(std::make_unique<Batch>(output)) {
+  for (size_t c = 0; c < config_.key_columns.size(); ++c) {
+    key_types_.push_back(output->field(c).type);
+  }
+}
 
 WindowOperator::~WindowOperator() = default;
 
@@ -45,44 +65,37 @@ absl::Status WindowOperator::Open(const runtime::OperatorContext& ctx) {
   RETURN_IF_ERROR(Operator::Open(ctx));
   if (ctx.state == nullptr) return absl::InternalError("window operator needs keyed state");
   ASSIGN_OR_RETURN(state_, ctx.state->GetAggregatingState(ctx.uid, {"acc", 0}, &accumulator_));
+  if (config_.kind == WindowKind::kCount) {
+    ASSIGN_OR_RETURN(counts_state_, ctx.state->GetValueState(ctx.uid, {"count", 0}));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(timers_, ctx.state->GetTimerService(ctx.uid, {"timers", 0}));
+  if (config_.kind == WindowKind::kSession) {
+    ASSIGN_OR_RETURN(sessions_state_, ctx.state->GetValueState(ctx.uid, {"sessions", 0}));
+  }
   return absl::OkStatus();
 }
 
-WindowOperator::KeyEntry* WindowOperator::EntryFor(const std::string& key, const Value* row) {
-  auto it = keys_.find(key);
-  if (it != keys_.end()) return it->second.get();
-  auto entry = std::make_unique<KeyEntry>();
-  entry->strings.reserve(config_.key_columns.size());
-  for (int col : config_.key_columns) {
-    const Value& v = row[col];
-    if (!v.is_null() && (v.type() == TypeId::kString || v.type() == TypeId::kBytes)) {
-      entry->strings.emplace_back(v.str());
-      entry->values.push_back(v.type() == TypeId::kString ? Value::String(entry->strings.back())
-                                                          : Value::Bytes(entry->strings.back()));
-    } else {
-      entry->values.push_back(v);
-    }
-  }
-  if (config_.kind == WindowKind::kSession) {
-    entry->sessions = std::make_unique<window::MergingWindowSet>(config_.gap_ms);
-  }
-  KeyEntry* raw = entry.get();
-  keys_.emplace(key, std::move(entry));
-  return raw;
+absl::Status WindowOperator::RegisterFire(std::string_view key, const TimeWindow& w) {
+  TimerNs(kFire, w, &scratch_ns_);
+  return timers_->Register(w.max_timestamp(), key, scratch_ns_);
 }
 
-void WindowOperator::AddTimer(Timer t) {
-  const std::string key = t.key;
-  if (timers_.insert(std::move(t)).second) ++keys_.at(key)->refs;
+absl::Status WindowOperator::RegisterCleanup(int64_t time, std::string_view key,
+                                             const TimeWindow& ns) {
+  TimerNs(OneTimer() ? kFireAndCleanup : kCleanup, ns, &scratch_ns_);
+  return timers_->Register(time, key, scratch_ns_);
 }
 
-void WindowOperator::RemoveTimer(const Timer& t) {
-  if (timers_.erase(t) == 0) return;
-  auto it = keys_.find(t.key);
-  if (--it->second->refs == 0 && config_.kind != WindowKind::kCount &&
-      (it->second->sessions == nullptr || it->second->sessions->size() == 0)) {
-    keys_.erase(it);
+absl::Status WindowOperator::DeleteTimers(std::string_view key, const TimeWindow& w) {
+  if (OneTimer()) {
+    TimerNs(kFireAndCleanup, w, &scratch_ns_);
+    return timers_->Delete(w.max_timestamp(), key, scratch_ns_);
   }
+  TimerNs(kFire, w, &scratch_ns_);
+  RETURN_IF_ERROR(timers_->Delete(w.max_timestamp(), key, scratch_ns_));
+  TimerNs(kCleanup, w, &scratch_ns_);
+  return timers_->Delete(w.max_timestamp() + config_.allowed_lateness_ms, key, scratch_ns_);
 }
 
 absl::Status WindowOperator::AddTimeRecord(const std::string& key, const Value* row,
@@ -104,28 +117,36 @@ absl::Status WindowOperator::AddTimeRecord(const std::string& key, const Value* 
     ctx_.metrics->records_dropped.fetch_add(1, std::memory_order_relaxed);
     return absl::OkStatus();
   }
-  EntryFor(key, row);
   std::string local_key = key;
   local_key += window::EncodeWindowNamespace(ns);
   auto [it, inserted] = local_.try_emplace(std::move(local_key));
-  if (inserted) it->second = {key, accumulator_.CreateAccumulator()};
-  accumulator_.AddRecord(inputs, ts, seq_++, &it->second.second);
-  for (const TimeWindow& w : scratch_windows_) {
-    if (w.max_timestamp() + config_.allowed_lateness_ms <= watermark_) continue;  // purged
-    if (w.max_timestamp() <= watermark_) {
-      fire_now_.insert({key, w});
-    } else {
-      AddTimer({w.max_timestamp(), false, key, w});
-    }
-  }
-  AddTimer({cleanup_time, true, key, ns});
+  if (inserted) it->second = {key, ns, accumulator_.CreateAccumulator()};
+  accumulator_.AddRecord(inputs, ts, seq_++, &it->second.acc);
   return absl::OkStatus();
 }
 
 absl::Status WindowOperator::FlushLocal() {
   for (auto& [local_key, entry] : local_) {
-    const std::string_view ns = std::string_view(local_key).substr(entry.first.size());
-    RETURN_IF_ERROR(state_->Add(entry.first, ns, entry.second));
+    const std::string_view ns = std::string_view(local_key).substr(entry.key.size());
+    RETURN_IF_ERROR(state_->Add(entry.key, ns, entry.acc));
+    scratch_windows_.clear();
+    if (tumbling_) {
+      scratch_windows_.push_back(entry.ns);
+    } else {
+      sliding_->WindowsOfSlice(entry.ns, &scratch_windows_);
+    }
+    int64_t last_end = entry.ns.end_ms;
+    for (const TimeWindow& w : scratch_windows_) {
+      last_end = std::max(last_end, w.end_ms);
+      if (w.max_timestamp() + config_.allowed_lateness_ms <= watermark_) continue;  // purged
+      if (w.max_timestamp() <= watermark_) {
+        fire_now_.insert({entry.key, w});
+      } else if (!OneTimer()) {
+        RETURN_IF_ERROR(RegisterFire(entry.key, w));
+      }
+    }
+    RETURN_IF_ERROR(
+        RegisterCleanup(last_end - 1 + config_.allowed_lateness_ms, entry.key, entry.ns));
   }
   local_.clear();
   return absl::OkStatus();
@@ -133,13 +154,12 @@ absl::Status WindowOperator::FlushLocal() {
 
 absl::Status WindowOperator::AddSessionRecord(const std::string& key, const Value* inputs,
                                               int64_t ts) {
-  KeyEntry* entry = keys_.at(key).get();
-  ASSIGN_OR_RETURN(window::MergingWindowSet::AddResult r, entry->sessions->Add(ts));
+  ASSIGN_OR_RETURN(window::MergingWindowSet * sessions, SessionsOf(key));
+  ASSIGN_OR_RETURN(window::MergingWindowSet::AddResult r, sessions->Add(ts));
   const int64_t lateness = config_.allowed_lateness_ms;
   std::vector<std::string> sources;
   for (const TimeWindow& m : r.merged) {
-    RemoveTimer({m.max_timestamp(), false, key, m});
-    RemoveTimer({m.max_timestamp() + lateness, true, key, m});
+    RETURN_IF_ERROR(DeleteTimers(key, m));
     sources.push_back(window::EncodeWindowNamespace(m));
   }
   const std::string ns = window::EncodeWindowNamespace(r.session);
@@ -149,22 +169,21 @@ absl::Status WindowOperator::AddSessionRecord(const std::string& key, const Valu
   RETURN_IF_ERROR(state_->Add(key, ns, scratch_acc_));
   if (r.session.max_timestamp() <= watermark_) {
     fire_now_.insert({key, r.session});
-  } else {
-    AddTimer({r.session.max_timestamp(), false, key, r.session});
+  } else if (!OneTimer()) {
+    RETURN_IF_ERROR(RegisterFire(key, r.session));
   }
-  AddTimer({r.session.max_timestamp() + lateness, true, key, r.session});
-  return absl::OkStatus();
+  return RegisterCleanup(r.session.max_timestamp() + lateness, key, r.session);
 }
 
 absl::Status WindowOperator::AddCountRecord(const std::string& key, const Value* inputs,
                                             int64_t ts) {
-  KeyEntry* entry = keys_.at(key).get();
-  const int64_t index = entry->count++ / config_.count;
+  ASSIGN_OR_RETURN(int64_t * count, CountOf(key));
+  const int64_t index = (*count)++ / config_.count;
   const std::string ns = window::EncodeWindowNamespace(TimeWindow{index, index + 1});
   scratch_acc_ = accumulator_.CreateAccumulator();
   accumulator_.AddRecord(inputs, ts, seq_++, &scratch_acc_);
   RETURN_IF_ERROR(state_->Add(key, ns, scratch_acc_));
-  if (entry->count % config_.count != 0) return absl::OkStatus();
+  if (*count % config_.count != 0) return absl::OkStatus();
   std::string acc;
   ASSIGN_OR_RETURN(bool found, state_->Get(key, ns, &acc));
   if (found) RETURN_IF_ERROR(EmitRow(key, acc, nullptr, ts));
@@ -208,16 +227,15 @@ absl::Status WindowOperator::ProcessBatch(int, std::unique_ptr<Batch> batch,
           ctx_.metrics->records_dropped.fetch_add(1, std::memory_order_relaxed);
           break;
         }
-        EntryFor(key, row);
         RETURN_IF_ERROR(AddSessionRecord(key, scratch_inputs_.data(), ts));
         break;
       case WindowKind::kCount:
-        EntryFor(key, row);
         RETURN_IF_ERROR(AddCountRecord(key, scratch_inputs_.data(), ts));
         break;
     }
   }
   RETURN_IF_ERROR(FlushLocal());
+  RETURN_IF_ERROR(FlushKeyCaches());
   for (const auto& [k, w] : fire_now_) RETURN_IF_ERROR(Fire(k, w));
   fire_now_.clear();
   if (late->size() > 0) RETURN_IF_ERROR(out->EmitSide("late", std::move(late)));
@@ -225,7 +243,7 @@ absl::Status WindowOperator::ProcessBatch(int, std::unique_ptr<Batch> batch,
   return ArmProcessingTimer();
 }
 
-absl::Status WindowOperator::Fire(const std::string& key, const TimeWindow& w) {
+absl::Status WindowOperator::Fire(std::string_view key, const TimeWindow& w) {
   scratch_windows_.clear();
   if (sliding_) {
     sliding_->SlicesOfWindow(w, &scratch_windows_);
@@ -245,19 +263,21 @@ absl::Status WindowOperator::Fire(const std::string& key, const TimeWindow& w) {
   return EmitRow(key, acc, &w, w.max_timestamp());
 }
 
-absl::Status WindowOperator::Cleanup(const std::string& key, const TimeWindow& ns) {
-  auto it = keys_.find(key);
-  if (it != keys_.end() && it->second->sessions != nullptr) it->second->sessions->Remove(ns);
+absl::Status WindowOperator::Cleanup(std::string_view key, const TimeWindow& ns) {
+  if (config_.kind == WindowKind::kSession) {
+    ASSIGN_OR_RETURN(window::MergingWindowSet * sessions, SessionsOf(key));
+    sessions->Remove(ns);
+  }
   return state_->Clear(key, window::EncodeWindowNamespace(ns));
 }
 
-absl::Status WindowOperator::EmitRow(const std::string& key, const std::string& acc,
+absl::Status WindowOperator::EmitRow(std::string_view key, const std::string& acc,
                                      const TimeWindow* w, int64_t ts) {
   RETURN_IF_ERROR(accumulator_.Results(acc, &scratch_results_));
-  const KeyEntry& entry = *keys_.at(key);
+  RETURN_IF_ERROR(DecodeKeyValues(key, key_types_, &scratch_key_values_));
   Value* row = pending_->rows.AddRow();
   size_t c = 0;
-  for (const Value& v : entry.values) row[c++] = pending_->rows.CopyValue(v);
+  for (const Value& v : scratch_key_values_) row[c++] = pending_->rows.CopyValue(v);
   if (w != nullptr) {
     row[c++] = Value::Timestamp(w->start_ms);
     row[c++] = Value::Timestamp(w->end_ms);
@@ -274,15 +294,25 @@ absl::Status WindowOperator::FlushOutput(runtime::Output* out) {
   return out->Emit(std::move(batch));
 }
 
+absl::Status WindowOperator::OnTimer(const state::TimerService::Timer& t,
+                                     runtime::Output* out) {
+  TimeWindow w{};
+  if (t.ns.empty()) return absl::DataLossError("window timer without a namespace");
+  RETURN_IF_ERROR(DecodeWindowNamespace(t.ns.substr(1), &w));
+  if (t.ns[0] != kCleanup) RETURN_IF_ERROR(Fire(t.key, w));
+  if (t.ns[0] != kFire) RETURN_IF_ERROR(Cleanup(t.key, w));
+  if (session_cache_.size() >= kCacheKeys) RETURN_IF_ERROR(FlushKeyCaches());
+  if (pending_->size() >= 1024) RETURN_IF_ERROR(FlushOutput(out));
+  return absl::OkStatus();
+}
+
 absl::Status WindowOperator::FireUpTo(int64_t time, runtime::Output* out) {
   if (time <= watermark_) return absl::OkStatus();
   watermark_ = time;
-  while (!timers_.empty() && timers_.begin()->time <= time) {
-    const Timer t = *timers_.begin();
-    RETURN_IF_ERROR(t.cleanup ? Cleanup(t.key, t.window) : Fire(t.key, t.window));
-    RemoveTimer(t);
-    if (pending_->size() >= 1024) RETURN_IF_ERROR(FlushOutput(out));
-  }
+  if (timers_ == nullptr) return absl::OkStatus();  // count windows
+  RETURN_IF_ERROR(timers_->PopUpTo(
+      time, [&](const state::TimerService::Timer& t) { return OnTimer(t, out); }));
+  RETURN_IF_ERROR(FlushKeyCaches());
   return FlushOutput(out);
 }
 
@@ -303,10 +333,14 @@ absl::Status WindowOperator::OnProcessingTime(int64_t time_ms, runtime::Output* 
 }
 
 absl::Status WindowOperator::ArmProcessingTimer() {
-  if (!config_.processing_time || timers_.empty() || !ctx_.register_processing_timer) {
+  if (!config_.processing_time || timers_ == nullptr || !ctx_.register_processing_timer) {
     return absl::OkStatus();
   }
-  return ctx_.register_processing_timer(timers_.begin()->time + 1);
+  const int64_t earliest = timers_->EarliestTime();
+  if (earliest == state::TimerService::kNoTimer) return absl::OkStatus();
+  // Nothing is due at or before the time already fired (EarliestTime may be
+  // a stale lower bound after a session merge deleted timers).
+  return ctx_.register_processing_timer(std::max(earliest, watermark_) + 1);
 }
 
 }  // namespace rtai::engine::operators

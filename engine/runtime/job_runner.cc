@@ -17,7 +17,9 @@ const Schema* EdgeSchema(const graph::ValidatedGraph& g, const graph::ResolvedEd
   return e.output.empty() ? from.output.get() : from.side_outputs.at(e.output).get();
 }
 
-bool IsStateful(const std::string& op) { return op == "window_aggregate"; }
+bool IsStateful(const std::string& op) {
+  return op == "window_aggregate" || op == "interval_join";
+}
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 
 #include "engine/runtime/snapshot_codec.h"
 #include "gtest/gtest.h"
+#include "state/keyed_state_backend.h"
+#include "tests/testing/temp_dir.h"
 #include "tests/engine/runtime/job_test_util.h"
 
 namespace rtai::engine {
@@ -75,10 +77,26 @@ TEST(SnapshotRestoreTest, WindowOperatorRejectsCorruptAndHostileSnapshots) {
   EXPECT_FALSE((*op)->RestoreState(other.Finish()).ok());
 }
 
+// Since per-key state moved to RocksDB, a version-1 snapshot (keys, sessions,
+// timers) is imported into the operator's RocksDB state on restore, and the
+// operator snapshots only its scalars (version 2), which round trip.
+// Behaviour after such an import: tests/engine/operators/window_operator_state_test.cc.
 TEST(SnapshotRestoreTest, WindowOperatorSnapshotRoundTrips) {
   std::shared_ptr<const graph::ValidatedGraph> g;
   auto op = WindowOp(&g, R"({"type": "session", "gap_ms": 10})");
   ASSERT_TRUE(op.ok());
+  ::rtai::testing::TempDir dir;
+  state::KeyedStateOptions so;
+  so.dir = dir.path() + "/db";
+  auto backend = state::KeyedStateBackend::Open(so);
+  ASSERT_TRUE(backend.ok());
+  runtime::OperatorMetrics metrics;
+  runtime::OperatorContext ctx;
+  ctx.uid = "win";
+  ctx.state = backend->get();
+  ctx.clock = SystemClock();
+  ctx.metrics = &metrics;
+  ASSERT_TRUE((*op)->Open(ctx).ok());
   SnapshotWriter w(SnapshotTag::kWindowOperator, 1);
   w.I64(100);   // watermark
   w.I64(7);     // seq
@@ -103,11 +121,19 @@ TEST(SnapshotRestoreTest, WindowOperatorSnapshotRoundTrips) {
   w.Bytes("key-a");
   w.I64(200);
   w.I64(215);
-  const std::string bytes = w.Finish();
-  ASSERT_TRUE((*op)->RestoreState(bytes).ok());
+  ASSERT_TRUE((*op)->RestoreState(w.Finish()).ok());
   auto again = (*op)->SnapshotState(2);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*again, bytes);
+  SnapshotWriter v2(SnapshotTag::kWindowOperator, 2);
+  v2.I64(100);
+  v2.I64(7);
+  EXPECT_EQ(*again, v2.Finish());
+  ASSERT_TRUE((*op)->RestoreState(*again).ok());
+  auto third = (*op)->SnapshotState(3);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(*third, *again);
+  // The imported timers are in RocksDB: 2 timers + sessions + metadata.
+  EXPECT_GE(*(*backend)->CountRawEntries("win"), 3u);
 }
 
 }  // namespace
