@@ -9,7 +9,12 @@ launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S "$src/tests/fuzz/project" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
   "${launcher[@]}" >/dev/null
-ninja -C "$build" kafka_request_fuzzer kafka_processor_fuzzer >/dev/null
+# Quiet when it builds; the compiler's errors when it does not.
+if ! ninja -C "$build" kafka_request_fuzzer kafka_processor_fuzzer >"$build/ninja.log" 2>&1; then
+  grep -E "error|FAILED|undefined" "$build/ninja.log" | head -n 40 >&2
+  echo "run_fuzz.sh: building the fuzz targets failed (full log: $build/ninja.log)" >&2
+  exit 1
+fi
 for target in kafka_request_fuzzer kafka_processor_fuzzer; do
   corpus="$build/corpus-$target"
   mkdir -p "$corpus"
