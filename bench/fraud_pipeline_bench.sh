@@ -27,7 +27,10 @@ WORK="$(mktemp -d -t rtai-fraud-bench.XXXXXX)"
 source bench/kafka_bench_lib.sh
 trap 'cleanup; rm -rf "$WORK"' EXIT
 
-start_rtaid "$WORK/rtaid"
+# Retention off: the generated events carry simulated (old) timestamps, and
+# 7-day time retention (checked every 30 s) would delete the first segments
+# of a large backlog mid-run, so later jobs would read fewer transactions.
+start_rtaid "$WORK/rtaid" --log-retention-ms=-1
 export RTAI_SERVER="$(sed -n 's/.*msg="rtaid listening" grpc=\([^ ]*\).*/\1/p' "$WORK/rtaid/rtaid.log")"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(date -u +%F)"
 
@@ -78,7 +81,11 @@ run_job() {  # NAME JSON [CHECKPOINT_INTERVAL_MS]
   "$CLI" job status "$job" > "$WORK/$name.status"
   cat "$WORK/$name.status" >&2
   head -1 "$WORK/$name.status" | grep -q FINISHED
-  local checkpoints scores alerts
+  local checkpoints scores alerts read
+  read=$(awk '$1 == "transactions" {print $4}' "$WORK/$name.status")
+  if [[ "$read" != "$EVENTS" ]]; then
+    echo "FAIL: $name read $read transactions, not $EVENTS" >&2; exit 1
+  fi
   checkpoints=$(grep -c ' COMPLETED ' "$WORK/$name.status" || true)
   scores=$(committed_count "fraud-scores-$name")
   alerts=$(committed_count "fraud-alerts-$name")
