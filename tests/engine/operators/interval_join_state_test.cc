@@ -188,6 +188,30 @@ TEST(IntervalJoinStateTest, TierStaysWithinItsBoundAndEveryTierSizeGivesTheSameO
   ASSERT_GT(reference.size(), 500u);
 }
 
+TEST(IntervalJoinStateTest, RowsSplitBetweenRocksDbAndTheTierMatchInArrivalOrder) {
+  // 40 right rows of one key and time, spilled part by part by a small tier:
+  // a left row then matches them in arrival order, whatever the tier size.
+  std::vector<Rec> recs;
+  for (int v = 0; v < 40; ++v) recs.push_back({1, "k", v, v % 3 == 0 ? 90 : 100});
+  recs.push_back({0, "k", 1000, 100});
+  std::vector<std::string> expected;
+  for (int t : {90, 100}) {
+    for (int v = 0; v < 40; ++v) {
+      if ((v % 3 == 0 ? 90 : 100) == t) expected.push_back(JoinRow(recs.back(), recs[v]));
+    }
+  }
+  ::rtai::testing::TempDir dir;
+  for (size_t bound : {size_t{0}, size_t{400}, kDefaultTierBytes}) {
+    SCOPED_TRACE(bound);
+    OpHarness h;
+    StartJoin(&h, absl::StrCat(dir.path(), "/", bound), bound);
+    int64_t wm = runtime::kMinWatermark;
+    Feed(&h, recs, 0, recs.size(), &wm);
+    EXPECT_EQ(h.out.rows, expected);
+    if (bound == 400) EXPECT_GT(Join(&h)->tier().rows(), 0u);  // split: some still in memory
+  }
+}
+
 TEST(IntervalJoinStateTest, CheckpointWithRowsOnlyInTheTierRestoresExactly) {
   const std::vector<Rec> recs = Records(1500);
   ::rtai::testing::TempDir dir;
