@@ -3,16 +3,25 @@
 #include <algorithm>
 
 #include "base/byte_order.h"
+#include "base/check.h"
 #include "base/status_macros.h"
 #include "engine/operators/interval_join_operator_rows.h"
 #include "engine/record/key_encoding.h"
 
 namespace rtai::engine::operators {
+namespace {
+
+int64_t ClampTime(__int128 t) {
+  return static_cast<int64_t>(std::clamp<__int128>(t, INT64_MIN, INT64_MAX));
+}
+
+}  // namespace
 
 IntervalJoinOperator::IntervalJoinOperator(graph::IntervalJoinConfig config, const Schema* left,
                                            const Schema* right, const Schema* output)
     : config_(std::move(config)), schemas_{left, right}, output_(output),
       bucket_ms_(config_.upper_bound_ms - config_.lower_bound_ms + 1),
+      tier_(std::make_unique<JoinRowTier>(IntervalJoinTierOptions().memory_bytes)),
       pending_(std::make_unique<runtime::Batch>(output)) {
   for (auto& slots : live_until_) slots.assign(kFilterSlots, runtime::kMinWatermark);
 }
@@ -22,6 +31,11 @@ size_t IntervalJoinOperator::Slot(const std::string& key) const {
 }
 
 IntervalJoinOperator::~IntervalJoinOperator() = default;
+
+void IntervalJoinOperator::SetTierOptions(IntervalJoinTierOptions options) {
+  CHECK(tier_->empty());
+  tier_ = std::make_unique<JoinRowTier>(options.memory_bytes);
+}
 
 absl::Status IntervalJoinOperator::Open(const runtime::OperatorContext& ctx) {
   RETURN_IF_ERROR(Operator::Open(ctx));
@@ -63,11 +77,22 @@ absl::Status IntervalJoinOperator::Probe(int input, const std::string& key, cons
   // A buffered row can match only until its keep-until time (ts + upper on
   // the left, ts - lower on the right), and a match needs it >= ts.
   if (live_until_[other][Slot(key)] < ts) return absl::OkStatus();
-  elements_.clear();
-  for (int64_t bucket = BucketOf(lo); bucket <= hi; bucket += bucket_ms_) {
+  // RocksDB lists first (read all before taking views), then per bucket its
+  // RocksDB rows (older) and its tier rows (newer).
+  const int64_t first = BucketOf(lo);
+  size_t n = 0;
+  for (int64_t bucket = first; bucket <= hi; bucket += bucket_ms_, ++n) {
+    if (read_.size() <= n) read_.resize(n + 1);
+    read_[n].clear();
+    if (bucket > rocks_through_[other]) continue;
     Namespace(other, bucket, &ns_);
-    ASSIGN_OR_RETURN(std::vector<std::string> list, rows_->Get(key, ns_));
-    for (std::string& e : list) elements_.push_back(std::move(e));
+    ASSIGN_OR_RETURN(read_[n], rows_->Get(key, ns_));
+  }
+  elements_.clear();
+  n = 0;
+  for (int64_t bucket = first; bucket <= hi; bucket += bucket_ms_, ++n) {
+    for (const std::string& e : read_[n]) elements_.push_back(e);
+    tier_->Get(other, bucket, key, &elements_);
   }
   if (elements_.empty()) return absl::OkStatus();
   matches_.clear();
@@ -89,24 +114,59 @@ absl::Status IntervalJoinOperator::Probe(int input, const std::string& key, cons
   return absl::OkStatus();
 }
 
+__int128 IntervalJoinOperator::CleanupTime(int side, int64_t bucket) const {
+  const __int128 last = static_cast<__int128>(bucket) + bucket_ms_ - 1;
+  return (side == 0 ? last + config_.upper_bound_ms : last - config_.lower_bound_ms) + 1;
+}
+
+absl::Status IntervalJoinOperator::Spill(int side, int64_t bucket) {
+  Namespace(side, bucket, &ns_);
+  const int64_t time = ClampTime(CleanupTime(side, bucket));
+  rocks_through_[side] = std::max(rocks_through_[side], bucket);
+  return tier_->Take(side, bucket,
+                     [&](const std::string& key, const std::vector<std::string>& rows) {
+                       RETURN_IF_ERROR(rows_->AddAll(key, ns_, rows));
+                       return timers_->Register(time, key, ns_);
+                     });
+}
+
+absl::Status IntervalJoinOperator::SpillAll() {
+  int side = 0;
+  int64_t bucket = 0;
+  while (tier_->Oldest(&side, &bucket)) RETURN_IF_ERROR(Spill(side, bucket));
+  return absl::OkStatus();
+}
+
 absl::Status IntervalJoinOperator::Buffer(int side, const std::string& key, const Value* row,
                                           int64_t ts) {
   const int64_t bucket = BucketOf(ts);
-  Namespace(side, bucket, &ns_);
   row_bytes_.clear();
   EncodeJoinRow(ts, row, schemas_[side]->num_fields(), &row_bytes_);
-  RETURN_IF_ERROR(rows_->Add(key, ns_, row_bytes_));
-  // The last moment a row of the bucket can still match; the bucket goes
-  // once the watermark passes it.
-  const int64_t last = bucket + bucket_ms_ - 1;
-  const int64_t keep_until =
-      side == 0 ? last + config_.upper_bound_ms : last - config_.lower_bound_ms;
   const int64_t row_until =
       side == 0 ? ts + config_.upper_bound_ms : ts - config_.lower_bound_ms;
   int64_t& slot = live_until_[side][Slot(key)];
   slot = std::max(slot, row_until);
   max_live_until_[side] = std::max(max_live_until_[side], row_until);
-  return timers_->Register(keep_until + 1, key, ns_);
+  // Full: spill the oldest buckets until the row fits in half the bound
+  // (amortizes spills), or the tier is empty.
+  const JoinRowTier& tier = *tier_;
+  if (tier.bytes() + tier.Charge(side, bucket, key, row_bytes_) > tier.bound_bytes()) {
+    int s = 0;
+    int64_t b = 0;
+    while (tier.bytes() + tier.Charge(side, bucket, key, row_bytes_) > tier.bound_bytes() / 2 &&
+           tier.Oldest(&s, &b)) {
+      RETURN_IF_ERROR(Spill(s, b));
+    }
+  }
+  if (tier.bytes() + tier.Charge(side, bucket, key, row_bytes_) <= tier.bound_bytes()) {
+    tier_->Add(side, bucket, key, row_bytes_);
+    return absl::OkStatus();
+  }
+  // Larger than the whole tier (which is empty now): straight to RocksDB.
+  Namespace(side, bucket, &ns_);
+  rocks_through_[side] = std::max(rocks_through_[side], bucket);
+  RETURN_IF_ERROR(rows_->Add(key, ns_, row_bytes_));
+  return timers_->Register(ClampTime(CleanupTime(side, bucket)), key, ns_);
 }
 
 absl::Status IntervalJoinOperator::ProcessBatch(int input, std::unique_ptr<runtime::Batch> batch,
@@ -140,6 +200,9 @@ absl::Status IntervalJoinOperator::ProcessWatermark(int64_t watermark, runtime::
   RETURN_IF_ERROR(timers_->PopUpTo(watermark, [&](const state::TimerService::Timer& t) {
     return rows_->Clear(t.key, t.ns);
   }));
+  for (int side = 0; side < 2; ++side) {
+    tier_->DropWhile(side, [&](int64_t bucket) { return CleanupTime(side, bucket) <= watermark; });
+  }
   return out->EmitWatermark(watermark);
 }
 

@@ -17,8 +17,17 @@
 // "cleanup") once the watermark passes the last time any row in it can
 // still match (left: bucket end - 1 + upper, right: bucket end - 1 - lower);
 // rows past their own limit but still in a bucket never match, because a
-// new record is never behind the watermark. Nothing per key stays in
-// memory but a fixed-size probe filter: per side and key-hash slot, the
+// new record is never behind the watermark.
+// In front of RocksDB sits a bounded write-back tier (JoinRowTier,
+// IntervalJoinTierOptions): a row goes to the tier first; when it is full
+// the oldest buckets are spilled (AddAll per key, plus the cleanup timer),
+// and SnapshotState spills all. A bucket still only in the tier when the
+// watermark passes its cleanup time is dropped there and never touches
+// RocksDB (no row write, no timer). Probes read the tier and, for buckets
+// up to rocks_through_ (the newest bucket ever spilled or restored), also
+// RocksDB first: RocksDB holds a list's older rows, the tier its newer
+// ones, so arrival order is kept. Per key beyond the tier only a fixed-size
+// probe filter stays in memory: per side and key-hash slot, the
 // latest time until which a buffered row of that slot can match; a record
 // whose slot on the other side is already past skips the RocksDB reads (most
 // records, when one side is sparse). Checkpoints: the RocksDB checkpoint
@@ -33,6 +42,7 @@
 #include <vector>
 
 #include "engine/graph/operator_config.h"
+#include "engine/operators/interval_join_operator_tier.h"
 #include "engine/runtime/operator.h"
 #include "engine/runtime/snapshot_codec.h"
 #include "state/list_state.h"
@@ -54,6 +64,10 @@ class IntervalJoinOperator : public runtime::Operator {
   absl::StatusOr<std::string> SnapshotState(int64_t checkpoint_id) override;
   absl::Status RestoreState(std::string_view bytes) override;
 
+  // Replaces the tier's options; only before the first record (CHECK).
+  void SetTierOptions(IntervalJoinTierOptions options);
+  const JoinRowTier& tier() const { return *tier_; }
+
  private:
   struct Match {
     int64_t ts;
@@ -68,6 +82,12 @@ class IntervalJoinOperator : public runtime::Operator {
   // Buffers a record of `side` and registers its bucket's cleanup timer.
   absl::Status Buffer(int side, const std::string& key, const Value* row, int64_t ts);
   absl::Status RestoreV1(runtime::SnapshotReader* r);
+  // The watermark at which (side, bucket) is dropped: the last moment a row
+  // of it can match, + 1 (computed wide: no overflow).
+  __int128 CleanupTime(int side, int64_t bucket) const;
+  // Writes a tier bucket's rows to RocksDB with their cleanup timers.
+  absl::Status Spill(int side, int64_t bucket);
+  absl::Status SpillAll();
   void Join(const Value* left, int64_t left_ts, const Value* right, int64_t right_ts);
 
   graph::IntervalJoinConfig config_;
@@ -77,10 +97,14 @@ class IntervalJoinOperator : public runtime::Operator {
   int64_t watermark_ = runtime::kMinWatermark;
   std::unique_ptr<state::ListState> rows_;
   std::unique_ptr<state::TimerService> timers_;
+  std::unique_ptr<JoinRowTier> tier_;
+  // Per side: buckets up to this start may have rows in RocksDB.
+  int64_t rocks_through_[2] = {INT64_MIN, INT64_MIN};
   std::unique_ptr<runtime::Batch> pending_;
   std::string ns_;
   std::string row_bytes_;
-  std::vector<std::string> elements_;  // the rows a probe read
+  std::vector<std::vector<std::string>> read_;  // the RocksDB lists a probe read
+  std::vector<std::string_view> elements_;      // a probe's rows, in order
   std::vector<Match> matches_;
   std::vector<Value> other_;
   // Probe filter: kFilterSlots slots per side (see above).

@@ -3,10 +3,14 @@
 // side (left, right) the latest keep-until time of any buffered row i64 (a
 // restore fills the probe filter's slots with it). The
 // buffers and cleanup timers are in RocksDB, captured by the task's RocksDB
-// checkpoint right after this snapshot (the timer batch is flushed here).
+// checkpoint right after this snapshot (the write-back tier and the timer
+// batch are flushed here). A restore reads RocksDB for every bucket up to
+// the newest restored row's.
 // Version 1 (read only): watermark | key count, then per key (sorted): key
 // bytes, and for side 0 and 1: row count, then (ts, one Value per column)
 // each. Imported into RocksDB row by row on restore.
+
+#include <algorithm>
 
 #include "base/status_macros.h"
 #include "engine/operators/interval_join_operator.h"
@@ -14,7 +18,10 @@
 namespace rtai::engine::operators {
 
 absl::StatusOr<std::string> IntervalJoinOperator::SnapshotState(int64_t) {
-  if (timers_ != nullptr) RETURN_IF_ERROR(timers_->Flush());
+  if (timers_ != nullptr) {
+    RETURN_IF_ERROR(SpillAll());  // the RocksDB checkpoint must hold every row
+    RETURN_IF_ERROR(timers_->Flush());
+  }
   runtime::SnapshotWriter w(runtime::SnapshotTag::kIntervalJoin, 2);
   w.I64(watermark_);
   w.I64(max_live_until_[0]);
@@ -36,6 +43,16 @@ absl::Status IntervalJoinOperator::RestoreState(std::string_view bytes) {
     for (int side = 0; side < 2; ++side) {
       RETURN_IF_ERROR(r.I64(&max_live_until_[side]));
       live_until_[side].assign(kFilterSlots, max_live_until_[side]);
+      // The restored RocksDB may hold rows up to the newest row's bucket.
+      if (max_live_until_[side] != runtime::kMinWatermark) {
+        const __int128 newest = side == 0
+            ? static_cast<__int128>(max_live_until_[side]) - config_.upper_bound_ms
+            : static_cast<__int128>(max_live_until_[side]) + config_.lower_bound_ms;
+        rocks_through_[side] = runtime::EventTimeInRange(static_cast<int64_t>(
+                                   std::clamp<__int128>(newest, INT64_MIN, INT64_MAX)))
+            ? BucketOf(static_cast<int64_t>(newest))
+            : INT64_MAX;  // hostile or odd: always read RocksDB
+      }
     }
   }
   RETURN_IF_ERROR(r.Done());

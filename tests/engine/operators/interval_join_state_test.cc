@@ -1,13 +1,17 @@
 // The interval join with both sides' buffers in RocksDB: results match a
 // brute-force join, buffers are dropped once the watermark passes them, a
 // RocksDB checkpoint plus the scalar snapshot continues like an
-// uninterrupted run, and a version-1 snapshot's buffers are imported.
+// uninterrupted run, and a version-1 snapshot's buffers are imported. The
+// brute-force and restore tests run with the in-memory write-back tier off
+// (every row in RocksDB), tiny (constant spills) and at its default.
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/check.h"
 #include "base/random.h"
+#include "engine/operators/interval_join_operator.h"
 #include "engine/runtime/snapshot_codec.h"
 #include "gtest/gtest.h"
 #include "tests/engine/operators/operator_state_test_util.h"
@@ -50,13 +54,33 @@ std::vector<Rec> Records(int n) {
   return out;
 }
 
-void Feed(OpHarness* h, const std::vector<Rec>& recs, size_t from, size_t to, int64_t* wm) {
+constexpr size_t kTinyTierBytes = 1024;
+constexpr size_t kDefaultTierBytes = operators::IntervalJoinTierOptions().memory_bytes;
+
+operators::IntervalJoinOperator* Join(OpHarness* h) {
+  auto* op = dynamic_cast<operators::IntervalJoinOperator*>(h->op.get());
+  CHECK(op != nullptr);
+  return op;
+}
+
+void StartJoin(OpHarness* h, const std::string& db, size_t tier_bytes) {
+  h->Start(kJob, 2, db);
+  Join(h)->SetTierOptions({tier_bytes});
+}
+
+// Feeds recs[from, to); after every record the tier is within its bound,
+// and its largest size is kept in *max_tier_bytes (if given).
+void Feed(OpHarness* h, const std::vector<Rec>& recs, size_t from, size_t to, int64_t* wm,
+          size_t* max_tier_bytes = nullptr) {
+  const operators::JoinRowTier& tier = Join(h)->tier();
   for (size_t i = from; i < to; ++i) {
     const Rec& r = recs[i];
     auto b = std::make_unique<runtime::Batch>(h->InputSchema(r.side));
     Value row[] = {Value::String(r.k), Value::Int64(r.v), Value::Timestamp(r.ts)};
     b->AppendRowCopy(row, r.ts);
     ASSERT_TRUE(h->op->ProcessBatch(r.side, std::move(b), &h->out).ok());
+    ASSERT_LE(tier.bytes(), tier.bound_bytes());
+    if (max_tier_bytes != nullptr) *max_tier_bytes = std::max(*max_tier_bytes, tier.bytes());
     if (i % 5 == 4) {
       *wm = std::max(*wm, r.ts - 45);
       ASSERT_TRUE(h->op->ProcessWatermark(*wm, &h->out).ok());
@@ -69,14 +93,24 @@ std::string JoinRow(const Rec& l, const Rec& r) {
                       "\"|", r.v, "|ts:", r.ts);
 }
 
-TEST(IntervalJoinStateTest, MatchesABruteForceJoinAndCleansUpItsRocksDbBuffers) {
+class IntervalJoinTierTest : public ::testing::TestWithParam<size_t> {};
+
+INSTANTIATE_TEST_SUITE_P(TierBytes, IntervalJoinTierTest,
+                         ::testing::Values(size_t{0}, kTinyTierBytes, kDefaultTierBytes));
+
+TEST_P(IntervalJoinTierTest, MatchesABruteForceJoinAndCleansUpItsRocksDbBuffers) {
   const std::vector<Rec> recs = Records(2000);
   ::rtai::testing::TempDir dir;
   OpHarness h;
-  h.Start(kJob, 2, dir.path() + "/db");
+  StartJoin(&h, dir.path() + "/db", GetParam());
   int64_t wm = runtime::kMinWatermark;
   Feed(&h, recs, 0, recs.size(), &wm);
-  EXPECT_GT(*h.backend->CountRawEntries("j"), 20u);  // buffered lists in RocksDB
+  if (GetParam() == kDefaultTierBytes) {
+    EXPECT_EQ(*h.backend->CountRawEntries("j"), 2u);  // all in the tier: metadata only
+    EXPECT_GT(Join(&h)->tier().rows(), 20u);
+  } else {
+    EXPECT_GT(*h.backend->CountRawEntries("j"), 20u);  // buffered lists in RocksDB
+  }
   // Brute force with the same lateness rule: a record behind the watermark
   // at its arrival is dropped.
   std::vector<std::string> expected;
@@ -101,13 +135,15 @@ TEST(IntervalJoinStateTest, MatchesABruteForceJoinAndCleansUpItsRocksDbBuffers) 
   EXPECT_EQ(got, expected);
   ASSERT_TRUE(h.op->ProcessWatermark(runtime::kMaxWatermark, &h.out).ok());
   EXPECT_EQ(*h.backend->CountRawEntries("j"), 2u);  // metadata only
+  EXPECT_EQ(Join(&h)->tier().rows(), 0u);
+  EXPECT_EQ(Join(&h)->tier().bytes(), 0u);
 }
 
-TEST(IntervalJoinStateTest, RocksDbCheckpointPlusSnapshotContinuesLikeAnUninterruptedRun) {
+TEST_P(IntervalJoinTierTest, RocksDbCheckpointPlusSnapshotContinuesLikeAnUninterruptedRun) {
   const std::vector<Rec> recs = Records(1500);
   ::rtai::testing::TempDir dir;
   OpHarness a;
-  a.Start(kJob, 2, dir.path() + "/a");
+  StartJoin(&a, dir.path() + "/a", GetParam());
   int64_t wm = runtime::kMinWatermark;
   Feed(&a, recs, 0, 700, &wm);
   auto snapshot = a.op->SnapshotState(1);
@@ -118,12 +154,97 @@ TEST(IntervalJoinStateTest, RocksDbCheckpointPlusSnapshotContinuesLikeAnUninterr
   const int64_t wm_at_cut = wm;
   Feed(&a, recs, 700, recs.size(), &wm);
   OpHarness b;
-  b.Start(kJob, 2, dir.path() + "/cp");
+  StartJoin(&b, dir.path() + "/cp", GetParam());
   ASSERT_TRUE(b.op->RestoreState(*snapshot).ok());
   int64_t wm_b = wm_at_cut;
   Feed(&b, recs, 700, recs.size(), &wm_b);
   ASSERT_GT(a.out.rows.size(), cut + 100);
   EXPECT_EQ(b.out.rows, std::vector<std::string>(a.out.rows.begin() + cut, a.out.rows.end()));
+}
+
+TEST(IntervalJoinStateTest, TierStaysWithinItsBoundAndEveryTierSizeGivesTheSameOutput) {
+  const std::vector<Rec> recs = Records(2000);
+  ::rtai::testing::TempDir dir;
+  std::vector<std::string> reference;
+  for (size_t bound : {size_t{0}, kTinyTierBytes, size_t{4096}, kDefaultTierBytes}) {
+    SCOPED_TRACE(bound);
+    OpHarness h;
+    StartJoin(&h, absl::StrCat(dir.path(), "/", bound), bound);
+    int64_t wm = runtime::kMinWatermark;
+    size_t max_bytes = 0;
+    Feed(&h, recs, 0, recs.size(), &wm, &max_bytes);
+    EXPECT_LE(max_bytes, bound);
+    if (bound == kDefaultTierBytes) {
+      EXPECT_GT(max_bytes, 0u);  // everything fits
+    } else if (bound != 0) {
+      EXPECT_GT(max_bytes, bound / 4);                  // the tier is used
+      EXPECT_GT(*h.backend->CountRawEntries("j"), 2u);  // and spilled
+    }
+    if (bound == 0) reference = h.out.rows;
+    EXPECT_EQ(h.out.rows, reference);  // same rows, same order
+    ASSERT_TRUE(h.op->ProcessWatermark(runtime::kMaxWatermark, &h.out).ok());
+    EXPECT_EQ(*h.backend->CountRawEntries("j"), 2u);
+  }
+  ASSERT_GT(reference.size(), 500u);
+}
+
+TEST(IntervalJoinStateTest, RowsSplitBetweenRocksDbAndTheTierMatchInArrivalOrder) {
+  // 40 right rows of one key and time, spilled part by part by a small tier:
+  // a left row then matches them in arrival order, whatever the tier size.
+  std::vector<Rec> recs;
+  for (int v = 0; v < 40; ++v) recs.push_back({1, "k", v, v % 3 == 0 ? 90 : 100});
+  recs.push_back({0, "k", 1000, 100});
+  std::vector<std::string> expected;
+  for (int t : {90, 100}) {
+    for (int v = 0; v < 40; ++v) {
+      if ((v % 3 == 0 ? 90 : 100) == t) expected.push_back(JoinRow(recs.back(), recs[v]));
+    }
+  }
+  ::rtai::testing::TempDir dir;
+  for (size_t bound : {size_t{0}, size_t{400}, kDefaultTierBytes}) {
+    SCOPED_TRACE(bound);
+    OpHarness h;
+    StartJoin(&h, absl::StrCat(dir.path(), "/", bound), bound);
+    int64_t wm = runtime::kMinWatermark;
+    Feed(&h, recs, 0, recs.size(), &wm);
+    EXPECT_EQ(h.out.rows, expected);
+    if (bound == 400) EXPECT_GT(Join(&h)->tier().rows(), 0u);  // split: some still in memory
+  }
+}
+
+TEST(IntervalJoinStateTest, CheckpointWithRowsOnlyInTheTierRestoresExactly) {
+  const std::vector<Rec> recs = Records(1500);
+  ::rtai::testing::TempDir dir;
+  OpHarness a;
+  StartJoin(&a, dir.path() + "/a", kDefaultTierBytes);
+  int64_t wm = runtime::kMinWatermark;
+  Feed(&a, recs, 0, 700, &wm);
+  ASSERT_EQ(*a.backend->CountRawEntries("j"), 2u);  // rows only in the tier
+  ASSERT_GT(Join(&a)->tier().rows(), 20u);
+  auto snapshot = a.op->SnapshotState(1);
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_EQ(Join(&a)->tier().rows(), 0u);  // flushed into RocksDB
+  EXPECT_EQ(Join(&a)->tier().bytes(), 0u);
+  EXPECT_GT(*a.backend->CountRawEntries("j"), 20u);
+  for (const char* cp : {"/cp0", "/cp1"}) {
+    ASSERT_TRUE(a.backend->CreateCheckpoint(dir.path() + cp).ok());
+  }
+  const size_t cut = a.out.rows.size();
+  const int64_t wm_at_cut = wm;
+  Feed(&a, recs, 700, recs.size(), &wm);
+  // The restored run, and (for the restored state alone) one with no tier.
+  for (size_t bound : {kDefaultTierBytes, size_t{0}}) {
+    SCOPED_TRACE(bound);
+    OpHarness b;
+    StartJoin(&b, dir.path() + (bound == 0 ? "/cp0" : "/cp1"), bound);
+    ASSERT_TRUE(b.op->RestoreState(*snapshot).ok());
+    int64_t wm_b = wm_at_cut;
+    Feed(&b, recs, 700, recs.size(), &wm_b);
+    ASSERT_GT(a.out.rows.size(), cut + 100);
+    EXPECT_EQ(b.out.rows, std::vector<std::string>(a.out.rows.begin() + cut, a.out.rows.end()));
+    ASSERT_TRUE(b.op->ProcessWatermark(runtime::kMaxWatermark, &b.out).ok());
+    EXPECT_EQ(*b.backend->CountRawEntries("j"), 2u);  // restored rows cleaned up too
+  }
 }
 
 TEST(IntervalJoinStateTest, VersionOneSnapshotBuffersAreImported) {
