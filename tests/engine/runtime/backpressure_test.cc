@@ -12,28 +12,7 @@
 namespace rtai::engine {
 namespace {
 
-// A PartitionClient whose appends are slow (a congested broker).
-class SlowAppendClient : public io::PartitionClient {
- public:
-  explicit SlowAppendClient(io::MemoryPartitionClient* inner) : inner_(inner) {}
-  absl::StatusOr<int32_t> PartitionCount(const std::string& t) override {
-    return inner_->PartitionCount(t);
-  }
-  absl::StatusOr<std::pair<int64_t, int64_t>> OffsetRange(const std::string& t, int32_t p) override {
-    return inner_->OffsetRange(t, p);
-  }
-  absl::StatusOr<io::ReadResult> ReadBatch(const std::string& t, int32_t p, int64_t o,
-                                           int32_t b, int32_t w) override {
-    return inner_->ReadBatch(t, p, o, b, w);
-  }
-  absl::Status Append(const std::string& t, std::vector<io::ClientRecord> r) override {
-    absl::SleepFor(absl::Milliseconds(2));  // the simulated slow broker, not a race
-    return inner_->Append(t, std::move(r));
-  }
-
- private:
-  io::MemoryPartitionClient* inner_;
-};
+using testing_util::SlowAppendClient;
 
 TEST(BackpressureTest, SlowSinkBoundsInFlightRecordsAndLosesNothing) {
   testing_util::JobFixture f;
@@ -54,7 +33,7 @@ TEST(BackpressureTest, SlowSinkBoundsInFlightRecordsAndLosesNothing) {
       {"uid": "out", "operator": "broker_sink", "config": {"topic": "out"}}],
     "edges": [{"from": "src", "to": "double"},
               {"from": "double", "to": "out", "partitioning": "REBALANCE"}]})";
-  SlowAppendClient slow(&f.client);
+  SlowAppendClient slow(&f.client, absl::Milliseconds(2));
   auto g = graph::ParseAndValidateJobGraph(job);
   ASSERT_TRUE(g.ok()) << g.status();
   f.graph = std::make_shared<const graph::ValidatedGraph>(std::move(*g));

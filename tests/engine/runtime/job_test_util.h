@@ -8,6 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "base/clock.h"
 #include "engine/graph/validator.h"
 #include "engine/io/memory_partition_client.h"
@@ -99,6 +101,32 @@ struct JobFixture {
     ADD_FAILURE() << uid;
     return {};
   }
+};
+
+// A PartitionClient whose appends take `delay` (a congested broker); reads
+// go straight to `inner`.
+class SlowAppendClient : public io::PartitionClient {
+ public:
+  SlowAppendClient(io::MemoryPartitionClient* inner, absl::Duration delay)
+      : inner_(inner), delay_(delay) {}
+  absl::StatusOr<int32_t> PartitionCount(const std::string& t) override {
+    return inner_->PartitionCount(t);
+  }
+  absl::StatusOr<std::pair<int64_t, int64_t>> OffsetRange(const std::string& t, int32_t p) override {
+    return inner_->OffsetRange(t, p);
+  }
+  absl::StatusOr<io::ReadResult> ReadBatch(const std::string& t, int32_t p, int64_t o,
+                                           int32_t b, int32_t w) override {
+    return inner_->ReadBatch(t, p, o, b, w);
+  }
+  absl::Status Append(const std::string& t, std::vector<io::ClientRecord> r) override {
+    absl::SleepFor(delay_);  // the simulated slow broker, not a race
+    return inner_->Append(t, std::move(r));
+  }
+
+ private:
+  io::MemoryPartitionClient* inner_;
+  absl::Duration delay_;
 };
 
 }  // namespace rtai::engine::testing_util

@@ -15,6 +15,8 @@
 namespace rtai::engine {
 namespace {
 
+using testing_util::SlowAppendClient;
+
 using runtime::RunState;
 using runtime::TaskScheduler;
 using runtime::TaskSchedulerOptions;
@@ -117,31 +119,6 @@ TEST(SchedulerJobTest, TwoJobsOfThirteenAndThreeTasksBothFinishOnOneWorker) {
   wide.runner.reset();
   small.runner.reset();
 }
-
-// A PartitionClient whose appends are slow (a congested broker).
-class SlowAppendClient : public io::PartitionClient {
- public:
-  SlowAppendClient(io::MemoryPartitionClient* inner, absl::Duration delay)
-      : inner_(inner), delay_(delay) {}
-  absl::StatusOr<int32_t> PartitionCount(const std::string& t) override {
-    return inner_->PartitionCount(t);
-  }
-  absl::StatusOr<std::pair<int64_t, int64_t>> OffsetRange(const std::string& t, int32_t p) override {
-    return inner_->OffsetRange(t, p);
-  }
-  absl::StatusOr<io::ReadResult> ReadBatch(const std::string& t, int32_t p, int64_t o,
-                                           int32_t b, int32_t w) override {
-    return inner_->ReadBatch(t, p, o, b, w);
-  }
-  absl::Status Append(const std::string& t, std::vector<io::ClientRecord> r) override {
-    absl::SleepFor(delay_);  // the simulated slow broker, not a race
-    return inner_->Append(t, std::move(r));
-  }
-
- private:
-  io::MemoryPartitionClient* inner_;
-  absl::Duration delay_;
-};
 
 std::string SlowJob(int source_parallelism, bool bounded) {
   return absl::StrCat(R"({"version": 1, "name": "slow", )", kSchema, R"(,
