@@ -153,6 +153,22 @@ absl::Status TimerService::Flush() {
   return WriteBatch();
 }
 
+absl::Status TimerService::FlushWrites() { return WriteBatch(); }
+
+void TimerService::ForEachMemoryTimer(const std::function<void(const Timer&)>& fn) const {
+  for (const auto& [suffix, kg] : mem_) {
+    // suffix = time u64 | key | namespace | key length u32 (AppendRawKey).
+    const std::string_view s(suffix);
+    const uint32_t key_len = LoadBigEndian<uint32_t>(s.data() + s.size() - 4);
+    const std::string_view body = s.substr(8, s.size() - 8 - 4);
+    Timer t;
+    t.time = static_cast<int64_t>(LoadBigEndian<uint64_t>(s.data()) ^ kSignBit);
+    t.key = body.substr(0, key_len);
+    t.ns = body.substr(key_len);
+    fn(t);
+  }
+}
+
 absl::Status TimerService::Register(int64_t time, std::string_view key, std::string_view ns) {
   if (key.size() > UINT32_MAX) return absl::InvalidArgumentError("timers: key too long");
   const uint16_t kg = KeyGroupForKey(key, ctx_.max_parallelism);

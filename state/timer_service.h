@@ -90,6 +90,14 @@ class TimerService {
   // Writes the in-memory timers and pending deletions to RocksDB (before a
   // checkpoint: afterwards RocksDB holds every timer).
   absl::Status Flush();
+  // Writes pending RocksDB writes and deletions but keeps the in-memory
+  // timers in memory: a checkpoint that carries those itself (through
+  // ForEachMemoryTimer in the operator's snapshot, re-registered on restore)
+  // saves writing them to RocksDB and reading them back when they fire.
+  absl::Status FlushWrites();
+  // Calls fn for every in-memory timer, in pop order. fn must not call into
+  // this service. The views are valid during the call.
+  void ForEachMemoryTimer(const std::function<void(const Timer&)>& fn) const;
   size_t memory_size() const { return mem_.size(); }
 
   // Timers remembered in the dedupe set (tests: memory stays bounded).

@@ -109,6 +109,7 @@ class WindowOperator : public runtime::Operator {
   // Writes cached sessions and counts back to RocksDB and empties the caches.
   absl::Status FlushKeyCaches();
   absl::Status RestoreV1(runtime::SnapshotReader* r);
+  absl::Status RestoreMemoryTimers(runtime::SnapshotReader* r);
 
   graph::WindowConfig config_;
   const Schema* input_;

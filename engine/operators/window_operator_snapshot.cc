@@ -1,10 +1,14 @@
 // WindowOperator::SnapshotState / RestoreState (docs/CHECKPOINTS.md).
-// Version 2 (written now), SnapshotTag::kWindowOperator:
+// Version 3 (written now), SnapshotTag::kWindowOperator:
 //   watermark i64 | seq i64
+//   memory timers: count, then (time i64, key bytes, namespace bytes) each
 // Everything per key or per window (accumulators, timers, sessions, counts)
 // is in the operator's RocksDB column family, captured by the task's RocksDB
-// checkpoint right after this snapshot; the timer write batch is flushed
-// here so the checkpoint sees it.
+// checkpoint right after this snapshot; the timer write batch is written
+// here so the checkpoint sees it. The timer service's bounded memory tier
+// (state/timer_service.h) travels in the snapshot instead of being written
+// to RocksDB at every checkpoint; restore registers those timers again.
+// Version 2 (read only): watermark i64 | seq i64 (every timer in RocksDB).
 // Version 1 (read only; written before timers moved to RocksDB):
 //   watermark i64 | seq i64
 //   keys: count, then per key (sorted by key bytes): key bytes | values:
@@ -38,26 +42,53 @@ struct V1Timer {
 }  // namespace
 
 absl::StatusOr<std::string> WindowOperator::SnapshotState(int64_t) {
-  if (timers_ != nullptr) RETURN_IF_ERROR(timers_->Flush());
-  SnapshotWriter w(runtime::SnapshotTag::kWindowOperator, 2);
+  SnapshotWriter w(runtime::SnapshotTag::kWindowOperator, 3);
   w.I64(watermark_);
   w.I64(seq_);
+  if (timers_ == nullptr) {  // count windows
+    w.I64(0);
+    return w.Finish();
+  }
+  RETURN_IF_ERROR(timers_->FlushWrites());
+  w.I64(static_cast<int64_t>(timers_->memory_size()));
+  timers_->ForEachMemoryTimer([&w](const state::TimerService::Timer& t) {
+    w.I64(t.time);
+    w.Bytes(t.key);
+    w.Bytes(t.ns);
+  });
   return w.Finish();
+}
+
+absl::Status WindowOperator::RestoreMemoryTimers(SnapshotReader* r) {
+  uint64_t n = 0;
+  RETURN_IF_ERROR(r->Count(&n, kMaxKeys, 8 + 8 + 8));
+  if (n > 0 && timers_ == nullptr) {
+    return absl::DataLossError("window snapshot: timers for an operator without timers");
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t time = 0;
+    std::string_view key, ns;
+    RETURN_IF_ERROR(r->I64(&time));
+    RETURN_IF_ERROR(r->Bytes(&key, kMaxKeyBytes));
+    RETURN_IF_ERROR(r->Bytes(&ns, kMaxKeyBytes));
+    RETURN_IF_ERROR(timers_->Register(time, key, ns));
+  }
+  return r->Done();
 }
 
 absl::Status WindowOperator::RestoreState(std::string_view bytes) {
   ASSIGN_OR_RETURN(SnapshotReader r,
-                   SnapshotReader::Open(bytes, runtime::SnapshotTag::kWindowOperator, 2));
+                   SnapshotReader::Open(bytes, runtime::SnapshotTag::kWindowOperator, 3));
   int64_t watermark = 0, seq = 0;
   RETURN_IF_ERROR(r.I64(&watermark));
   RETURN_IF_ERROR(r.I64(&seq));
   if (r.version() == 1) {
     RETURN_IF_ERROR(RestoreV1(&r));
   } else {
-    RETURN_IF_ERROR(r.Done());
     if (state_ == nullptr) {
       return absl::FailedPreconditionError("window operator: RestoreState before Open");
     }
+    RETURN_IF_ERROR(r.version() == 3 ? RestoreMemoryTimers(&r) : r.Done());
   }
   watermark_ = watermark;
   seq_ = seq;

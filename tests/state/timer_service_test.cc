@@ -152,6 +152,34 @@ TEST_P(TimerServiceTest, RestoresFromARocksDbCheckpoint) {
   EXPECT_EQ(std::get<0>(fired.back()), 1999);
 }
 
+// The window operator's checkpoint: FlushWrites keeps the memory tier, the
+// snapshot carries it (ForEachMemoryTimer), restore registers it again; the
+// restored service fires exactly what the live one had left.
+TEST_P(TimerServiceTest, MemoryTierCarriedBesideTheRocksDbCheckpointRestoresExactly) {
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(timers_->Register(1000 + i, absl::StrCat("k", i % 37, ";"), "w").ok());
+  }
+  ASSERT_TRUE(timers_->Delete(1500, "k19;", "w").ok());
+  EXPECT_EQ(PopAll(timers_.get(), 1099).size(), 100u);
+  ASSERT_TRUE(timers_->FlushWrites().ok());
+  std::vector<Fired> carried;
+  timers_->ForEachMemoryTimer([&](const TimerService::Timer& t) {
+    carried.emplace_back(t.time, std::string(t.key), std::string(t.ns));
+  });
+  EXPECT_EQ(carried.size(), timers_->memory_size());
+  EXPECT_TRUE(std::is_sorted(carried.begin(), carried.end()));
+  ASSERT_TRUE(backend_->CreateCheckpoint(tmp_.Sub("cp")).ok());
+  const std::vector<Fired> live = PopAll(timers_.get(), INT64_MAX);
+  ASSERT_EQ(live.size(), 899u);
+
+  auto restored = OpenAt(tmp_.Sub("cp"), &clock_);
+  TimerServiceOptions o;
+  o.memory_timers = GetParam();
+  auto timers = std::move(*restored->GetTimerService("op", {"timers"}, o));
+  for (const auto& [time, key, ns] : carried) ASSERT_TRUE(timers->Register(time, key, ns).ok());
+  EXPECT_EQ(PopAll(timers.get(), INT64_MAX), live);
+}
+
 TEST_P(TimerServiceTest, TimersHaveNoTtlAndFollowTheirKeyGroupOnClip) {
   EXPECT_FALSE(backend_->GetTimerService("op", {"ttl", 1000}).ok());
   EXPECT_FALSE(backend_->GetValueState("op", {"timers"}).ok());  // another kind

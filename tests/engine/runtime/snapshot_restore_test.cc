@@ -124,10 +124,17 @@ TEST(SnapshotRestoreTest, WindowOperatorSnapshotRoundTrips) {
   ASSERT_TRUE((*op)->RestoreState(w.Finish()).ok());
   auto again = (*op)->SnapshotState(2);
   ASSERT_TRUE(again.ok());
-  SnapshotWriter v2(SnapshotTag::kWindowOperator, 2);
+  // Version 3: the scalars and the timer tier, empty (the import wrote the
+  // timers to RocksDB).
+  SnapshotWriter v3(SnapshotTag::kWindowOperator, 3);
+  v3.I64(100);
+  v3.I64(7);
+  v3.I64(0);
+  EXPECT_EQ(*again, v3.Finish());
+  SnapshotWriter v2(SnapshotTag::kWindowOperator, 2);  // still read
   v2.I64(100);
   v2.I64(7);
-  EXPECT_EQ(*again, v2.Finish());
+  ASSERT_TRUE((*op)->RestoreState(v2.Finish()).ok());
   ASSERT_TRUE((*op)->RestoreState(*again).ok());
   auto third = (*op)->SnapshotState(3);
   ASSERT_TRUE(third.ok());
