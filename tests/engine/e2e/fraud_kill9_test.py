@@ -21,54 +21,20 @@ import sys
 import tempfile
 import time
 
+from rtaid_process import check, cli, stop
+from rtaid_process import start_rtaid as start_rtaid_process
+
 KAFKA = {}
 EVENTS = 60000
 DRIFT_AFTER = 30000
 
 
-def check(cond, msg):
-    if not cond:
-        raise SystemExit("FAIL: " + msg)
-
-
 def start_rtaid(path, data_dir, log):
-    """Starts rtaid logging to `log` (appended); returns (process, grpc address).
-    The Kafka address goes to KAFKA[grpc address] (read_committed reads)."""
-    offset = os.path.getsize(log) if os.path.exists(log) else 0
-    err = open(log, "a")
-    proc = subprocess.Popen([path, "--data-dir=" + data_dir, "--grpc-listen=127.0.0.1:0",
-                             "--kafka-listen=127.0.0.1:0", "--http-listen=127.0.0.1:0"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.time() + 30
-    while time.time() < deadline and proc.poll() is None:
-        with open(log) as f:
-            f.seek(offset)
-            text = f.read()
-            m = re.search(r'msg="rtaid listening".* grpc=([^ \n]+)', text)
-            k = re.search(r'msg="rtaid listening".* kafka=([^ \n]+)', text)
-        if m and k:
-            KAFKA[m.group(1).strip('"')] = k.group(1).strip('"')
-            return proc, m.group(1).strip('"')
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("rtaid did not start: " + open(log).read()[-2000:])
-
-
-def stop(proc):
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def cli(cli_path, grpc, *args, check_ok=True):
-    r = subprocess.run([cli_path, "--server", grpc] + list(args), capture_output=True,
-                       text=True, timeout=120)
-    if check_ok and r.returncode != 0:
-        raise SystemExit("FAIL: rtai-cli %s: %s%s" % (" ".join(args), r.stdout, r.stderr))
-    return r
+    """Starts rtaid; returns (process, grpc address). The Kafka address goes
+    to KAFKA[grpc address] (read_committed reads)."""
+    proc, grpc, kafka = start_rtaid_process(path, data_dir, log)
+    KAFKA[grpc] = kafka
+    return proc, grpc
 
 
 def high_watermark(cli_path, grpc, topic):
@@ -156,7 +122,7 @@ def main():
         ref, ref_grpc, _, ref_job = setup(rtaid, cli_path, work, "ref", job_json, champion, procs)
         wait_finished(cli_path, ref_grpc, ref_job)
         want = outputs(cli_path, ref_grpc)
-        stop(ref)
+        stop(ref, must_stop=False)
 
         proc, grpc, data, jid = setup(rtaid, cli_path, work, "killed", job_json, champion, procs)
         # Kill as soon as a checkpoint has completed (its _manifest exists).
@@ -177,7 +143,7 @@ def main():
         check(restored and int(restored[-1]) > 0,
               "the restarted job did not resume from a checkpoint: %s" % restored)
         got = outputs(cli_path, grpc)
-        stop(proc)
+        stop(proc, must_stop=False)
 
         check(len(want[0]) >= EVENTS - 1, "reference scored %d" % len(want[0]))
         check(got[0] == want[0], "scores differ after kill -9: %d vs %d events, %d differ"

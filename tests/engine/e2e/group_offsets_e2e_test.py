@@ -20,57 +20,20 @@ usage: group_offsets_e2e_test.py RTAID RTAI_CLI
 """
 import json
 import os
-import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
+
+from rtaid_process import check, start_rtaid, stop
+import rtaid_process
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 PER_PARTITION = 20
 
 
-def check(cond, msg):
-    if not cond:
-        raise SystemExit("FAIL: " + msg)
-
-
-def start_rtaid(path, data_dir, log):
-    """Starts rtaid logging to `log` (appended); returns (proc, grpc, kafka)."""
-    offset = os.path.getsize(log) if os.path.exists(log) else 0
-    err = open(log, "a")
-    proc = subprocess.Popen([path, "--data-dir=" + data_dir, "--grpc-listen=127.0.0.1:0",
-                             "--kafka-listen=127.0.0.1:0", "--http-listen=127.0.0.1:0"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-    deadline = time.time() + 30
-    while time.time() < deadline and proc.poll() is None:
-        with open(log) as f:
-            f.seek(offset)
-            m = re.search(r'msg="rtaid listening".* grpc=([^ \n]+).* kafka=([^ \n]+)', f.read())
-        if m:
-            return proc, m.group(1).strip('"'), m.group(2).strip('"')
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("rtaid did not start: " + open(log).read()[-2000:])
-
-
-def stop(proc):
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        raise SystemExit("FAIL: rtaid did not stop on SIGTERM")
-
-
 def cli(cli_path, grpc, *args):
-    r = subprocess.run([cli_path, "--server", grpc] + list(args), capture_output=True,
-                       text=True, timeout=120)
-    check(r.returncode == 0, "rtai-cli %s: %s%s" % (" ".join(args), r.stdout, r.stderr))
-    return r.stdout
+    return rtaid_process.cli(cli_path, grpc, *args).stdout
 
 
 def job(name, group, extra, checkpoint_ms, sink_topic):

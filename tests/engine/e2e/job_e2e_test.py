@@ -10,11 +10,12 @@ usage: job_e2e_test.py RTAID RTAI_CLI
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
+
+from rtaid_process import check, start_rtaid, stop
+import rtaid_process
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
@@ -42,41 +43,14 @@ JOB = {
 }
 
 
-def check(cond, msg):
-    if not cond:
-        raise SystemExit("FAIL: " + msg)
-
-
-def start_rtaid(path, data_dir):
-    proc = subprocess.Popen([path, "--data-dir=" + data_dir, "--grpc-listen=127.0.0.1:0",
-                             "--kafka-listen=127.0.0.1:0", "--http-listen=127.0.0.1:0"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        m = re.search(r'msg="rtaid listening".* grpc=([^ ]+).* kafka=[^ ]*:(\d+)', line)
-        if m:
-            return proc, m.group(1).strip('"'), int(m.group(2))
-    proc.kill()
-    raise SystemExit("rtaid did not start")
-
-
-def stop(proc):
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        raise SystemExit("FAIL: rtaid did not stop on SIGTERM")
+def start(rtaid, data_dir):
+    """(process, grpc address, kafka port); the log is beside the data."""
+    proc, grpc, kafka = start_rtaid(rtaid, data_dir, data_dir + ".log")
+    return proc, grpc, int(kafka.rsplit(":", 1)[1])
 
 
 def cli(cli_path, grpc, *args):
-    return subprocess.run([cli_path, "--server", grpc] + list(args), capture_output=True,
-                          text=True, timeout=60)
+    return rtaid_process.cli(cli_path, grpc, *args, check_ok=False, timeout_s=60)
 
 
 def consume(port, topic, want, timeout_s=60):
@@ -101,7 +75,7 @@ def main():
     rtaid, cli_path = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = os.path.join(tmp, "data")
-        proc, grpc, kport = start_rtaid(rtaid, data_dir)
+        proc, grpc, kport = start(rtaid, data_dir)
         try:
             for topic, parts in (("bids", 2), ("results", 1), ("bids-dlq", 1)):
                 r = cli(cli_path, grpc, "topic", "create", topic, "--partitions", str(parts))
@@ -159,8 +133,8 @@ def main():
             # Restart: the job is resubmitted from the stored graph (from
             # scratch, so its results are written again: at-least-once until
             # checkpoints exist).
-            stop(proc)
-            proc, grpc, kport = start_rtaid(rtaid, data_dir)
+            stop(proc, timeout_s=30)
+            proc, grpc, kport = start(rtaid, data_dir)
             r = cli(cli_path, grpc, "job", "list")
             check(r.returncode == 0 and re.search(r"job-1\s+RUNNING", r.stdout),
                   "job list after restart: %r" % r.stdout)
@@ -174,7 +148,7 @@ def main():
             check(r.returncode == 1 and "unknown job `job-404`" in r.stderr, "unknown job: %r" % r.stderr)
         finally:
             if proc.poll() is None:
-                stop(proc)
+                stop(proc, timeout_s=30)
     print("PASS job_e2e")
 
 
